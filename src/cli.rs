@@ -1,0 +1,288 @@
+//! The command line: clap types, and a thin dispatch into the modules that
+//! do the work. Command code below never formats findings itself; it hands
+//! decisions to `report`.
+//!
+//! Exit codes, for every command: 0 accepted/success, 1 rejected/violations,
+//! 2 usage or configuration error (and any failure to evaluate: fail closed).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::gate::{self, Decision, Push};
+use crate::git::Repo;
+use crate::install;
+use crate::protocol::{self, RefUpdate};
+use crate::report::{self, Atomicity};
+
+#[derive(Parser)]
+#[command(name = "pushgate", version, about = "Server-side Git policy gate for GitOps repositories")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install the hooks into a bare repository (or every one under --all DIR).
+    Install {
+        /// The bare repository to guard.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        bare_repo: Option<PathBuf>,
+        /// Config file (default: <BARE_REPO>/pushgate.yaml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Which hooks to write: pre-receive,post-receive (all-or-nothing) or
+        /// update,post-receive (per-ref accept/reject).
+        #[arg(long, default_value = "pre-receive,post-receive")]
+        hooks: String,
+        #[arg(long, default_value = "plain", value_parser = ["plain", "gitolite", "gitea", "gitlab"])]
+        forge: String,
+        /// Replace hooks that pushgate did not write (they are kept as <hook>.pushgate-old).
+        #[arg(long)]
+        force: bool,
+        /// Install into every bare repository under DIR.
+        #[arg(long, value_name = "DIR")]
+        all: Option<PathBuf>,
+    },
+    /// Entry points that git runs; installed by `pushgate install`.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Make the server's decision on a local clone (for CI and pre-push).
+    Check {
+        /// Repository to read (default: the current directory).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A push option to pass to policies, as `git push -o` would.
+        #[arg(long = "push-option", short = 'o')]
+        push_options: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Old value of the ref (a revision, or the zero id for a new ref).
+        old: String,
+        /// New value of the ref (a revision, or the zero id for a deletion).
+        new: String,
+        /// Full ref name, e.g. refs/heads/main.
+        #[arg(value_name = "REF")]
+        refname: String,
+    },
+    /// Run a throwaway server with the example config and watch it decide.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum HookCommand {
+    /// git's pre-receive hook: `<old> <new> <ref>` lines on stdin.
+    PreReceive,
+    /// git's update hook: one ref.
+    Update {
+        #[arg(value_name = "REF")]
+        refname: String,
+        old: String,
+        new: String,
+    },
+    /// git's post-receive hook: runs after the refs moved.
+    PostReceive,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Install { bare_repo, config, hooks, forge, force, all } => {
+            cmd_install(bare_repo, config, &hooks, forge, force, all)
+        }
+        Command::Hook(HookCommand::PreReceive) => hook_pre_receive(),
+        Command::Hook(HookCommand::Update { refname, old, new }) => hook_update(&refname, &old, &new),
+        Command::Hook(HookCommand::PostReceive) => hook_post_receive(),
+        Command::Check { repo, config, push_options, format, old, new, refname } => {
+            cmd_check(&repo, config.as_deref(), push_options, format, &old, &new, &refname)
+        }
+        Command::Demo => crate::demo::run(),
+    }
+}
+
+fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}
+
+fn print_error(prefix: &str, err: &anyhow::Error) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{prefix}");
+    for line in format!("{err:#}").lines() {
+        let _ = writeln!(e, "  error: {line}");
+    }
+}
+
+fn cmd_install(
+    bare_repo: Option<PathBuf>,
+    config: Option<PathBuf>,
+    hooks: &str,
+    forge: String,
+    force: bool,
+    all: Option<PathBuf>,
+) -> ExitCode {
+    let run = || -> Result<()> {
+        let hooks = install::parse_hooks(hooks)?;
+        let exe = std::env::current_exe().context("finding the pushgate binary")?;
+        let opts = install::Options { config, hooks, forge, force };
+        let repos = match (&bare_repo, &all) {
+            (Some(r), _) => vec![r.clone()],
+            (None, Some(dir)) => {
+                let found = install::find_bare_repos(dir)?;
+                if found.is_empty() {
+                    bail!("no bare repository under {}", dir.display());
+                }
+                found
+            }
+            (None, None) => bail!("name a bare repository, or --all DIR"),
+        };
+        let mut failed = 0;
+        for r in &repos {
+            match install::install(r, &opts, &exe) {
+                Ok(did) => {
+                    println!("{}: guarded by pushgate", r.display());
+                    for d in did {
+                        println!("  {d}");
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    print_error(&format!("{}: not installed", r.display()), &e);
+                }
+            }
+        }
+        if failed > 0 {
+            bail!("{failed} of {} repositories were not installed", repos.len());
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => exit(0),
+        Err(e) => {
+            print_error("pushgate install failed", &e);
+            exit(2)
+        }
+    }
+}
+
+/// Loads what a hook needs. Any failure here rejects the push.
+fn hook_context() -> Result<(Repo, Config)> {
+    let repo = Repo::open_for_hook()?;
+    let config = Config::load(&repo.config_path())?;
+    Ok((repo, config))
+}
+
+fn push_for(config: &Config, updates: Vec<RefUpdate>, push_options: Vec<String>) -> Push {
+    Push {
+        pusher: protocol::pusher_from_env(&config.pusher_env),
+        push_options,
+        updates,
+    }
+}
+
+fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
+    match result {
+        Ok(decision) => {
+            eprint!("{}", report::text(&decision, atomicity));
+            exit(if decision.accepted() { 0 } else { 1 })
+        }
+        Err(e) => {
+            print_error("pushgate: push rejected: the gate could not decide, so nothing was accepted", &e);
+            eprintln!("  fix: if this names the config, a key or a policy, an operator must correct it; otherwise report it with the lines above");
+            exit(2)
+        }
+    }
+}
+
+fn hook_pre_receive() -> ExitCode {
+    let result = (|| {
+        let (repo, config) = hook_context()?;
+        let updates = protocol::read_updates(std::io::stdin().lock())?;
+        let push = push_for(&config, updates, protocol::push_options_from_env());
+        gate::decide(&repo, &config, &push)
+    })();
+    finish_hook(result, Atomicity::AllOrNothing)
+}
+
+fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
+    let result = (|| {
+        let (repo, config) = hook_context()?;
+        let update = RefUpdate::parse(old, new, refname)?;
+        let push = push_for(&config, vec![update], protocol::push_options_from_env());
+        gate::decide(&repo, &config, &push)
+    })();
+    finish_hook(result, Atomicity::PerRef)
+}
+
+fn hook_post_receive() -> ExitCode {
+    // The refs have moved; nothing here may undo that. Read what landed so
+    // git's pipe is drained, and report problems without failing the push.
+    match protocol::read_updates(std::io::stdin().lock()) {
+        Ok(_) => exit(0),
+        Err(e) => {
+            print_error("pushgate: post-receive could not read the landed updates", &e);
+            exit(0)
+        }
+    }
+}
+
+fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {
+    if protocol::is_zero(rev) && rev.len() >= 4 {
+        return Ok("0".repeat(40));
+    }
+    let obj = repo
+        .git
+        .revparse_single(rev)
+        .with_context(|| format!("`{}` names no object in this repository", protocol::printable(rev)))?;
+    Ok(obj.id().to_string())
+}
+
+fn cmd_check(
+    repo_dir: &Path,
+    config: Option<&Path>,
+    push_options: Vec<String>,
+    format: Format,
+    old: &str,
+    new: &str,
+    refname: &str,
+) -> ExitCode {
+    let result = (|| {
+        let repo = Repo::open(repo_dir)?;
+        let config_path = config.map(Path::to_path_buf).unwrap_or_else(|| repo.config_path());
+        let config = Config::load(&config_path)?;
+        let update = RefUpdate::parse(&resolve_rev(&repo, old)?, &resolve_rev(&repo, new)?, refname)?;
+        let push = push_for(&config, vec![update], push_options);
+        gate::decide(&repo, &config, &push)
+    })();
+    match result {
+        Ok(decision) => {
+            match format {
+                Format::Text => print!("{}", report::text(&decision, Atomicity::AllOrNothing)),
+                Format::Json => println!("{}", report::json(&decision)),
+            }
+            exit(if decision.accepted() { 0 } else { 1 })
+        }
+        Err(e) => {
+            print_error("pushgate check: could not decide", &e);
+            exit(2)
+        }
+    }
+}

@@ -1,0 +1,620 @@
+//! `pushgate.yaml`: read once per invocation, validated up front, and turned
+//! into a typed [`Config`] whose every path is absolute and every glob compiled.
+//!
+//! Reading happens in two phases (as cargo-deny does it): serde fills a raw,
+//! span-carrying form, then [`validate`] checks what serde cannot (names that
+//! must exist, globs that must compile) and reports the offending line. A
+//! config error is never a reason to accept a push: callers fail closed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// The environment variables that name the pusher when the config does not
+/// say otherwise: our own, then GitLab, Gitea/Forgejo, gitolite, HTTP auth.
+pub const DEFAULT_PUSHER_ENV: &[&str] = &[
+    "PUSHGATE_PUSHER",
+    "GL_USERNAME",
+    "GITEA_PUSHER_NAME",
+    "GL_USER",
+    "REMOTE_USER",
+];
+
+/// A config problem, located in the file so the operator can go straight to it.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<u64>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message)?,
+            None => write!(f, "{}: {}", self.file.display(), self.message)?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A validated configuration. Paths are absolute; names are checked.
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub pusher_env: Vec<String>,
+    /// Signer name → key files.
+    pub keys: BTreeMap<String, Vec<PathBuf>>,
+    /// Group name → member names (as written; see [`Config::expand`]).
+    pub groups: BTreeMap<String, Vec<String>>,
+    pub refs: Vec<RefRule>,
+    pub manifests: Manifests,
+    pub policies: Vec<PolicySet>,
+    pub audit: Option<Audit>,
+    pub apply: Option<Apply>,
+}
+
+/// One entry of `refs:`. Settings left out are `None`: they neither loosen
+/// nor tighten what other matching rules say.
+#[derive(Debug, Clone)]
+pub struct RefRule {
+    pub pattern: String,
+    pub matcher: GlobMatcher,
+    /// Line of the rule's `match:` in the config, for "required here" messages.
+    pub line: u64,
+    pub environment: Option<String>,
+    pub require_signed_commits: Option<bool>,
+    pub require_signed_tags: Option<bool>,
+    pub signers: Option<Vec<String>>,
+    pub allow_force_push: Option<bool>,
+    pub allow_delete: Option<bool>,
+    pub require_linear_history: Option<bool>,
+    pub pushers: Option<Vec<String>>,
+    pub immutable: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifests {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub max_file_bytes: u64,
+}
+
+impl Default for Manifests {
+    fn default() -> Self {
+        Manifests {
+            include: vec!["**/*.yaml".into(), "**/*.yml".into()],
+            exclude: vec![],
+            max_file_bytes: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    pub path: PathBuf,
+    pub manifest_namespaces: Vec<String>,
+    pub push_namespace: Option<String>,
+    pub refs: Option<Vec<String>>,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub database: String,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Apply {
+    pub command: Vec<String>,
+    pub timeout_seconds: u64,
+    pub mode: String,
+    pub line: u64,
+}
+
+// ---- raw, as written -------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    version: Spanned<u32>,
+    #[serde(default)]
+    pusher_env: Option<Vec<String>>,
+    #[serde(default)]
+    keys: BTreeMap<String, Spanned<OneOrMany>>,
+    #[serde(default)]
+    groups: BTreeMap<String, Spanned<Vec<String>>>,
+    #[serde(default)]
+    refs: Vec<Spanned<RawRefRule>>,
+    #[serde(default)]
+    manifests: Option<RawManifests>,
+    #[serde(default)]
+    policies: Vec<Spanned<RawPolicySet>>,
+    #[serde(default)]
+    audit: Option<Spanned<RawAudit>>,
+    #[serde(default)]
+    apply: Option<Spanned<RawApply>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRefRule {
+    #[serde(rename = "match")]
+    pattern: String,
+    environment: Option<String>,
+    require_signed_commits: Option<bool>,
+    require_signed_tags: Option<bool>,
+    signers: Option<Vec<String>>,
+    allow_force_push: Option<bool>,
+    allow_delete: Option<bool>,
+    require_linear_history: Option<bool>,
+    pushers: Option<Vec<String>>,
+    immutable: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifests {
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    max_file_bytes: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicySet {
+    path: String,
+    #[serde(default)]
+    manifest_namespaces: Vec<String>,
+    push_namespace: Option<String>,
+    refs: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    database: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApply {
+    command: Vec<String>,
+    timeout_seconds: Option<u64>,
+    mode: Option<String>,
+}
+
+/// Configs are small; anything this large is a mistake or an attack.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+impl Config {
+    /// Reads and validates the config at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let path = absolute(path);
+        let err = |message: String, help: Option<&str>| ConfigError {
+            file: path.clone(),
+            line: None,
+            message,
+            help: help.map(str::to_owned),
+        };
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            err(
+                format!("cannot read the config: {e}"),
+                Some("create it, or point to it with --config (install records it as `pushgate.config` in the repository's git config)"),
+            )
+        })?;
+        if meta.len() > MAX_CONFIG_BYTES {
+            return Err(err(
+                format!("the config is {} bytes; the limit is {MAX_CONFIG_BYTES}", meta.len()),
+                None,
+            ));
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| err(format!("cannot read the config as UTF-8 text: {e}"), None))?;
+        Config::parse(&text, &path)
+    }
+
+    /// Parses config text as if it were read from `path` (whose directory
+    /// anchors relative paths).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = serde_saphyr::from_str(text).map_err(|e| {
+            let options = serde_saphyr::render_options! {
+                snippets: serde_saphyr::SnippetMode::Off,
+            };
+            ConfigError {
+                file: path.to_path_buf(),
+                line: e.location().map(|l| l.line()),
+                message: strip_location_suffix(&e.render_with_options(options)),
+                help: Some("see the configuration reference in README.md".into()),
+            }
+        })?;
+        validate(raw, path)
+    }
+
+    /// The rules whose `match` fits `refname`, in config order.
+    pub fn rules_for<'a>(&'a self, refname: &'a str) -> impl Iterator<Item = &'a RefRule> + 'a {
+        self.refs.iter().filter(move |r| r.matcher.is_match(refname))
+    }
+
+    /// Expands names and group names into the set of signer/pusher names.
+    /// Group members may themselves be groups; cycles are cut.
+    pub fn expand(&self, names: &[String]) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut seen_groups = BTreeSet::new();
+        let mut stack: Vec<&str> = names.iter().map(String::as_str).collect();
+        while let Some(name) = stack.pop() {
+            match self.groups.get(name) {
+                Some(members) => {
+                    if seen_groups.insert(name) {
+                        stack.extend(members.iter().map(String::as_str));
+                    }
+                }
+                None => {
+                    out.insert(name.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    /// The groups `name` belongs to, directly or through other groups.
+    pub fn groups_of(&self, name: &str) -> Vec<String> {
+        self.groups
+            .keys()
+            .filter(|g| self.expand(&[(*g).clone()]).contains(name))
+            .cloned()
+            .collect()
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("/"))
+    }
+}
+
+/// serde-saphyr appends " at line X column Y" to plain messages; we print the
+/// line ourselves in `file:line:` form, so drop the suffix.
+fn strip_location_suffix(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or(msg);
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].to_owned(),
+        None => first.to_owned(),
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn compile_glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {
+    Ok(GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()?
+        .compile_matcher())
+}
+
+/// Compiles a path glob list (manifests, policy refs) with the same `*`/`**`
+/// semantics as ref patterns.
+pub fn compile_globs(patterns: &[String]) -> Result<globset::GlobSet, globset::Error> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        b.add(
+            GlobBuilder::new(p)
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()?,
+        );
+    }
+    b.build()
+}
+
+fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
+    let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let at = |line: u64, message: String, help: &str| ConfigError {
+        file: path.to_path_buf(),
+        line: Some(line),
+        message,
+        help: if help.is_empty() { None } else { Some(help.to_owned()) },
+    };
+    let resolve = |p: &str| -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            dir.join(p)
+        }
+    };
+
+    if raw.version.value != 1 {
+        return Err(at(
+            raw.version.referenced.line(),
+            format!("unsupported config version {}", raw.version.value),
+            "this pushgate reads `version: 1`",
+        ));
+    }
+
+    let pusher_env = match raw.pusher_env {
+        Some(list) => list,
+        None => DEFAULT_PUSHER_ENV.iter().map(|s| s.to_string()).collect(),
+    };
+
+    let mut keys = BTreeMap::new();
+    for (name, files) in raw.keys {
+        let line = files.referenced.line();
+        let files = match files.value {
+            OneOrMany::One(f) => vec![f],
+            OneOrMany::Many(v) => v,
+        };
+        if files.is_empty() {
+            return Err(at(line, format!("key `{name}` lists no key file"), ""));
+        }
+        keys.insert(name, files.iter().map(|f| resolve(f)).collect::<Vec<_>>());
+    }
+
+    let mut groups = BTreeMap::new();
+    for (name, members) in &raw.groups {
+        let line = members.referenced.line();
+        if keys.contains_key(name) {
+            return Err(at(
+                line,
+                format!("`{name}` is both a key name and a group name"),
+                "rename one of them",
+            ));
+        }
+        groups.insert(name.clone(), members.value.clone());
+    }
+    for (name, members) in &raw.groups {
+        for m in &members.value {
+            if !keys.contains_key(m) && !raw.groups.contains_key(m) {
+                return Err(at(
+                    members.referenced.line(),
+                    format!("group `{name}` names `{m}`, which is neither in `keys:` nor a group"),
+                    "add a key file for it under `keys:`, or fix the name",
+                ));
+            }
+        }
+    }
+
+    let mut refs = Vec::new();
+    for rule in raw.refs {
+        let line = rule.referenced.line();
+        let r = rule.value;
+        let matcher = compile_glob(&r.pattern).map_err(|e| {
+            at(
+                line,
+                format!("`match: {}` is not a valid glob: {}", r.pattern, e.kind()),
+                "`*` matches within one path segment, `**` across segments",
+            )
+        })?;
+        if !r.pattern.starts_with("refs/") {
+            return Err(at(
+                line,
+                format!("`match: {}` does not start with `refs/`, so it can never match", r.pattern),
+                "write the full ref name, e.g. `refs/heads/main` or `refs/tags/v*`",
+            ));
+        }
+        if let Some(signers) = &r.signers {
+            for s in signers {
+                if !keys.contains_key(s) && !groups.contains_key(s) {
+                    return Err(at(
+                        line,
+                        format!("`signers` of `{}` names `{s}`, which is neither in `keys:` nor in `groups:`", r.pattern),
+                        "only named keys can sign; add it under `keys:` or fix the name",
+                    ));
+                }
+            }
+        }
+        refs.push(RefRule {
+            pattern: r.pattern,
+            matcher,
+            line,
+            environment: r.environment,
+            require_signed_commits: r.require_signed_commits,
+            require_signed_tags: r.require_signed_tags,
+            signers: r.signers,
+            allow_force_push: r.allow_force_push,
+            allow_delete: r.allow_delete,
+            require_linear_history: r.require_linear_history,
+            pushers: r.pushers,
+            immutable: r.immutable,
+        });
+    }
+
+    let manifests = match raw.manifests {
+        None => Manifests::default(),
+        Some(m) => {
+            let d = Manifests::default();
+            Manifests {
+                include: m.include.unwrap_or(d.include),
+                exclude: m.exclude.unwrap_or(d.exclude),
+                max_file_bytes: m.max_file_bytes.unwrap_or(d.max_file_bytes),
+            }
+        }
+    };
+    for (key, list) in [("include", &manifests.include), ("exclude", &manifests.exclude)] {
+        if let Err(e) = compile_globs(list) {
+            return Err(ConfigError {
+                file: path.to_path_buf(),
+                line: None,
+                message: format!("`manifests.{key}` has an invalid glob: {e}"),
+                help: None,
+            });
+        }
+    }
+
+    let mut policies = Vec::new();
+    for p in raw.policies {
+        let line = p.referenced.line();
+        let v = p.value;
+        if let Some(refs) = &v.refs {
+            compile_globs(refs).map_err(|e| {
+                at(line, format!("`refs` of policy set `{}` has an invalid glob: {e}", v.path), "")
+            })?;
+        }
+        policies.push(PolicySet {
+            path: resolve(&v.path),
+            manifest_namespaces: v.manifest_namespaces,
+            push_namespace: v.push_namespace,
+            refs: v.refs,
+            line,
+        });
+    }
+
+    let audit = raw.audit.map(|a| Audit {
+        line: a.referenced.line(),
+        database: if a.value.database.contains("://") {
+            a.value.database
+        } else {
+            resolve(&a.value.database).to_string_lossy().into_owned()
+        },
+    });
+
+    let apply = match raw.apply {
+        None => None,
+        Some(a) => {
+            let line = a.referenced.line();
+            let mut command = a.value.command;
+            let Some(program) = command.first_mut() else {
+                return Err(at(line, "`apply.command` is empty".into(), "give the program and its arguments as a list, e.g. [./deploy.sh]"));
+            };
+            if program.contains('/') {
+                *program = resolve(program).to_string_lossy().into_owned();
+            }
+            let mode = a.value.mode.unwrap_or_else(|| "sync".into());
+            if mode != "sync" && mode != "background" {
+                return Err(at(line, format!("`apply.mode: {mode}` is not one of sync, background"), ""));
+            }
+            Some(Apply {
+                command,
+                timeout_seconds: a.value.timeout_seconds.unwrap_or(600),
+                mode,
+                line,
+            })
+        }
+    };
+
+    let config = Config {
+        path: path.to_path_buf(),
+        pusher_env,
+        keys,
+        groups,
+        refs,
+        manifests,
+        policies,
+        audit,
+        apply,
+    };
+    reject_unsupported(&config)?;
+    Ok(config)
+}
+
+/// Settings this build parses but cannot enforce yet. Accepting them silently
+/// would make a gate that checks nothing look like one that passes, so they
+/// are configuration errors until their feature lands.
+fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
+    let unsupported = |line: u64, what: &str| ConfigError {
+        file: config.path.clone(),
+        line: Some(line),
+        message: format!("{what} is not supported by this build of pushgate yet"),
+        help: Some("remove it from the config, or upgrade pushgate; it is never ignored silently".into()),
+    };
+    for r in &config.refs {
+        if r.require_signed_commits == Some(true) {
+            return Err(unsupported(r.line, "`require_signed_commits`"));
+        }
+        if r.require_signed_tags == Some(true) {
+            return Err(unsupported(r.line, "`require_signed_tags`"));
+        }
+    }
+    if let Some(p) = config.policies.first() {
+        return Err(unsupported(p.line, "`policies`"));
+    }
+    if let Some(a) = &config.audit {
+        return Err(unsupported(a.line, "`audit`"));
+    }
+    if let Some(a) = &config.apply {
+        return Err(unsupported(a.line, "`apply`"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/etc/pushgate/pushgate.yaml"))
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let err = parse("version: 1\nrefs:\n  - match: refs/heads/main\n    alow_delete: false\n")
+            .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(err.message.contains("alow_delete"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_its_line() {
+        let err = parse("version: 1\nrefs:\n  - match: refs/heads/main\n    allow_delete: maybe\n")
+            .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+    }
+
+    #[test]
+    fn bad_glob_names_its_rule() {
+        let err = parse("version: 1\nrefs:\n  - match: refs/heads/[main\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("not a valid glob"), "{err}");
+    }
+
+    #[test]
+    fn star_stays_within_a_segment() {
+        let c = parse("version: 1\nrefs:\n  - match: refs/heads/*\n  - match: refs/tags/**\n").unwrap();
+        assert_eq!(c.rules_for("refs/heads/main").count(), 1);
+        assert_eq!(c.rules_for("refs/heads/team/x").count(), 0);
+        assert_eq!(c.rules_for("refs/tags/a/b/c").count(), 1);
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_config_dir() {
+        let c = parse("version: 1\nkeys:\n  alice: keys/alice.asc\n").unwrap();
+        assert_eq!(c.keys["alice"], vec![PathBuf::from("/etc/pushgate/keys/alice.asc")]);
+    }
+
+    #[test]
+    fn groups_expand_transitively() {
+        let c = parse(
+            "version: 1\nkeys:\n  a: a.pub\n  b: b.pub\ngroups:\n  ops: [a, inner]\n  inner: [b]\n",
+        )
+        .unwrap();
+        let names = c.expand(&["ops".to_string()]);
+        assert_eq!(names.into_iter().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(c.groups_of("b"), vec!["inner", "ops"]);
+    }
+
+    #[test]
+    fn unsupported_settings_fail_closed() {
+        let err = parse("version: 1\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n")
+            .unwrap_err();
+        assert!(err.message.contains("not supported"), "{err}");
+    }
+}

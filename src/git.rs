@@ -1,0 +1,151 @@
+//! Git access: opening the repository the way a hook must (seeing quarantined
+//! objects), peeling, ancestry, and walking the commits an update brings.
+//!
+//! All reads go through libgit2 (git2) in-process; no `git` subprocess runs on
+//! the hook's critical path.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags};
+
+pub struct Repo {
+    pub git: Repository,
+    /// Short name for messages and policy input, e.g. `infra.git`.
+    pub name: String,
+}
+
+/// A commit the update brings, with what protection and messages need.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: Oid,
+    pub parents: Vec<Oid>,
+    pub summary: String,
+}
+
+impl Repo {
+    /// Opens the repository from git's hook environment (`GIT_DIR`,
+    /// `GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`), so objects
+    /// still in receive-pack's quarantine are visible. A plain open would
+    /// not see them in pre-receive.
+    pub fn open_for_hook() -> Result<Repo> {
+        let git = Repository::open_from_env()
+            .context("opening the repository from git's hook environment (is GIT_DIR set?)")?;
+        Ok(Repo::wrap(git))
+    }
+
+    /// Opens a repository (bare or not) at `path`, without searching upwards
+    /// past it.
+    pub fn open(path: &Path) -> Result<Repo> {
+        let git = Repository::open_ext(path, RepositoryOpenFlags::empty(), std::iter::empty::<&Path>())
+            .with_context(|| format!("{} is not a git repository", path.display()))?;
+        Ok(Repo::wrap(git))
+    }
+
+    fn wrap(git: Repository) -> Repo {
+        let dir = if git.is_bare() {
+            git.path().to_path_buf()
+        } else {
+            git.workdir().map(Path::to_path_buf).unwrap_or_else(|| git.path().to_path_buf())
+        };
+        let name = std::path::absolute(&dir)
+            .unwrap_or(dir)
+            .components()
+            .next_back()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Repo { git, name }
+    }
+
+    /// The config file this repository is gated by: `$PUSHGATE_CONFIG`, else
+    /// `pushgate.config` from its git config (set by install), else
+    /// `pushgate.yaml` in the repository directory.
+    pub fn config_path(&self) -> PathBuf {
+        if let Some(p) = std::env::var_os("PUSHGATE_CONFIG").filter(|p| !p.is_empty()) {
+            return PathBuf::from(p);
+        }
+        if let Ok(cfg) = self.git.config() {
+            if let Ok(p) = cfg.get_path("pushgate.config") {
+                return p;
+            }
+        }
+        let dir = if self.git.is_bare() {
+            self.git.path()
+        } else {
+            self.git.workdir().unwrap_or(self.git.path())
+        };
+        dir.join("pushgate.yaml")
+    }
+
+    /// The commit `id` points to, through any chain of annotated tags.
+    /// `None` when it names a tree or blob.
+    pub fn peel_to_commit(&self, id: Oid) -> Result<Option<Oid>> {
+        let obj = self
+            .git
+            .find_object(id, None)
+            .with_context(|| format!("object {id} is not in the repository"))?;
+        match obj.peel(ObjectType::Commit) {
+            Ok(c) => Ok(Some(c.id())),
+            Err(_) => Ok(None),
+        }
+    }
+
+    pub fn object_kind(&self, id: Oid) -> Result<Option<ObjectType>> {
+        Ok(self
+            .git
+            .find_object(id, None)
+            .with_context(|| format!("object {id} is not in the repository"))?
+            .kind())
+    }
+
+    /// Whether `descendant` contains `ancestor` (or is it).
+    pub fn contains(&self, descendant: Oid, ancestor: Oid) -> Result<bool> {
+        if descendant == ancestor {
+            return Ok(true);
+        }
+        self.git
+            .graph_descendant_of(descendant, ancestor)
+            .with_context(|| format!("checking whether {descendant} contains {ancestor}"))
+    }
+
+    /// Every ref of the repository as it was before this push, peeled to
+    /// the commit it names (refs naming trees or blobs are left out).
+    pub fn refs(&self) -> Result<Vec<(String, Oid)>> {
+        let mut out = Vec::new();
+        for r in self.git.references().context("listing refs")? {
+            let r = r.context("reading a ref")?;
+            let Ok(name) = r.name() else { continue };
+            if r.symbolic_target_bytes().is_some() {
+                continue;
+            }
+            if let Ok(c) = r.peel(ObjectType::Commit) {
+                out.push((name.to_owned(), c.id()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The commits reachable from `tip` but from none of `hide`, newest
+    /// first. This is `git rev-list tip --not hide...`.
+    pub fn new_commits(&self, tip: Oid, hide: &[Oid]) -> Result<Vec<CommitInfo>> {
+        let mut walk = self.git.revwalk().context("starting a commit walk")?;
+        walk.push(tip).with_context(|| format!("walking from {tip}"))?;
+        for h in hide {
+            walk.hide(*h).with_context(|| format!("hiding {h}"))?;
+        }
+        let mut out = Vec::new();
+        for id in walk {
+            let id = id.context("walking commits")?;
+            let c = self
+                .git
+                .find_commit(id)
+                .with_context(|| format!("reading commit {id}"))?;
+            out.push(CommitInfo {
+                id,
+                parents: c.parent_ids().collect(),
+                summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+            });
+        }
+        Ok(out)
+    }
+}

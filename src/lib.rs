@@ -1,0 +1,18 @@
+//! pushgate: a server-side Git policy gate for GitOps repositories.
+//!
+//! One push flows through stages, one module each:
+//! `protocol` (what git says) → `git` (what the repository holds) →
+//! `protection` (ref rules, pure) → `gate` (the decision) → `report` (what
+//! the pusher reads). `config` feeds every stage; `install` and `demo` set
+//! the stage up; `cli` only parses arguments and dispatches.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod finding;
+pub mod gate;
+pub mod git;
+pub mod install;
+pub mod protection;
+pub mod protocol;
+pub mod report;
