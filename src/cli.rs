@@ -20,7 +20,11 @@ use crate::protocol::{self, RefUpdate};
 use crate::report::{self, Atomicity};
 
 #[derive(Parser)]
-#[command(name = "pushgate", version, about = "Server-side Git policy gate for GitOps repositories")]
+#[command(
+    name = "pushgate",
+    version,
+    about = "Server-side Git policy gate for GitOps repositories"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,15 +110,36 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Install { bare_repo, config, hooks, forge, force, all } => {
-            cmd_install(bare_repo, config, &hooks, forge, force, all)
-        }
+        Command::Install {
+            bare_repo,
+            config,
+            hooks,
+            forge,
+            force,
+            all,
+        } => cmd_install(bare_repo, config, &hooks, forge, force, all),
         Command::Hook(HookCommand::PreReceive) => hook_pre_receive(),
-        Command::Hook(HookCommand::Update { refname, old, new }) => hook_update(&refname, &old, &new),
-        Command::Hook(HookCommand::PostReceive) => hook_post_receive(),
-        Command::Check { repo, config, push_options, format, old, new, refname } => {
-            cmd_check(&repo, config.as_deref(), push_options, format, &old, &new, &refname)
+        Command::Hook(HookCommand::Update { refname, old, new }) => {
+            hook_update(&refname, &old, &new)
         }
+        Command::Hook(HookCommand::PostReceive) => hook_post_receive(),
+        Command::Check {
+            repo,
+            config,
+            push_options,
+            format,
+            old,
+            new,
+            refname,
+        } => cmd_check(
+            &repo,
+            config.as_deref(),
+            push_options,
+            format,
+            &old,
+            &new,
+            &refname,
+        ),
         Command::Demo => crate::demo::run(),
     }
 }
@@ -142,7 +167,12 @@ fn cmd_install(
     let run = || -> Result<()> {
         let hooks = install::parse_hooks(hooks)?;
         let exe = std::env::current_exe().context("finding the pushgate binary")?;
-        let opts = install::Options { config, hooks, forge, force };
+        let opts = install::Options {
+            config,
+            hooks,
+            forge,
+            force,
+        };
         let repos = match (&bare_repo, &all) {
             (Some(r), _) => vec![r.clone()],
             (None, Some(dir)) => {
@@ -170,7 +200,10 @@ fn cmd_install(
             }
         }
         if failed > 0 {
-            bail!("{failed} of {} repositories were not installed", repos.len());
+            bail!(
+                "{failed} of {} repositories were not installed",
+                repos.len()
+            );
         }
         Ok(())
     };
@@ -205,7 +238,10 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
             exit(if decision.accepted() { 0 } else { 1 })
         }
         Err(e) => {
-            print_error("pushgate: push rejected: the gate could not decide, so nothing was accepted", &e);
+            print_error(
+                "pushgate: push rejected: the gate could not decide, so nothing was accepted",
+                &e,
+            );
             eprintln!("  fix: if this names the config, a key or a policy, an operator must correct it; otherwise report it with the lines above");
             exit(2)
         }
@@ -238,7 +274,10 @@ fn hook_post_receive() -> ExitCode {
     match protocol::read_updates(std::io::stdin().lock()) {
         Ok(_) => exit(0),
         Err(e) => {
-            print_error("pushgate: post-receive could not read the landed updates", &e);
+            print_error(
+                "pushgate: post-receive could not read the landed updates",
+                &e,
+            );
             exit(0)
         }
     }
@@ -248,10 +287,12 @@ fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {
     if protocol::is_zero(rev) && rev.len() >= 4 {
         return Ok("0".repeat(40));
     }
-    let obj = repo
-        .git
-        .revparse_single(rev)
-        .with_context(|| format!("`{}` names no object in this repository", protocol::printable(rev)))?;
+    let obj = repo.git.revparse_single(rev).with_context(|| {
+        format!(
+            "`{}` names no object in this repository",
+            protocol::printable(rev)
+        )
+    })?;
     Ok(obj.id().to_string())
 }
 
@@ -266,9 +307,15 @@ fn cmd_check(
 ) -> ExitCode {
     let result = (|| {
         let repo = Repo::open(repo_dir)?;
-        let config_path = config.map(Path::to_path_buf).unwrap_or_else(|| repo.config_path());
+        let config_path = config
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| repo.config_path());
         let config = Config::load(&config_path)?;
-        let update = RefUpdate::parse(&resolve_rev(&repo, old)?, &resolve_rev(&repo, new)?, refname)?;
+        let update = RefUpdate::parse(
+            &resolve_rev(&repo, old)?,
+            &resolve_rev(&repo, new)?,
+            refname,
+        )?;
         let push = push_for(&config, vec![update], push_options);
         gate::decide(&repo, &config, &push)
     })();

@@ -223,7 +223,10 @@ impl Config {
         })?;
         if meta.len() > MAX_CONFIG_BYTES {
             return Err(err(
-                format!("the config is {} bytes; the limit is {MAX_CONFIG_BYTES}", meta.len()),
+                format!(
+                    "the config is {} bytes; the limit is {MAX_CONFIG_BYTES}",
+                    meta.len()
+                ),
                 None,
             ));
         }
@@ -251,7 +254,9 @@ impl Config {
 
     /// The rules whose `match` fits `refname`, in config order.
     pub fn rules_for<'a>(&'a self, refname: &'a str) -> impl Iterator<Item = &'a RefRule> + 'a {
-        self.refs.iter().filter(move |r| r.matcher.is_match(refname))
+        self.refs
+            .iter()
+            .filter(move |r| r.matcher.is_match(refname))
     }
 
     /// Expands names and group names into the set of signer/pusher names.
@@ -332,7 +337,11 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         file: path.to_path_buf(),
         line: Some(line),
         message,
-        help: if help.is_empty() { None } else { Some(help.to_owned()) },
+        help: if help.is_empty() {
+            None
+        } else {
+            Some(help.to_owned())
+        },
     };
     let resolve = |p: &str| -> PathBuf {
         let p = Path::new(p);
@@ -407,7 +416,10 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         if !r.pattern.starts_with("refs/") {
             return Err(at(
                 line,
-                format!("`match: {}` does not start with `refs/`, so it can never match", r.pattern),
+                format!(
+                    "`match: {}` does not start with `refs/`, so it can never match",
+                    r.pattern
+                ),
                 "write the full ref name, e.g. `refs/heads/main` or `refs/tags/v*`",
             ));
         }
@@ -449,7 +461,10 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             }
         }
     };
-    for (key, list) in [("include", &manifests.include), ("exclude", &manifests.exclude)] {
+    for (key, list) in [
+        ("include", &manifests.include),
+        ("exclude", &manifests.exclude),
+    ] {
         if let Err(e) = compile_globs(list) {
             return Err(ConfigError {
                 file: path.to_path_buf(),
@@ -466,7 +481,11 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         let v = p.value;
         if let Some(refs) = &v.refs {
             compile_globs(refs).map_err(|e| {
-                at(line, format!("`refs` of policy set `{}` has an invalid glob: {e}", v.path), "")
+                at(
+                    line,
+                    format!("`refs` of policy set `{}` has an invalid glob: {e}", v.path),
+                    "",
+                )
             })?;
         }
         policies.push(PolicySet {
@@ -493,14 +512,22 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             let line = a.referenced.line();
             let mut command = a.value.command;
             let Some(program) = command.first_mut() else {
-                return Err(at(line, "`apply.command` is empty".into(), "give the program and its arguments as a list, e.g. [./deploy.sh]"));
+                return Err(at(
+                    line,
+                    "`apply.command` is empty".into(),
+                    "give the program and its arguments as a list, e.g. [./deploy.sh]",
+                ));
             };
             if program.contains('/') {
                 *program = resolve(program).to_string_lossy().into_owned();
             }
             let mode = a.value.mode.unwrap_or_else(|| "sync".into());
             if mode != "sync" && mode != "background" {
-                return Err(at(line, format!("`apply.mode: {mode}` is not one of sync, background"), ""));
+                return Err(at(
+                    line,
+                    format!("`apply.mode: {mode}` is not one of sync, background"),
+                    "",
+                ));
             }
             Some(Apply {
                 command,
@@ -534,7 +561,9 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
         file: config.path.clone(),
         line: Some(line),
         message: format!("{what} is not supported by this build of pushgate yet"),
-        help: Some("remove it from the config, or upgrade pushgate; it is never ignored silently".into()),
+        help: Some(
+            "remove it from the config, or upgrade pushgate; it is never ignored silently".into(),
+        ),
     };
     for r in &config.refs {
         if r.require_signed_commits == Some(true) {
@@ -588,7 +617,8 @@ mod tests {
 
     #[test]
     fn star_stays_within_a_segment() {
-        let c = parse("version: 1\nrefs:\n  - match: refs/heads/*\n  - match: refs/tags/**\n").unwrap();
+        let c =
+            parse("version: 1\nrefs:\n  - match: refs/heads/*\n  - match: refs/tags/**\n").unwrap();
         assert_eq!(c.rules_for("refs/heads/main").count(), 1);
         assert_eq!(c.rules_for("refs/heads/team/x").count(), 0);
         assert_eq!(c.rules_for("refs/tags/a/b/c").count(), 1);
@@ -597,7 +627,10 @@ mod tests {
     #[test]
     fn relative_paths_resolve_against_the_config_dir() {
         let c = parse("version: 1\nkeys:\n  alice: keys/alice.asc\n").unwrap();
-        assert_eq!(c.keys["alice"], vec![PathBuf::from("/etc/pushgate/keys/alice.asc")]);
+        assert_eq!(
+            c.keys["alice"],
+            vec![PathBuf::from("/etc/pushgate/keys/alice.asc")]
+        );
     }
 
     #[test]
@@ -613,8 +646,10 @@ mod tests {
 
     #[test]
     fn unsupported_settings_fail_closed() {
-        let err = parse("version: 1\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n")
-            .unwrap_err();
+        let err = parse(
+            "version: 1\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n",
+        )
+        .unwrap_err();
         assert!(err.message.contains("not supported"), "{err}");
     }
 }

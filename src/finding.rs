@@ -70,7 +70,10 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in CODES {
             assert!(seen.insert(code), "duplicate code {code}");
-            assert!(docs.contains(&format!("## `{code}`")), "docs/findings.md has no heading for {code}");
+            assert!(
+                docs.contains(&format!("## `{code}`")),
+                "docs/findings.md has no heading for {code}"
+            );
         }
     }
 }

@@ -37,8 +37,12 @@ impl Repo {
     /// Opens a repository (bare or not) at `path`, without searching upwards
     /// past it.
     pub fn open(path: &Path) -> Result<Repo> {
-        let git = Repository::open_ext(path, RepositoryOpenFlags::empty(), std::iter::empty::<&Path>())
-            .with_context(|| format!("{} is not a git repository", path.display()))?;
+        let git = Repository::open_ext(
+            path,
+            RepositoryOpenFlags::empty(),
+            std::iter::empty::<&Path>(),
+        )
+        .with_context(|| format!("{} is not a git repository", path.display()))?;
         Ok(Repo::wrap(git))
     }
 
@@ -46,7 +50,9 @@ impl Repo {
         let dir = if git.is_bare() {
             git.path().to_path_buf()
         } else {
-            git.workdir().map(Path::to_path_buf).unwrap_or_else(|| git.path().to_path_buf())
+            git.workdir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| git.path().to_path_buf())
         };
         let name = std::path::absolute(&dir)
             .unwrap_or(dir)
@@ -129,7 +135,8 @@ impl Repo {
     /// first. This is `git rev-list tip --not hide...`.
     pub fn new_commits(&self, tip: Oid, hide: &[Oid]) -> Result<Vec<CommitInfo>> {
         let mut walk = self.git.revwalk().context("starting a commit walk")?;
-        walk.push(tip).with_context(|| format!("walking from {tip}"))?;
+        walk.push(tip)
+            .with_context(|| format!("walking from {tip}"))?;
         for h in hide {
             walk.hide(*h).with_context(|| format!("hiding {h}"))?;
         }
@@ -143,7 +150,8 @@ impl Repo {
             out.push(CommitInfo {
                 id,
                 parents: c.parent_ids().collect(),
-                summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+                summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default())
+                    .into_owned(),
             });
         }
         Ok(out)

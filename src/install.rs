@@ -32,7 +32,11 @@ fn sh_quote(s: &str) -> String {
 }
 
 pub fn parse_hooks(list: &str) -> Result<Vec<String>> {
-    let hooks: Vec<String> = list.split(',').map(|h| h.trim().to_owned()).filter(|h| !h.is_empty()).collect();
+    let hooks: Vec<String> = list
+        .split(',')
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .collect();
     for h in &hooks {
         if !TEMPLATES.iter().any(|(name, _)| name == h) {
             bail!("--hooks: `{h}` is not one of pre-receive, update, post-receive");
@@ -53,7 +57,10 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         );
     }
     let repo = git2::Repository::open_bare(repo_path).with_context(|| {
-        format!("{} is not a bare git repository (pushgate guards the server side)", repo_path.display())
+        format!(
+            "{} is not a bare git repository (pushgate guards the server side)",
+            repo_path.display()
+        )
     })?;
     let git_dir = std::path::absolute(repo.path()).context("resolving the repository path")?;
 
@@ -65,12 +72,13 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
 
     let exe = std::path::absolute(exe).context("resolving the pushgate binary")?;
     let exe = exe.canonicalize().unwrap_or(exe);
-    let exe_str = exe
-        .to_str()
-        .context("the pushgate binary's path is not UTF-8; install it somewhere with a plain path")?;
+    let exe_str = exe.to_str().context(
+        "the pushgate binary's path is not UTF-8; install it somewhere with a plain path",
+    )?;
 
     let hooks_dir = git_dir.join("hooks");
-    std::fs::create_dir_all(&hooks_dir).with_context(|| format!("creating {}", hooks_dir.display()))?;
+    std::fs::create_dir_all(&hooks_dir)
+        .with_context(|| format!("creating {}", hooks_dir.display()))?;
 
     // Check every target before writing any, so a refusal changes nothing.
     for name in &opts.hooks {
@@ -83,7 +91,10 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
                 );
             }
         } else if path.exists() && !opts.force {
-            bail!("{} exists and is not a text file; rerun with --force to replace it", path.display());
+            bail!(
+                "{} exists and is not a text file; rerun with --force to replace it",
+                path.display()
+            );
         }
     }
 
@@ -105,7 +116,9 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
                     let backup = hooks_dir.join(format!("{name}.pushgate-old"));
                     std::fs::rename(&path, &backup)
                         .with_context(|| format!("keeping the old hook as {}", backup.display()))?;
-                    did.push(format!("hooks/{name}: kept the previous hook as hooks/{name}.pushgate-old"));
+                    did.push(format!(
+                        "hooks/{name}: kept the previous hook as hooks/{name}.pushgate-old"
+                    ));
                 }
             }
             write_executable(&path, &script)?;
@@ -124,8 +137,12 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         }
     }
 
-    let mut cfg = repo.config().context("opening the repository's git config")?;
-    let config_str = config_path.to_str().context("the config path is not UTF-8")?;
+    let mut cfg = repo
+        .config()
+        .context("opening the repository's git config")?;
+    let config_str = config_path
+        .to_str()
+        .context("the config path is not UTF-8")?;
     for (key, value) in [
         ("pushgate.config", config_str),
         // Without it, `git push -o` fails and policies never see push options.
@@ -134,7 +151,8 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         if cfg.get_string(key).ok().as_deref() == Some(value) {
             did.push(format!("git config {key}: already {value}"));
         } else {
-            cfg.set_str(key, value).with_context(|| format!("setting {key}"))?;
+            cfg.set_str(key, value)
+                .with_context(|| format!("setting {key}"))?;
             did.push(format!("git config {key} = {value}"));
         }
     }
@@ -146,7 +164,8 @@ fn write_executable(path: &Path, content: &str) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     // Write beside and rename, so git never runs a half-written hook.
     let tmp = path.with_extension("pushgate-tmp");
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
     f.write_all(content.as_bytes())
         .with_context(|| format!("writing {}", tmp.display()))?;
     f.set_permissions(std::fs::Permissions::from_mode(0o755))
@@ -193,7 +212,10 @@ mod tests {
     fn hooks_list_is_checked() {
         assert!(parse_hooks("post-receive").is_err());
         assert!(parse_hooks("pre-receive,bogus").is_err());
-        assert_eq!(parse_hooks("update,post-receive").unwrap(), vec!["update", "post-receive"]);
+        assert_eq!(
+            parse_hooks("update,post-receive").unwrap(),
+            vec!["update", "post-receive"]
+        );
     }
 
     #[test]

@@ -68,7 +68,10 @@ impl Source {
     }
 
     pub fn describe(&self, setting: &str) -> String {
-        format!("{}:{} (match: {}, {setting})", self.file, self.line, self.pattern)
+        format!(
+            "{}:{} (match: {}, {setting})",
+            self.file, self.line, self.pattern
+        )
     }
 }
 
@@ -95,11 +98,7 @@ fn tighten(s: &mut Strict, value: Option<bool>, strict_when: bool, src: impl FnO
     }
 }
 
-fn intersect(
-    slot: &mut Option<(BTreeSet<String>, Source)>,
-    names: BTreeSet<String>,
-    src: Source,
-) {
+fn intersect(slot: &mut Option<(BTreeSet<String>, Source)>, names: BTreeSet<String>, src: Source) {
     match slot {
         None => *slot = Some((names, src)),
         Some((set, _)) => set.retain(|n| names.contains(n)),
@@ -117,9 +116,19 @@ impl Effective {
             }
             tighten(&mut e.deny_force_push, rule.allow_force_push, false, src);
             tighten(&mut e.deny_delete, rule.allow_delete, false, src);
-            tighten(&mut e.linear_history, rule.require_linear_history, true, src);
+            tighten(
+                &mut e.linear_history,
+                rule.require_linear_history,
+                true,
+                src,
+            );
             tighten(&mut e.immutable, rule.immutable, true, src);
-            tighten(&mut e.signed_commits, rule.require_signed_commits, true, src);
+            tighten(
+                &mut e.signed_commits,
+                rule.require_signed_commits,
+                true,
+                src,
+            );
             tighten(&mut e.signed_tags, rule.require_signed_tags, true, src);
             if let Some(s) = &rule.signers {
                 intersect(&mut e.signers, config.expand(s), src());
@@ -263,17 +272,27 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             out.push(
                 Finding::new(
                     "merge-commit",
-                    format!("merge commit {} \"{}\" on {r}, which requires linear history", short(id), subject),
+                    format!(
+                        "merge commit {} \"{}\" on {r}, which requires linear history",
+                        short(id),
+                        subject
+                    ),
                     "rebase instead of merging (git rebase, or git pull --rebase), then push again",
                 )
                 .commit(id.clone())
-                .required_by(describe(&rules.linear_history, "require_linear_history: true")),
+                .required_by(describe(
+                    &rules.linear_history,
+                    "require_linear_history: true",
+                )),
             );
         }
         if facts.merges.len() > SHOWN {
             out.push(Finding::new(
                 "merge-commit",
-                format!("... and {} more merge commits on {r}", facts.merges.len() - SHOWN),
+                format!(
+                    "... and {} more merge commits on {r}",
+                    facts.merges.len() - SHOWN
+                ),
                 "rebase instead of merging, then push again",
             ));
         }
@@ -337,10 +356,20 @@ refs:
         assert!(e.deny_force_push.on);
         assert_eq!(e.deny_force_push.by.as_ref().map(|s| s.line), Some(10));
         let (pushers, _) = e.pushers.clone().unwrap();
-        assert_eq!(pushers.into_iter().collect::<Vec<_>>(), vec!["alice", "deploy-bot"]);
+        assert_eq!(
+            pushers.into_iter().collect::<Vec<_>>(),
+            vec!["alice", "deploy-bot"]
+        );
         assert_eq!(e.environment.as_deref(), Some("production"));
-        let f = check(&facts("refs/heads/main", Action::Update, Some(false)), &e, Some("alice"));
-        assert_eq!(f.iter().map(|f| f.rule).collect::<Vec<_>>(), vec!["force-push"]);
+        let f = check(
+            &facts("refs/heads/main", Action::Update, Some(false)),
+            &e,
+            Some("alice"),
+        );
+        assert_eq!(
+            f.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            vec!["force-push"]
+        );
     }
 
     #[test]
@@ -354,9 +383,17 @@ refs:
     fn pushers_need_an_identity() {
         let c = config(CFG);
         let e = Effective::resolve(&c, "refs/heads/main");
-        let f = check(&facts("refs/heads/main", Action::Update, Some(true)), &e, None);
+        let f = check(
+            &facts("refs/heads/main", Action::Update, Some(true)),
+            &e,
+            None,
+        );
         assert_eq!(f[0].rule, "pusher-unknown");
-        let f = check(&facts("refs/heads/main", Action::Update, Some(true)), &e, Some("bob"));
+        let f = check(
+            &facts("refs/heads/main", Action::Update, Some(true)),
+            &e,
+            Some("bob"),
+        );
         assert_eq!(f[0].rule, "pusher-not-allowed");
     }
 
@@ -376,7 +413,9 @@ refs:
         let c = config(CFG);
         let e = Effective::resolve(&c, "refs/heads/main");
         let mut u = facts("refs/heads/main", Action::Update, Some(true));
-        u.merges = (0..7).map(|i| (format!("{i:040}"), "Merge".to_string())).collect();
+        u.merges = (0..7)
+            .map(|i| (format!("{i:040}"), "Merge".to_string()))
+            .collect();
         let f = check(&u, &e, Some("alice"));
         assert_eq!(f.len(), 6);
         assert!(f.iter().all(|f| f.rule == "merge-commit"));

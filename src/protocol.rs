@@ -21,7 +21,10 @@ impl RefUpdate {
         check_oid(old).with_context(|| format!("old object id of {}", printable(refname)))?;
         check_oid(new).with_context(|| format!("new object id of {}", printable(refname)))?;
         if !git2::Reference::is_valid_name(refname) || !refname.starts_with("refs/") {
-            bail!("`{}` is not a valid full ref name (refs/...)", printable(refname));
+            bail!(
+                "`{}` is not a valid full ref name (refs/...)",
+                printable(refname)
+            );
         }
         if is_zero(old) && is_zero(new) {
             bail!("{refname}: both object ids are zero");
@@ -39,7 +42,10 @@ pub fn is_zero(oid: &str) -> bool {
 }
 
 fn check_oid(s: &str) -> Result<()> {
-    if (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+    if (s.len() == 40 || s.len() == 64)
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
         Ok(())
     } else {
         bail!("`{}` is not a hex object id", printable(s))
@@ -49,7 +55,14 @@ fn check_oid(s: &str) -> Result<()> {
 /// Renders pusher-controlled text safe for a terminal: control characters
 /// are escaped, and long values are cut.
 pub fn printable(s: &str) -> String {
-    let mut out: String = s.chars().take(200).flat_map(char::escape_debug).collect();
+    let mut out = String::new();
+    for c in s.chars().take(200) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
     if s.chars().count() > 200 {
         out.push_str("...");
     }
@@ -84,8 +97,9 @@ pub fn read_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
-        let line = std::str::from_utf8(&buf)
-            .map_err(|_| anyhow::anyhow!("standard input line {n} is not UTF-8: this is not git's hook protocol"))?;
+        let line = std::str::from_utf8(&buf).map_err(|_| {
+            anyhow::anyhow!("standard input line {n} is not UTF-8: this is not git's hook protocol")
+        })?;
         let fields: Vec<&str> = line.splitn(3, ' ').collect();
         let [old, new, refname] = fields[..] else {
             bail!(
@@ -93,7 +107,13 @@ pub fn read_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
                 printable(line)
             );
         };
-        updates.push(RefUpdate::parse(old, new, refname).with_context(|| format!("standard input line {n}"))?);
+        let update = RefUpdate::parse(old, new, refname).with_context(|| {
+            format!(
+                "standard input line {n} is `{}`, not `<old-oid> <new-oid> <ref>`",
+                printable(line)
+            )
+        })?;
+        updates.push(update);
     }
     Ok(updates)
 }
@@ -147,6 +167,6 @@ mod tests {
 
     #[test]
     fn printable_escapes_controls() {
-        assert_eq!(printable("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(printable("a\u{1b}[31m'b"), "a\\u{1b}[31m'b");
     }
 }

@@ -23,7 +23,11 @@ pub fn text(decision: &Decision, atomicity: Atomicity) -> String {
     let mut out = String::new();
     let rejected = decision.updates.iter().filter(|u| !u.accepted()).count();
     for u in &decision.updates {
-        outcome_text(&mut out, u, rejected > 0 && atomicity == Atomicity::AllOrNothing);
+        outcome_text(
+            &mut out,
+            u,
+            rejected > 0 && atomicity == Atomicity::AllOrNothing,
+        );
     }
     if rejected > 0 {
         let total = decision.updates.len();
@@ -46,7 +50,11 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
         (o, n) => format!("{}..{}", short(o), short(n)),
     };
     if u.accepted() {
-        let verdict = if held_back { "ok, but not applied (see below)" } else { "ok" };
+        let verdict = if held_back {
+            "ok, but not applied (see below)"
+        } else {
+            "ok"
+        };
         let _ = writeln!(out, "pushgate: {r} ({range}): {verdict}");
     } else {
         let n = u.violations.len();
@@ -68,7 +76,13 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
                     let _ = write!(loc, ":{l}");
                 }
             }
-            let _ = writeln!(out, "  {label}[{}]{}: {}", f.rule, loc, printable(&f.message));
+            let _ = writeln!(
+                out,
+                "  {label}[{}]{}: {}",
+                f.rule,
+                loc,
+                printable(&f.message)
+            );
             if let Some(by) = &f.required_by {
                 let _ = writeln!(out, "    rule: {by}");
             }

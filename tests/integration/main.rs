@@ -1,1 +1,10 @@
+//! Integration tests: real bare repositories, the real `git` binary running
+//! the installed hooks, and pushgate deciding. One test binary, so the build
+//! is shared.
 
+mod support;
+
+mod check;
+mod hostile;
+mod install;
+mod protection;

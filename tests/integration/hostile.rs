@@ -1,0 +1,132 @@
+//! Pusher-controlled input treated as data: hostile ref names, broken
+//! configs, garbage on the hook's stdin. Each fails closed with a message.
+
+use crate::protection::{seeded, CONFIG};
+use crate::support::*;
+
+#[test]
+fn hostile_ref_names_are_data() {
+    let w = World::new();
+    // A rule that matches them all, so every name goes through matching,
+    // protection and the report.
+    let cfg = format!("{CONFIG}  - match: refs/heads/env/**\n    pushers: [alice]\n");
+    w.server(&cfg);
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "a");
+    for name in [
+        "env/x$(touch${IFS}PWNED)",
+        "env/a;b",
+        "env/`touch${IFS}PWNED2`",
+        "env/'quote\"d",
+        "env/$HOME|cat",
+    ] {
+        let refspec = format!("HEAD:refs/heads/{name}");
+        w.push(&work, Some("mallory"), &["origin", &refspec])
+            .assert_rejected()
+            .assert_says(&format!("mallory may not push to refs/heads/{name}"));
+        w.push(&work, Some("alice"), &["origin", &refspec])
+            .assert_ok();
+        assert!(w.server_ref(&format!("refs/heads/{name}")).is_some());
+    }
+    for dir in [
+        w.dir.path().to_path_buf(),
+        w.path("server.git"),
+        work.clone(),
+    ] {
+        for f in ["PWNED", "PWNED2"] {
+            assert!(
+                !dir.join(f).exists(),
+                "{} was created: a ref name reached a shell",
+                dir.join(f).display()
+            );
+        }
+    }
+}
+
+#[test]
+fn broken_config_rejects_the_push_naming_the_file_and_line() {
+    let w = World::new();
+    let work = seeded(&w);
+    let server = w.path("server.git");
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nrefs:\n  - match: refs/heads/main\n    allow_delete: sometimes\n",
+    )
+    .unwrap();
+    w.commit(&work, "x", "x", "x");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("the gate could not decide")
+        .assert_says(&format!("{}:4:", server.join("pushgate.yaml").display()));
+
+    std::fs::remove_file(server.join("pushgate.yaml")).unwrap();
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("cannot read the config");
+}
+
+#[test]
+fn config_using_unsupported_features_fails_closed() {
+    let w = World::new();
+    let work = seeded(&w);
+    let server = w.path("server.git");
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nrefs:\n  - match: refs/heads/**\n    require_signed_commits: true\n",
+    )
+    .unwrap();
+    w.commit(&work, "x", "x", "x");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("not supported by this build");
+}
+
+fn run_hook_with_stdin(w: &World, input: &[u8]) -> Run {
+    use std::io::Write;
+    let server = w.path("server.git");
+    let mut c = w.cmd(pushgate_bin(), &server);
+    c.args(["hook", "pre-receive"])
+        .env("GIT_DIR", &server)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    Run {
+        status: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn garbage_on_stdin_gets_a_clear_error() {
+    let w = World::new();
+    seeded(&w);
+    let r = run_hook_with_stdin(&w, b"this is not git talking\n");
+    assert_eq!(r.status, 2);
+    r.assert_says("standard input line 1")
+        .assert_says("not `<old-oid> <new-oid> <ref>`");
+
+    let r = run_hook_with_stdin(&w, &[0xff; 100_000]);
+    assert_eq!(r.status, 2);
+    r.assert_says("this is not git's hook protocol");
+
+    let r = run_hook_with_stdin(&w, format!("{ZERO} {ZERO} refs/heads/x\n").as_bytes());
+    assert_eq!(r.status, 2);
+    r.assert_says("both object ids are zero");
+
+    // An object the repository does not have.
+    let r = run_hook_with_stdin(
+        &w,
+        format!("{ZERO} {} refs/heads/x\n", "ab".repeat(20)).as_bytes(),
+    );
+    assert_eq!(r.status, 2);
+    r.assert_says("is not in the repository");
+
+    // Empty stdin is an empty push: nothing to reject.
+    run_hook_with_stdin(&w, b"").assert_ok();
+}

@@ -1,0 +1,183 @@
+//! `pushgate install`: hooks, git config, idempotence, foreign hooks, and
+//! configs that must not be installed.
+
+use crate::protection::CONFIG;
+use crate::support::*;
+
+#[test]
+fn install_writes_hooks_and_git_config_and_is_idempotent() {
+    let w = World::new();
+    let server = w.server(CONFIG);
+    let hook = std::fs::read_to_string(server.join("hooks/pre-receive")).unwrap();
+    assert!(hook.contains("# pushgate: managed hook."));
+    assert!(hook.contains(&format!(
+        "'{}'",
+        std::fs::canonicalize(pushgate_bin()).unwrap().display()
+    )));
+    assert!(server.join("hooks/post-receive").exists());
+    assert_eq!(
+        w.git_ok(&server, &["config", "pushgate.config"]),
+        server.join("pushgate.yaml").to_str().unwrap()
+    );
+    assert_eq!(
+        w.git_ok(&server, &["config", "receive.advertisePushOptions"]),
+        "true"
+    );
+
+    let again = w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()]);
+    again
+        .assert_ok()
+        .assert_says("hooks/pre-receive: already up to date");
+    assert!(!again.stdout.contains(": written"), "{}", again.stdout);
+}
+
+#[test]
+fn hooks_run_with_a_minimal_environment() {
+    let w = World::new();
+    crate::protection::seeded(&w);
+    let server = w.path("server.git");
+    // git runs hooks with its environment; simulate a bare one: no PATH at all.
+    let work = w.path("work");
+    w.commit(&work, "m", "m", "minimal");
+    let new = w.git_ok(&work, &["rev-parse", "HEAD"]);
+    let old = w.server_ref("refs/heads/main").unwrap();
+    w.push(&work, Some("alice"), &["origin", "HEAD:refs/heads/scratch"])
+        .assert_ok();
+    let out = std::process::Command::new("/bin/sh")
+        .arg(server.join("hooks/pre-receive"))
+        .current_dir(&server)
+        .env_clear()
+        .env("GIT_DIR", ".")
+        .env("PUSHGATE_PUSHER", "alice")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{old} {new} refs/heads/main\n").as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn install_refuses_foreign_hooks_without_force() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::write(server.join("pushgate.yaml"), CONFIG).unwrap();
+    std::fs::write(server.join("hooks/pre-receive"), "#!/bin/sh\necho mine\n").unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_rejected()
+        .assert_says("was not written by pushgate; rerun with --force");
+    assert_eq!(
+        std::fs::read_to_string(server.join("hooks/pre-receive")).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    assert!(
+        !server.join("hooks/post-receive").exists(),
+        "a refusal must change nothing"
+    );
+
+    w.pushgate(
+        w.dir.path(),
+        &["install", server.to_str().unwrap(), "--force"],
+    )
+    .assert_ok()
+    .assert_says("kept the previous hook as hooks/pre-receive.pushgate-old");
+    assert_eq!(
+        std::fs::read_to_string(server.join("hooks/pre-receive.pushgate-old")).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+}
+
+#[test]
+fn install_validates_the_config_first() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nrefs:\n  - match: refs/heads/main\n    alow_delete: false\n",
+    )
+    .unwrap();
+    let r = w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()]);
+    assert_eq!(r.status, 2);
+    r.assert_says("pushgate.yaml:4: unknown field `alow_delete`");
+    assert!(!server.join("hooks/pre-receive").exists());
+}
+
+#[test]
+fn switching_to_update_hooks_removes_our_pre_receive() {
+    let w = World::new();
+    let server = w.server(CONFIG);
+    w.pushgate(
+        w.dir.path(),
+        &[
+            "install",
+            server.to_str().unwrap(),
+            "--hooks",
+            "update,post-receive",
+        ],
+    )
+    .assert_ok()
+    .assert_says("hooks/pre-receive: removed");
+    assert!(server.join("hooks/update").exists());
+    assert!(!server.join("hooks/pre-receive").exists());
+}
+
+#[test]
+fn install_all_finds_every_bare_repository() {
+    let w = World::new();
+    let fleet = w.path("fleet");
+    for name in ["a.git", "team/b.git"] {
+        let p = fleet.join(name);
+        w.git_ok(w.dir.path(), &["init", "-q", "--bare", p.to_str().unwrap()]);
+    }
+    let cfg = w.path("shared.yaml");
+    std::fs::write(&cfg, CONFIG).unwrap();
+    w.pushgate(
+        w.dir.path(),
+        &[
+            "install",
+            "--all",
+            fleet.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    assert!(fleet.join("a.git/hooks/pre-receive").exists());
+    assert!(fleet.join("team/b.git/hooks/pre-receive").exists());
+}
+
+#[test]
+fn unsupported_forges_are_a_usage_error() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::write(server.join("pushgate.yaml"), CONFIG).unwrap();
+    let r = w.pushgate(
+        w.dir.path(),
+        &["install", server.to_str().unwrap(), "--forge", "gitlab"],
+    );
+    assert_eq!(r.status, 2);
+}

@@ -1,0 +1,200 @@
+//! A sealed world for real pushes: temp dirs, a bare "server" repository with
+//! pushgate installed, working clones, and the real `git` binary with no
+//! system or user config leaking in.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const ZERO: &str = "0000000000000000000000000000000000000000";
+
+pub fn pushgate_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_pushgate")
+}
+
+pub struct World {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            status: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+    pub fn ok(&self) -> bool {
+        self.status == 0
+    }
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(
+            self.ok(),
+            "expected success, got {}\nstdout:\n{}\nstderr:\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn assert_rejected(&self) -> &Self {
+        assert!(
+            !self.ok(),
+            "expected rejection\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn assert_says(&self, needle: &str) -> &Self {
+        let all = format!("{}{}", self.stdout, self.stderr);
+        assert!(
+            all.contains(needle),
+            "output lacks {needle:?}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+impl World {
+    pub fn new() -> World {
+        let dir = tempfile::Builder::new()
+            .prefix("pushgate-test")
+            .tempdir()
+            .unwrap();
+        let gitconfig = dir.path().join("gitconfig");
+        std::fs::write(
+            &gitconfig,
+            "[init]\n\tdefaultBranch = main\n[user]\n\tname = Test\n\temail = test@example.com\n[advice]\n\tdetachedHead = false\n",
+        )
+        .unwrap();
+        World { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// A command with the sealed environment: no system/global git config,
+    /// no pusher identity or config override leaking from the host.
+    pub fn cmd(&self, program: &str, cwd: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.current_dir(cwd)
+            .env("HOME", self.dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null());
+        for v in [
+            "PUSHGATE_PUSHER",
+            "PUSHGATE_CONFIG",
+            "GL_USERNAME",
+            "GITEA_PUSHER_NAME",
+            "GL_USER",
+            "REMOTE_USER",
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+        ] {
+            c.env_remove(v);
+        }
+        c
+    }
+
+    pub fn git(&self, cwd: &Path, args: &[&str]) -> Run {
+        Run::from(self.cmd("git", cwd).args(args).output().unwrap())
+    }
+
+    /// `git` that must succeed; returns trimmed stdout.
+    #[track_caller]
+    pub fn git_ok(&self, cwd: &Path, args: &[&str]) -> String {
+        let r = self.git(cwd, args);
+        assert!(r.ok(), "git {args:?} failed:\n{}{}", r.stdout, r.stderr);
+        r.stdout.trim().to_owned()
+    }
+
+    pub fn pushgate(&self, cwd: &Path, args: &[&str]) -> Run {
+        Run::from(self.cmd(pushgate_bin(), cwd).args(args).output().unwrap())
+    }
+
+    /// Creates `server.git` with `config` as its pushgate.yaml and installs
+    /// the hooks given (e.g. "pre-receive,post-receive").
+    pub fn server_with_hooks(&self, config: &str, hooks: &str) -> PathBuf {
+        let server = self.path("server.git");
+        self.git_ok(
+            self.dir.path(),
+            &["init", "-q", "--bare", server.to_str().unwrap()],
+        );
+        std::fs::write(server.join("pushgate.yaml"), config).unwrap();
+        self.pushgate(
+            self.dir.path(),
+            &["install", server.to_str().unwrap(), "--hooks", hooks],
+        )
+        .assert_ok();
+        server
+    }
+
+    pub fn server(&self, config: &str) -> PathBuf {
+        self.server_with_hooks(config, "pre-receive,post-receive")
+    }
+
+    /// A working clone of the server, named `name`.
+    pub fn clone(&self, name: &str) -> PathBuf {
+        let work = self.path(name);
+        self.git_ok(
+            self.dir.path(),
+            &[
+                "clone",
+                "-q",
+                self.path("server.git").to_str().unwrap(),
+                work.to_str().unwrap(),
+            ],
+        );
+        work
+    }
+
+    /// Writes `file` and commits it; returns the new commit id.
+    pub fn commit(&self, work: &Path, file: &str, content: &str, msg: &str) -> String {
+        let p = work.join(file);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, content).unwrap();
+        self.git_ok(work, &["add", "--", file]);
+        self.git_ok(work, &["commit", "-q", "-m", msg]);
+        self.git_ok(work, &["rev-parse", "HEAD"])
+    }
+
+    /// `git push` from `work` as `pusher` (None: no identity at all).
+    pub fn push(&self, work: &Path, pusher: Option<&str>, args: &[&str]) -> Run {
+        let mut c = self.cmd("git", work);
+        c.arg("push").args(args);
+        if let Some(p) = pusher {
+            c.env("PUSHGATE_PUSHER", p);
+        }
+        Run::from(c.output().unwrap())
+    }
+
+    /// The server's value of `refname`, or None.
+    pub fn server_ref(&self, refname: &str) -> Option<String> {
+        let r = self.git(
+            &self.path("server.git"),
+            &["rev-parse", "-q", "--verify", refname],
+        );
+        r.ok().then(|| r.stdout.trim().to_owned())
+    }
+
+    pub fn server_has_object(&self, id: &str) -> bool {
+        self.git(&self.path("server.git"), &["cat-file", "-e", id])
+            .ok()
+    }
+}
