@@ -76,6 +76,14 @@ enum Command {
         #[arg(value_name = "REF")]
         refname: String,
     },
+    /// How installed hook files run pushgate: `#!/path/to/pushgate hook-file`
+    /// makes the kernel call `pushgate hook-file <hook path> <git's args>`.
+    #[command(hide = true)]
+    HookFile {
+        path: PathBuf,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
 }
@@ -140,6 +148,7 @@ pub fn main() -> ExitCode {
             &new,
             &refname,
         ),
+        Command::HookFile { path, args } => hook_file(&path, &args),
         Command::Demo => crate::demo::run(),
     }
 }
@@ -266,6 +275,26 @@ fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
         gate::decide(&repo, &config, &push)
     })();
     finish_hook(result, Atomicity::PerRef)
+}
+
+fn hook_file(path: &Path, args: &[String]) -> ExitCode {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    match (name, args) {
+        ("pre-receive", []) => hook_pre_receive(),
+        ("post-receive", []) => hook_post_receive(),
+        ("update", [refname, old, new]) => hook_update(refname, old, new),
+        _ => {
+            eprintln!(
+                "pushgate: push rejected: {} is not a hook pushgate knows how to run with {} arguments; rerun `pushgate install`",
+                path.display(),
+                args.len()
+            );
+            exit(2)
+        }
+    }
 }
 
 fn hook_post_receive() -> ExitCode {

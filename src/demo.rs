@@ -1,3 +1,314 @@
-pub fn run() -> std::process::ExitCode {
-    std::process::ExitCode::from(2)
+//! `pushgate demo`: the newcomer's first run. Builds a throwaway server with
+//! the example config, pushes changes that pass and changes that break each
+//! rule, and narrates what the gate said. Needs nothing but `git`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::{bail, Context, Result};
+
+const CONFIG: &str = include_str!("../examples/demo/pushgate.yaml");
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 2
+";
+
+struct Demo {
+    root: PathBuf,
+    work: PathBuf,
+    passed: usize,
+    failed: Vec<String>,
+}
+
+pub fn run() -> ExitCode {
+    match run_demo() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("pushgate demo could not run: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_demo() -> Result<bool> {
+    let git_version = Command::new("git")
+        .arg("--version")
+        .output()
+        .context("the demo needs `git` on PATH")?;
+    if !git_version.status.success() {
+        bail!("`git --version` failed; the demo needs a working git");
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("pushgate-demo")
+        .tempdir()
+        .context("creating a temp dir")?;
+    let root = tmp.path().to_path_buf();
+    std::fs::write(
+        root.join("gitconfig"),
+        "[init]\n\tdefaultBranch = main\n[user]\n\tname = Alice\n\temail = alice@example.com\n[advice]\n\tdetachedHead = false\n",
+    )?;
+    let mut d = Demo {
+        work: root.join("work"),
+        root,
+        passed: 0,
+        failed: vec![],
+    };
+
+    println!(
+        "pushgate demo: a throwaway Git server in {}",
+        d.root.display()
+    );
+    println!();
+    let server = d.root.join("infra.git");
+    d.git_ok(&d.root, &["init", "-q", "--bare", "infra.git"])?;
+    std::fs::write(server.join("pushgate.yaml"), CONFIG)?;
+    let exe = std::env::current_exe().context("finding the pushgate binary")?;
+    let opts = crate::install::Options {
+        config: None,
+        hooks: vec!["pre-receive".into(), "post-receive".into()],
+        forge: "plain".into(),
+        force: false,
+    };
+    crate::install::install(&server, &opts, &exe)?;
+    println!("Installed pushgate into infra.git with this config:");
+    for line in CONFIG
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        println!("    {line}");
+    }
+    println!();
+
+    d.git_ok(&d.root, &["clone", "-q", "infra.git", "work"])?;
+    let work = d.work.clone();
+
+    d.write("k8s/web.yaml", DEPLOYMENT)?;
+    d.git_ok(&work, &["add", "."])?;
+    d.git_ok(&work, &["commit", "-q", "-m", "Add the web deployment"])?;
+    d.scenario(
+        "alice pushes a new deployment to main",
+        Some("alice"),
+        &["origin", "main"],
+        true,
+    )?;
+
+    d.write(
+        "k8s/web.yaml",
+        &DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
+    )?;
+    d.git_ok(&work, &["commit", "-q", "-am", "Scale web to 3"])?;
+    d.scenario(
+        "mallory (not in `pushers`) pushes to main",
+        Some("mallory"),
+        &["origin", "main"],
+        false,
+    )?;
+    d.scenario(
+        "the same push with no pusher identity at all",
+        None,
+        &["origin", "main"],
+        false,
+    )?;
+
+    d.git_ok(&work, &["reset", "-q", "--hard", "origin/main"])?;
+    d.git_ok(
+        &work,
+        &[
+            "commit",
+            "-q",
+            "--amend",
+            "-m",
+            "Add the web deployment (reworded)",
+        ],
+    )?;
+    d.scenario(
+        "alice rewrites main's history and force-pushes",
+        Some("alice"),
+        &["--force", "origin", "main"],
+        false,
+    )?;
+
+    d.git_ok(&work, &["reset", "-q", "--hard", "origin/main"])?;
+    d.git_ok(&work, &["checkout", "-q", "-b", "feature"])?;
+    d.write(
+        "k8s/cache.yaml",
+        "kind: ConfigMap\nmetadata:\n  name: cache\n",
+    )?;
+    d.git_ok(&work, &["add", "."])?;
+    d.git_ok(&work, &["commit", "-q", "-m", "Add cache"])?;
+    d.git_ok(&work, &["checkout", "-q", "main"])?;
+    d.write(
+        "k8s/web.yaml",
+        &DEPLOYMENT.replace("replicas: 2", "replicas: 4"),
+    )?;
+    d.git_ok(&work, &["commit", "-q", "-am", "Scale web to 4"])?;
+    d.git_ok(&work, &["merge", "-q", "--no-edit", "feature"])?;
+    d.scenario(
+        "bob pushes a merge commit to main (linear history required)",
+        Some("bob"),
+        &["origin", "main"],
+        false,
+    )?;
+    d.scenario(
+        "...the same merge goes to an unprotected branch first",
+        Some("bob"),
+        &["origin", "main:refs/heads/sneaky"],
+        true,
+    )?;
+    d.scenario(
+        "...and is then fast-forwarded onto main (laundering)",
+        Some("bob"),
+        &["origin", "refs/remotes/origin/sneaky:main"],
+        false,
+    )?;
+
+    d.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"])?;
+    d.git_ok(&work, &["rebase", "-q", "feature"])?;
+    d.scenario(
+        "bob rebases instead and pushes",
+        Some("bob"),
+        &["origin", "main"],
+        true,
+    )?;
+
+    d.git_ok(&work, &["tag", "-a", "-m", "Release 1.0", "v1.0"])?;
+    d.scenario(
+        "alice tags release v1.0",
+        Some("alice"),
+        &["origin", "v1.0"],
+        true,
+    )?;
+    d.git_ok(
+        &work,
+        &[
+            "tag",
+            "-f",
+            "-a",
+            "-m",
+            "Release 1.0, again",
+            "v1.0",
+            "HEAD~1",
+        ],
+    )?;
+    d.scenario(
+        "alice moves the v1.0 tag (immutable)",
+        Some("alice"),
+        &["--force", "origin", "v1.0"],
+        false,
+    )?;
+
+    d.scenario(
+        "alice deletes main",
+        Some("alice"),
+        &["origin", "--delete", "main"],
+        false,
+    )?;
+
+    println!("What you saw");
+    println!("  - Every push ran through pushgate's pre-receive hook on the server; the");
+    println!("    `remote:` lines are what a real pusher reads: the ref, the commit, the");
+    println!("    rule (with its line in pushgate.yaml) and how to fix it.");
+    println!("  - A rejected push changes nothing: no ref moves, no object stays.");
+    println!("  - Commits count for every ref they are new to, so a merge cannot reach");
+    println!("    main by landing on an unprotected branch first.");
+    println!();
+    let total = d.passed + d.failed.len();
+    if d.failed.is_empty() {
+        println!("All {total} pushes were decided as expected. Next: README.md, \"Install on a server\".");
+        Ok(true)
+    } else {
+        println!(
+            "{} of {total} pushes were NOT decided as expected:",
+            d.failed.len()
+        );
+        for f in &d.failed {
+            println!("  - {f}");
+        }
+        Ok(false)
+    }
+}
+
+impl Demo {
+    fn git(&self, dir: &Path) -> Command {
+        let mut c = Command::new("git");
+        c.current_dir(dir)
+            .env("HOME", &self.root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.root.join("gitconfig"))
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null());
+        for v in crate::config::DEFAULT_PUSHER_ENV.iter().chain(&[
+            "PUSHGATE_CONFIG",
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+        ]) {
+            c.env_remove(v);
+        }
+        c
+    }
+
+    fn git_ok(&self, dir: &Path, args: &[&str]) -> Result<()> {
+        let out = self.git(dir).args(args).output().context("running git")?;
+        if !out.status.success() {
+            bail!(
+                "git {} failed:\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(())
+    }
+
+    fn write(&self, rel: &str, content: &str) -> Result<()> {
+        let p = self.work.join(rel);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&p, content).with_context(|| format!("writing {rel}"))
+    }
+
+    fn scenario(
+        &mut self,
+        title: &str,
+        pusher: Option<&str>,
+        args: &[&str],
+        expect_accept: bool,
+    ) -> Result<()> {
+        let n = self.passed + self.failed.len() + 1;
+        let who = pusher
+            .map(|p| format!("PUSHGATE_PUSHER={p} "))
+            .unwrap_or_default();
+        println!("{n}. {title}");
+        println!("   $ {who}git push {}", args.join(" "));
+        let mut c = self.git(&self.work);
+        c.arg("push").args(args);
+        if let Some(p) = pusher {
+            c.env("PUSHGATE_PUSHER", p);
+        }
+        let out = c.output().context("running git push")?;
+        let text = String::from_utf8_lossy(&out.stderr);
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("remote:") || l.contains("[rejected]") || l.contains("->"))
+        {
+            println!("   | {}", line.trim_end());
+        }
+        let accepted = out.status.success();
+        let verdict = if accepted { "accepted" } else { "rejected" };
+        if accepted == expect_accept {
+            println!("   => {verdict}, as expected");
+            self.passed += 1;
+        } else {
+            println!("   => {verdict}: NOT what this step expected");
+            self.failed.push(title.to_owned());
+        }
+        println!();
+        Ok(())
+    }
 }

@@ -10,10 +10,11 @@ fn install_writes_hooks_and_git_config_and_is_idempotent() {
     let server = w.server(CONFIG);
     let hook = std::fs::read_to_string(server.join("hooks/pre-receive")).unwrap();
     assert!(hook.contains("# pushgate: managed hook."));
-    assert!(hook.contains(&format!(
-        "'{}'",
-        std::fs::canonicalize(pushgate_bin()).unwrap().display()
-    )));
+    let exe = std::fs::canonicalize(pushgate_bin()).unwrap();
+    assert!(
+        hook.starts_with(&format!("#!{} hook-file\n", exe.display())),
+        "{hook}"
+    );
     assert!(server.join("hooks/post-receive").exists());
     assert_eq!(
         w.git_ok(&server, &["config", "pushgate.config"]),
@@ -36,15 +37,15 @@ fn hooks_run_with_a_minimal_environment() {
     let w = World::new();
     crate::protection::seeded(&w);
     let server = w.path("server.git");
-    // git runs hooks with its environment; simulate a bare one: no PATH at all.
+    // git may run hooks with a bare environment: no PATH, no HOME.
     let work = w.path("work");
     w.commit(&work, "m", "m", "minimal");
     let new = w.git_ok(&work, &["rev-parse", "HEAD"]);
     let old = w.server_ref("refs/heads/main").unwrap();
     w.push(&work, Some("alice"), &["origin", "HEAD:refs/heads/scratch"])
         .assert_ok();
-    let out = std::process::Command::new("/bin/sh")
-        .arg(server.join("hooks/pre-receive"))
+    // Executed as git does it: the file itself, not through a shell.
+    let out = std::process::Command::new(server.join("hooks/pre-receive"))
         .current_dir(&server)
         .env_clear()
         .env("GIT_DIR", ".")
@@ -62,11 +63,46 @@ fn hooks_run_with_a_minimal_environment() {
             c.wait_with_output()
         })
         .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("pushgate: refs/heads/main"),
+        "the hook did not run pushgate: {stderr}"
+    );
+}
+
+#[test]
+fn a_binary_path_with_spaces_gets_a_shell_hook_that_works() {
+    let w = World::new();
+    let dir = w.path("my tools");
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join("pushgate");
+    std::fs::copy(pushgate_bin(), &exe).unwrap();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::write(server.join("pushgate.yaml"), CONFIG).unwrap();
+    let out = w
+        .cmd(exe.to_str().unwrap(), w.dir.path())
+        .args(["install", server.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let hook = std::fs::read_to_string(server.join("hooks/pre-receive")).unwrap();
+    assert!(hook.starts_with("#!/bin/sh\n"), "{hook}");
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "a");
+    w.push(&work, Some("mallory"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("pusher-not-allowed");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
 }
 
 #[test]

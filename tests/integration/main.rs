@@ -5,6 +5,7 @@
 mod support;
 
 mod check;
+mod demo;
 mod hostile;
 mod install;
 mod protection;
