@@ -11,7 +11,7 @@
 # quotes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-30}
+RUNS=${RUNS:-60}
 cargo build --release --quiet
 PG=$PWD/target/release/pushgate
 OUT=$PWD/bench/results
@@ -39,6 +39,9 @@ YAML
 
 git init -q --bare "$T/plain.git"
 git init -q --bare "$T/gated.git"
+# The floor: the same two hooks, doing nothing. What git itself pays to run hooks.
+git init -q --bare "$T/noop.git"
+for h in pre-receive post-receive; do printf '#!/bin/true\n' >"$T/noop.git/hooks/$h"; chmod +x "$T/noop.git/hooks/$h"; done
 "$PG" install "$T/gated.git" --config "$T/pushgate.yaml" >/dev/null
 
 git init -q "$T/work"
@@ -51,6 +54,7 @@ git add . && git commit -qm base
 BASE=$(git rev-parse HEAD)
 git push -q "$T/plain.git" main
 git push -q "$T/gated.git" main
+git push -q "$T/noop.git" main
 for i in $(seq 1 10); do sed -i 's/v: "0"/v: "1"/' "k8s/cm$i.yaml"; done
 git commit -qam "ten manifests"
 
@@ -61,8 +65,9 @@ prep() {
     "$T" "$1" "$BASE" "$T" >"$T/prep-$1.sh"
   echo "sh $T/prep-$1.sh"
 }
-hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$OUT/core-one-commit.md" \
+hyperfine -N --warmup 3 --runs "$RUNS" --export-markdown "$OUT/core-one-commit.md" --export-json "$T/one.json" \
   --prepare "$(prep plain.git)" -n "push, no hooks" "git -C $T/work push -q $T/plain.git HEAD:refs/heads/main" \
+  --prepare "$(prep noop.git)" -n "push, two no-op hooks (/bin/true)" "git -C $T/work push -q $T/noop.git HEAD:refs/heads/main" \
   --prepare "$(prep gated.git)" -n "push, pushgate pre-receive" "git -C $T/work push -q $T/gated.git HEAD:refs/heads/main"
 
 # 10,000 linear commits via fast-import (fast to generate, real objects).
@@ -80,10 +85,18 @@ TIP=$(git rev-parse refs/heads/big)
 # for a protected one, so the gate reads all 10,000 commits.
 git push -q "$T/plain.git" big:refs/heads/scratch
 git push -q "$T/gated.git" big:refs/heads/scratch
-hyperfine -N --warmup 2 --runs "$((RUNS / 3 + 1))" --export-markdown "$OUT/core-10k-commits.md" \
+hyperfine -N --warmup 2 --runs "$((RUNS / 3 + 1))" --export-markdown "$OUT/core-10k-commits.md" --export-json "$T/10k.json" \
   --prepare "git -C $T/plain.git update-ref -d refs/heads/release/big" -n "10k-commit branch, no hooks" \
   "git -C $T/work push -q $T/plain.git big:refs/heads/release/big" \
   --prepare "git -C $T/gated.git update-ref -d refs/heads/release/big" -n "10k-commit branch, pushgate pre-receive" \
   "git -C $T/work push -q $T/gated.git big:refs/heads/release/big" \
   --prepare "true" -n "pushgate check alone (10k commits)" \
   "$PG check --repo $T/gated.git --config $T/pushgate.yaml 0000000000000000000000000000000000000000 $TIP refs/heads/release/big"
+
+# Medians (what docs/benchmarks.md quotes), from hyperfine's raw times.
+python3 - "$T/one.json" "$T/10k.json" <<'PY' | tee "$OUT/core-medians.txt"
+import json, statistics, sys
+for f in sys.argv[1:]:
+    for r in json.load(open(f))["results"]:
+        print(f"{statistics.median(r['times']) * 1000:8.1f} ms  median of {len(r['times']):3d}  {r['command']}")
+PY
