@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
-use crate::gate::{self, Decision, Push};
+use crate::gate::{self, Decision, Gate, Push};
 use crate::git::Repo;
 use crate::install;
 use crate::protocol::{self, RefUpdate};
@@ -226,10 +226,10 @@ fn cmd_install(
 }
 
 /// Loads what a hook needs. Any failure here rejects the push.
-fn hook_context() -> Result<(Repo, Config)> {
+fn hook_context() -> Result<(Repo, Gate)> {
     let repo = Repo::open_for_hook()?;
-    let config = Config::load(&repo.config_path())?;
-    Ok((repo, config))
+    let gate = Gate::load(&repo.config_path())?;
+    Ok((repo, gate))
 }
 
 fn push_for(config: &Config, updates: Vec<RefUpdate>, push_options: Vec<String>) -> Push {
@@ -259,20 +259,24 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
 
 fn hook_pre_receive() -> ExitCode {
     let result = (|| {
-        let (repo, config) = hook_context()?;
+        let (repo, gate) = hook_context()?;
         let updates = protocol::read_updates(std::io::stdin().lock())?;
-        let push = push_for(&config, updates, protocol::push_options_from_env());
-        gate::decide(&repo, &config, &push)
+        let push = push_for(&gate.config, updates, protocol::push_options_from_env());
+        gate::decide(&repo, &gate, &push)
     })();
     finish_hook(result, Atomicity::AllOrNothing)
 }
 
 fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
     let result = (|| {
-        let (repo, config) = hook_context()?;
+        let (repo, gate) = hook_context()?;
         let update = RefUpdate::parse(old, new, refname)?;
-        let push = push_for(&config, vec![update], protocol::push_options_from_env());
-        gate::decide(&repo, &config, &push)
+        let push = push_for(
+            &gate.config,
+            vec![update],
+            protocol::push_options_from_env(),
+        );
+        gate::decide(&repo, &gate, &push)
     })();
     finish_hook(result, Atomicity::PerRef)
 }
@@ -339,14 +343,14 @@ fn cmd_check(
         let config_path = config
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.config_path());
-        let config = Config::load(&config_path)?;
+        let gate = Gate::load(&config_path)?;
         let update = RefUpdate::parse(
             &resolve_rev(&repo, old)?,
             &resolve_rev(&repo, new)?,
             refname,
         )?;
-        let push = push_for(&config, vec![update], push_options);
-        gate::decide(&repo, &config, &push)
+        let push = push_for(&gate.config, vec![update], push_options);
+        gate::decide(&repo, &gate, &push)
     })();
     match result {
         Ok(decision) => {

@@ -566,11 +566,19 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
         ),
     };
     for r in &config.refs {
-        if r.require_signed_commits == Some(true) {
-            return Err(unsupported(r.line, "`require_signed_commits`"));
-        }
-        if r.require_signed_tags == Some(true) {
-            return Err(unsupported(r.line, "`require_signed_tags`"));
+        let signed = r.require_signed_commits == Some(true) || r.require_signed_tags == Some(true);
+        if signed && config.keys.is_empty() {
+            return Err(ConfigError {
+                file: config.path.clone(),
+                line: Some(r.line),
+                message: format!(
+                    "`{}` requires signatures, but `keys:` names no signer, so nothing could pass",
+                    r.pattern
+                ),
+                help: Some(
+                    "add the trusted keys under `keys:` (see README, \"Signing keys\")".into(),
+                ),
+            });
         }
     }
     if let Some(p) = config.policies.first() {
@@ -646,10 +654,17 @@ mod tests {
 
     #[test]
     fn unsupported_settings_fail_closed() {
+        let err = parse("version: 1\naudit:\n  database: audit.db\n").unwrap_err();
+        assert!(err.message.contains("not supported"), "{err}");
+    }
+
+    #[test]
+    fn signatures_without_keys_cannot_pass() {
         let err = parse(
             "version: 1\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n",
         )
         .unwrap_err();
-        assert!(err.message.contains("not supported"), "{err}");
+        assert!(err.message.contains("names no signer"), "{err}");
+        assert_eq!(err.line, Some(3));
     }
 }

@@ -58,6 +58,13 @@ pub const CODES: &[&str] = &[
     "merge-commit",
     "pusher-unknown",
     "pusher-not-allowed",
+    "unsigned",
+    "bad-signature",
+    "unknown-key",
+    "expired-key",
+    "revoked-key",
+    "signer-not-allowed",
+    "lightweight-tag",
 ];
 
 #[cfg(test)]

@@ -5,15 +5,36 @@
 //! disagree. Checks return findings; only a failure to evaluate is an `Err`,
 //! and callers reject the push on it.
 
+use std::path::Path;
+use std::time::SystemTime;
+
 use anyhow::{Context, Result};
-use git2::Oid;
+use git2::{ObjectType, Oid};
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::finding::Finding;
 use crate::git::{CommitInfo, Repo};
-use crate::protection::{self, Action, Effective, RefKind, UpdateFacts};
+use crate::protection::{self, describe, Action, Effective, RefKind, Strict, UpdateFacts};
 use crate::protocol::{is_zero, RefUpdate};
+use crate::signature::{self, Keyring, Subject, Verdict};
+
+/// Everything loaded once per push: the config and what it names.
+pub struct Gate {
+    pub config: Config,
+    pub keyring: Keyring,
+}
+
+impl Gate {
+    /// Loads and validates the config and every key file it names. Any
+    /// problem is a configuration error: the caller rejects the push.
+    pub fn load(path: &Path) -> Result<Gate, ConfigError> {
+        let config = Config::load(path)?;
+        let keyring = Keyring::load(&config)?;
+        Ok(Gate { config, keyring })
+    }
+}
 
 /// Everything the server knows about one push.
 #[derive(Debug, Clone)]
@@ -60,11 +81,12 @@ impl Decision {
     }
 }
 
-pub fn decide(repo: &Repo, config: &Config, push: &Push) -> Result<Decision> {
+pub fn decide(repo: &Repo, gate: &Gate, push: &Push) -> Result<Decision> {
     let existing = repo.refs()?;
+    let now = SystemTime::now();
     let mut updates = Vec::with_capacity(push.updates.len());
     for u in &push.updates {
-        let outcome = decide_one(repo, config, push, u, &existing)
+        let outcome = decide_one(repo, gate, push, u, &existing, now)
             .with_context(|| format!("deciding {}", u.refname))?;
         updates.push(outcome);
     }
@@ -82,11 +104,13 @@ fn oid(hex: &str) -> Result<Oid> {
 
 fn decide_one(
     repo: &Repo,
-    config: &Config,
+    gate: &Gate,
     push: &Push,
     u: &RefUpdate,
     existing: &[(String, Oid)],
+    now: SystemTime,
 ) -> Result<Outcome> {
+    let config = &gate.config;
     let rules = Effective::resolve(config, &u.refname);
     let action = match (is_zero(&u.old), is_zero(&u.new)) {
         (true, _) => Action::Create,
@@ -142,7 +166,37 @@ fn decide_one(
             .map(|c| (c.id.to_string(), c.summary.clone()))
             .collect(),
     };
-    let violations = protection::check(&facts, &rules, push.pusher.as_deref());
+    let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
+    let allowed = rules.signers.as_ref().map(|(names, _)| names);
+    if rules.signed_commits.on {
+        let verdicts = verify_commits(repo, &gate.keyring, &commits, now)?;
+        let by = describe(&rules.signed_commits, "require_signed_commits: true");
+        for (c, v) in commits.iter().zip(&verdicts) {
+            let id = c.id.to_string();
+            let what = Subject {
+                kind: "commit",
+                id: &id,
+                summary: &c.summary,
+            };
+            violations.extend(signature::finding(
+                &what,
+                &u.refname,
+                &v.for_signers(allowed),
+                allowed,
+                &by,
+            ));
+        }
+    }
+    if rules.signed_tags.on && facts.kind == RefKind::Tag && action != Action::Delete {
+        violations.extend(check_tag(
+            repo,
+            &gate.keyring,
+            u,
+            allowed,
+            &rules.signed_tags,
+            now,
+        )?);
+    }
 
     Ok(Outcome {
         refname: u.refname.clone(),
@@ -156,4 +210,75 @@ fn decide_one(
         violations,
         warnings: Vec::new(),
     })
+}
+
+/// Commits are read in chunks on this thread (libgit2 handles are not
+/// shared across threads) and verified in parallel on every core; memory
+/// stays bounded by the chunk, not the push.
+fn verify_commits(
+    repo: &Repo,
+    keyring: &Keyring,
+    commits: &[CommitInfo],
+    now: SystemTime,
+) -> Result<Vec<Verdict>> {
+    const CHUNK: usize = 1024;
+    let mut out = Vec::with_capacity(commits.len());
+    for chunk in commits.chunks(CHUNK) {
+        let signed = chunk
+            .iter()
+            .map(|c| repo.commit_signature(c.id))
+            .collect::<Result<Vec<_>>>()?;
+        let verdicts: Vec<Verdict> = signed
+            .par_iter()
+            .map(|s| match s {
+                None => Verdict::none(),
+                Some((sig, data)) => keyring.verify(sig, data, now),
+            })
+            .collect();
+        out.extend(verdicts);
+    }
+    Ok(out)
+}
+
+fn check_tag(
+    repo: &Repo,
+    keyring: &Keyring,
+    u: &RefUpdate,
+    allowed: Option<&std::collections::BTreeSet<String>>,
+    required: &Strict,
+    now: SystemTime,
+) -> Result<Option<Finding>> {
+    let id = oid(&u.new)?;
+    let by = describe(required, "require_signed_tags: true");
+    if repo.object_kind(id)? != Some(ObjectType::Tag) {
+        return Ok(Some(
+            Finding::new(
+                "lightweight-tag",
+                format!(
+                    "{} is a lightweight tag, and signed tags are required",
+                    u.refname
+                ),
+                "create an annotated, signed tag: git tag -s <name> <commit>, then push it",
+            )
+            .commit(u.new.clone())
+            .required_by(by),
+        ));
+    }
+    let verdict = match repo.tag_signature(id)? {
+        None => Verdict::none(),
+        Some((sig, data)) => keyring.verify(&sig, &data, now),
+    };
+    let summary = repo.tag_summary(id);
+    let what = Subject {
+        kind: "tag",
+        id: &u.new,
+        summary: &summary,
+    };
+    Ok(signature::finding(
+        &what,
+        &u.refname,
+        &verdict.for_signers(allowed),
+        allowed,
+        &by,
+    ))
 }

@@ -131,6 +131,40 @@ impl Repo {
         Ok(out)
     }
 
+    /// A commit's signature and the bytes it signs (the commit object
+    /// without its `gpgsig` header), or None when it is not signed.
+    pub fn commit_signature(&self, id: Oid) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        match self.git.extract_signature(&id, None) {
+            Ok((sig, data)) => Ok(Some((sig.to_vec(), data.to_vec()))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading the signature of commit {id}")),
+        }
+    }
+
+    /// An annotated tag's signature and signed bytes, or None when unsigned.
+    pub fn tag_signature(&self, id: Oid) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let odb = self.git.odb().context("opening the object database")?;
+        let obj = odb.read(id).with_context(|| format!("reading tag {id}"))?;
+        Ok(
+            crate::signature::split_tag(obj.data())
+                .map(|(data, sig)| (sig.to_vec(), data.to_vec())),
+        )
+    }
+
+    /// The first line of an annotated tag's message.
+    pub fn tag_summary(&self, id: Oid) -> String {
+        self.git
+            .find_tag(id)
+            .ok()
+            .and_then(|t| {
+                t.message_bytes().map(|m| {
+                    String::from_utf8_lossy(m.split(|b| *b == b'\n').next().unwrap_or_default())
+                        .into_owned()
+                })
+            })
+            .unwrap_or_default()
+    }
+
     /// The commits reachable from `tip` but from none of `hide`, newest
     /// first. This is `git rev-list tip --not hide...`.
     pub fn new_commits(&self, tip: Oid, hide: &[Oid]) -> Result<Vec<CommitInfo>> {

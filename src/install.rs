@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::config::Config;
-
 /// Every hook script pushgate writes carries this line; it is how install
 /// recognises its own hooks.
 pub const MARKER: &str = "# pushgate: managed hook.";
@@ -88,7 +86,7 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         Some(p) => std::path::absolute(p).context("resolving --config")?,
         None => git_dir.join("pushgate.yaml"),
     };
-    Config::load(&config_path)?;
+    crate::gate::Gate::load(&config_path)?;
 
     let exe = std::path::absolute(exe).context("resolving the pushgate binary")?;
     let exe = exe.canonicalize().unwrap_or(exe);

@@ -16,3 +16,4 @@ pub mod install;
 pub mod protection;
 pub mod protocol;
 pub mod report;
+pub mod signature;

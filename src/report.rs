@@ -19,6 +19,10 @@ pub enum Atomicity {
     PerRef,
 }
 
+/// A push of 10,000 unsigned commits must not print 10,000 errors: the
+/// pusher needs the first few and the count.
+const SHOWN: usize = 10;
+
 pub fn text(decision: &Decision, atomicity: Atomicity) -> String {
     let mut out = String::new();
     let rejected = decision.updates.iter().filter(|u| !u.accepted()).count();
@@ -65,9 +69,21 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
         );
     }
     for (label, list) in [("error", &u.violations), ("warning", &u.warnings)] {
-        for f in list {
+        if list.len() > SHOWN {
+            let _ = writeln!(
+                out,
+                "  ({} {label}s; the first {SHOWN} follow, `pushgate check --format json` lists all)",
+                list.len()
+            );
+        }
+        for f in list.iter().take(SHOWN) {
             let mut loc = String::new();
-            if let Some(c) = &f.commit {
+            // Signature findings name the object in their message already.
+            if let Some(c) = f
+                .commit
+                .as_deref()
+                .filter(|c| !f.message.contains(short(c)))
+            {
                 let _ = write!(loc, " commit {}", short(c));
             }
             if let Some(p) = &f.path {

@@ -70,15 +70,22 @@ fn config_using_unsupported_features_fails_closed() {
     let w = World::new();
     let work = seeded(&w);
     let server = w.path("server.git");
-    std::fs::write(
-        server.join("pushgate.yaml"),
-        "version: 1\nrefs:\n  - match: refs/heads/**\n    require_signed_commits: true\n",
-    )
-    .unwrap();
     w.commit(&work, "x", "x", "x");
-    w.push(&work, Some("alice"), &["origin", "main"])
-        .assert_rejected()
-        .assert_says("not supported by this build");
+    for (config, says) in [
+        (
+            "version: 1\naudit:\n  database: audit.db\n",
+            "not supported by this build",
+        ),
+        (
+            "version: 1\nrefs:\n  - match: refs/heads/**\n    require_signed_commits: true\n",
+            "requires signatures, but `keys:` names no signer",
+        ),
+    ] {
+        std::fs::write(server.join("pushgate.yaml"), config).unwrap();
+        w.push(&work, Some("alice"), &["origin", "main"])
+            .assert_rejected()
+            .assert_says(says);
+    }
 }
 
 fn run_hook_with_stdin(w: &World, input: &[u8]) -> Run {

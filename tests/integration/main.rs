@@ -8,4 +8,6 @@ mod check;
 mod demo;
 mod hostile;
 mod install;
+mod keys;
 mod protection;
+mod signatures;

@@ -99,7 +99,7 @@ fn merge_commits_are_rejected_on_linear_refs() {
     let merge = w.git_ok(&work, &["rev-parse", "HEAD"]);
     w.push(&work, Some("alice"), &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[merge-commit] commit ")
+        .assert_says("error[merge-commit]: merge commit ")
         .assert_says(&merge[..10])
         .assert_says("rebase instead of merging");
 

@@ -78,6 +78,14 @@ impl World {
             "[init]\n\tdefaultBranch = main\n[user]\n\tname = Test\n\temail = test@example.com\n[advice]\n\tdetachedHead = false\n",
         )
         .unwrap();
+        let gnupg = dir.path().join("gnupg");
+        std::fs::create_dir(&gnupg).unwrap();
+        std::os::unix::fs::PermissionsExt::set_mode(
+            &mut std::fs::metadata(&gnupg).unwrap().permissions(),
+            0o700,
+        );
+        std::fs::set_permissions(&gnupg, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .unwrap();
         World { dir }
     }
 
@@ -94,6 +102,7 @@ impl World {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
             .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GNUPGHOME", self.path("gnupg"))
             .stdin(Stdio::null());
         for v in [
             "PUSHGATE_PUSHER",

@@ -1,0 +1,306 @@
+//! Signatures on commits and tags: the keyring of named signers, and one
+//! verdict per signed object.
+//!
+//! The keyring is parsed once per push. Verification is pure (bytes in,
+//! [`Verdict`] out) and `Sync`, so the gate runs it on every core. Whether a
+//! good signature is *allowed* on a ref is a separate, later step
+//! ([`Verdict::for_signers`]), because the same commit may be checked for
+//! several refs with different `signers`.
+
+mod openpgp;
+mod ssh;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
+
+/// How far in the future a signature may be dated before it is `bad`:
+/// clocks of laptops drift, but not by days.
+pub const CLOCK_SKEW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Openpgp,
+    Ssh,
+}
+
+/// The spec's `signature.status` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Good,
+    Bad,
+    UnknownKey,
+    Expired,
+    Revoked,
+    NotAllowed,
+    None,
+}
+
+/// What the signature on one object says; serialised as the policy input's
+/// `signature` object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub status: Status,
+    pub format: Option<Format>,
+    /// Fingerprint of the key that made the signature (OpenPGP: the signing
+    /// (sub)key, hex; SSH: `SHA256:...`), when the signature names one.
+    pub key: Option<String>,
+    /// The name from `keys:` the key belongs to.
+    pub signer: Option<String>,
+    pub groups: Vec<String>,
+    /// Why, for people: "expired on 2025-01-01", "does not match the commit".
+    #[serde(skip)]
+    pub detail: String,
+}
+
+impl Verdict {
+    pub fn none() -> Verdict {
+        Verdict::new(Status::None, None, "not signed")
+    }
+
+    fn new(status: Status, format: Option<Format>, detail: impl Into<String>) -> Verdict {
+        Verdict {
+            status,
+            format,
+            key: None,
+            signer: None,
+            groups: Vec::new(),
+            detail: detail.into(),
+        }
+    }
+
+    fn key(mut self, key: impl Into<String>) -> Verdict {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// A `good` verdict becomes `not_allowed` when the ref restricts
+    /// `signers` and the signer is not among them.
+    pub fn for_signers(&self, allowed: Option<&BTreeSet<String>>) -> Verdict {
+        let mut v = self.clone();
+        if v.status == Status::Good {
+            if let (Some(allowed), Some(signer)) = (allowed, &v.signer) {
+                if !allowed.contains(signer) {
+                    v.status = Status::NotAllowed;
+                }
+            }
+        }
+        v
+    }
+}
+
+/// Every named signer's keys, parsed and indexed.
+#[derive(Default)]
+pub struct Keyring {
+    openpgp: openpgp::Keys,
+    ssh: ssh::Keys,
+    groups: BTreeMap<String, Vec<String>>,
+}
+
+/// Key files are small; a larger one is a mistake.
+const MAX_KEY_FILE_BYTES: u64 = 1024 * 1024;
+
+impl Keyring {
+    /// Reads every key file named in `keys:`. Any file that cannot be read
+    /// or parsed is a configuration error naming it.
+    pub fn load(config: &Config) -> Result<Keyring, ConfigError> {
+        let mut ring = Keyring::default();
+        for (name, files) in &config.keys {
+            ring.groups.insert(name.clone(), config.groups_of(name));
+            for file in files {
+                let bytes = read_key_file(file)?;
+                let text = std::str::from_utf8(&bytes).unwrap_or("");
+                if ssh::looks_like(text) {
+                    ring.ssh.add(name, file, text)?;
+                } else {
+                    ring.openpgp.add(name, file, &bytes)?;
+                }
+            }
+        }
+        Ok(ring)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.openpgp.is_empty() && self.ssh.is_empty()
+    }
+
+    /// Verifies `signature` over `data`: good, bad, unknown_key, expired or
+    /// revoked (never not_allowed: see [`Verdict::for_signers`]).
+    pub fn verify(&self, signature: &[u8], data: &[u8], now: SystemTime) -> Verdict {
+        let mut v = if ssh::is_sshsig(signature) {
+            self.ssh.verify(signature, data)
+        } else {
+            self.openpgp.verify(signature, data, now)
+        };
+        if let Some(name) = &v.signer {
+            v.groups = self.groups.get(name).cloned().unwrap_or_default();
+        }
+        v
+    }
+}
+
+fn read_key_file(file: &Path) -> Result<Vec<u8>, ConfigError> {
+    let err = |message: String| {
+        ConfigError {
+        file: file.to_path_buf(),
+        line: None,
+        message,
+        help: Some("keys: names OpenPGP certificates (.asc/.pgp, armored or binary) and SSH public keys (.pub)".into()),
+    }
+    };
+    let meta =
+        std::fs::metadata(file).map_err(|e| err(format!("cannot read the key file: {e}")))?;
+    if meta.len() > MAX_KEY_FILE_BYTES {
+        return Err(err(format!(
+            "the key file is {} bytes; the limit is {MAX_KEY_FILE_BYTES}",
+            meta.len()
+        )));
+    }
+    std::fs::read(file).map_err(|e| err(format!("cannot read the key file: {e}")))
+}
+
+/// Splits a signed tag object into (signed data, signature): git appends the
+/// signature to the tag message.
+pub fn split_tag(raw: &[u8]) -> Option<(&[u8], &[u8])> {
+    const MARKERS: [&[u8]; 2] = [
+        b"-----BEGIN PGP SIGNATURE-----",
+        b"-----BEGIN SSH SIGNATURE-----",
+    ];
+    let mut best = None;
+    for m in MARKERS {
+        let mut from = 0;
+        while let Some(i) = find(&raw[from..], m).map(|i| i + from) {
+            if i == 0 || raw[i - 1] == b'\n' {
+                best = best.max(Some(i));
+            }
+            from = i + 1;
+        }
+    }
+    best.map(|i| raw.split_at(i))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A date for messages: `2025-06-30`.
+pub fn day(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// What was signed, for messages: `commit 1a2b3c4d5e "Add web"`.
+pub struct Subject<'a> {
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub summary: &'a str,
+}
+
+/// Turns a verdict that is not `good` into the finding a pusher reads.
+/// `allowed` is the ref's expanded `signers` (None: any key in `keys:`).
+pub fn finding(
+    what: &Subject<'_>,
+    refname: &str,
+    v: &Verdict,
+    allowed: Option<&BTreeSet<String>>,
+    required_by: &str,
+) -> Option<crate::finding::Finding> {
+    use crate::finding::Finding;
+    use crate::protection::short;
+    let who = match allowed {
+        Some(names) => format!(
+            "a key of {}",
+            names.iter().cloned().collect::<Vec<_>>().join(", ")
+        ),
+        None => "a key listed in `keys:`".to_string(),
+    };
+    let obj = format!("{} {} \"{}\"", what.kind, short(what.id), what.summary);
+    let key = v.key.as_deref().unwrap_or("(no key id)");
+    let signer = v.signer.as_deref().unwrap_or("?");
+    let resign = if what.kind == "tag" {
+        "git tag -f -s <tag> <commit>"
+    } else {
+        "git commit --amend --no-edit -S (several commits: git rebase -x 'git commit --amend --no-edit -S' <base>)"
+    };
+    let (rule, message, help) = match v.status {
+        Status::Good => return None,
+        Status::None => (
+            "unsigned",
+            format!("{obj} is not signed, and {refname} requires signed {}s", what.kind),
+            format!("sign it with {who}: {resign}"),
+        ),
+        Status::Bad => (
+            "bad-signature",
+            format!("{obj} has a bad signature: {}", v.detail),
+            format!("it was changed after signing, or the signature is corrupt; re-sign it with {who}: {resign}"),
+        ),
+        Status::UnknownKey => (
+            "unknown-key",
+            format!("{obj} is signed by unknown key {key}"),
+            format!("sign with {who}, or ask an operator to add this key to `keys:` in the config"),
+        ),
+        Status::Expired => (
+            "expired-key",
+            format!("{obj} is signed by {signer}'s key {key}: {}", v.detail),
+            "renew or replace the key (e.g. gpg --quick-set-expire, or a new signing subkey), give the operator the updated certificate, and re-sign".to_string(),
+        ),
+        Status::Revoked => (
+            "revoked-key",
+            format!("{obj} is signed by {signer}'s key {key}, and {}", v.detail),
+            format!("sign with a current key: {who}; {resign}"),
+        ),
+        Status::NotAllowed => (
+            "signer-not-allowed",
+            format!("{obj} is signed by {signer} ({key}), who may not sign for {refname}"),
+            format!("re-sign it with {who}"),
+        ),
+    };
+    Some(
+        Finding::new(rule, message, help)
+            .commit(what.id)
+            .required_by(required_by),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_split_at_the_last_signature_block() {
+        let raw = b"object x\ntype commit\ntag v1\n\nrelease\n-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n";
+        let (data, sig) = split_tag(raw).unwrap();
+        assert_eq!(data, b"object x\ntype commit\ntag v1\n\nrelease\n");
+        assert!(sig.starts_with(b"-----BEGIN PGP"));
+        assert!(split_tag(b"object x\n\nno sig here -----BEGIN PGP SIGNATURE-----").is_none());
+    }
+
+    #[test]
+    fn days_render() {
+        assert_eq!(day(SystemTime::UNIX_EPOCH), "1970-01-01");
+        assert_eq!(
+            day(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_735_689_600)),
+            "2025-01-01"
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! OpenPGP signatures (sequoia-openpgp): certificates indexed by every key
+//! id they carry, and verification judged at the time the signature was made.
+//!
+//! Judging at signing time is what lets teams rotate keys: a subkey that has
+//! expired since stays good for what it signed while valid. A hard
+//! revocation (compromised, or no reason given) is final and invalidates
+//! every signature; sequoia applies that rule for us.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use sequoia_openpgp as pgp;
+
+use pgp::cert::amalgamation::ValidAmalgamation;
+use pgp::cert::CertParser;
+use pgp::parse::Parse;
+use pgp::policy::{HashAlgoSecurity, Policy, StandardPolicy};
+use pgp::types::RevocationStatus;
+use pgp::{Cert, KeyHandle, KeyID, Packet};
+
+use super::{day, Format, Status, Verdict, CLOCK_SKEW};
+use crate::config::ConfigError;
+
+#[derive(Default)]
+pub struct Keys {
+    certs: Vec<(String, Cert)>,
+    /// Key id of every (sub)key → indices into `certs`.
+    by_id: HashMap<KeyID, Vec<usize>>,
+}
+
+static POLICY: StandardPolicy<'static> = StandardPolicy::new();
+
+fn verdict(status: Status, detail: impl Into<String>) -> Verdict {
+    Verdict::new(status, Some(Format::Openpgp), detail)
+}
+
+impl Keys {
+    pub fn is_empty(&self) -> bool {
+        self.certs.is_empty()
+    }
+
+    pub fn add(&mut self, name: &str, file: &Path, bytes: &[u8]) -> Result<(), ConfigError> {
+        let err = |message: String| ConfigError {
+            file: file.to_path_buf(),
+            line: None,
+            message,
+            help: Some(
+                "export the certificate with `gpg --export --armor <id>` (public part only)".into(),
+            ),
+        };
+        let parser = CertParser::from_bytes(bytes)
+            .map_err(|e| err(format!("not an OpenPGP certificate or SSH public key: {e}")))?;
+        let mut found = 0;
+        for cert in parser {
+            let cert =
+                cert.map_err(|e| err(format!("cannot parse the OpenPGP certificate: {e}")))?;
+            let idx = self.certs.len();
+            for key in cert.keys() {
+                let id = KeyID::from(key.key().fingerprint());
+                if let Some(other) = self.by_id.get(&id).and_then(|v| v.first()) {
+                    let (other_name, _) = &self.certs[*other];
+                    if other_name != name {
+                        return Err(err(format!(
+                            "key {} is listed both for `{other_name}` and for `{name}`",
+                            key.key().fingerprint()
+                        )));
+                    }
+                }
+                self.by_id.entry(id).or_default().push(idx);
+            }
+            self.certs.push((name.to_owned(), cert));
+            found += 1;
+        }
+        if found == 0 {
+            return Err(err("the file holds no OpenPGP certificate".into()));
+        }
+        Ok(())
+    }
+
+    pub fn verify(&self, signature: &[u8], data: &[u8], now: SystemTime) -> Verdict {
+        let sig = match parse_one_signature(signature) {
+            Ok(s) => s,
+            Err(e) => return verdict(Status::Bad, format!("malformed OpenPGP signature: {e}")),
+        };
+        let issuers = sig.get_issuers();
+        let issuer_text = issuers
+            .iter()
+            .find(|h| matches!(h, KeyHandle::Fingerprint(_)))
+            .or(issuers.first())
+            .map(|h| h.to_hex());
+        let Some(made) = sig.signature_creation_time() else {
+            return verdict(Status::Bad, "the signature has no creation time");
+        };
+        if made > now + CLOCK_SKEW {
+            let mut v = verdict(
+                Status::Bad,
+                format!("the signature is dated in the future ({})", day(made)),
+            );
+            v.key = issuer_text;
+            return v;
+        }
+
+        let mut candidates: Vec<usize> = issuers
+            .iter()
+            .filter_map(|h| self.by_id.get(&KeyID::from(h.clone())))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+
+        let mut last_bad = None;
+        for idx in candidates {
+            let (name, cert) = &self.certs[idx];
+            for ka in cert.keys() {
+                let key = ka.key();
+                if !issuers
+                    .iter()
+                    .any(|h| h.aliases(KeyHandle::from(key.fingerprint())))
+                {
+                    continue;
+                }
+                if let Err(e) = sig.verify_message(key, data) {
+                    last_bad = Some(
+                        verdict(
+                            Status::Bad,
+                            format!("the signature does not match the signed content ({e})"),
+                        )
+                        .key(key.fingerprint().to_hex()),
+                    );
+                    continue;
+                }
+                let mut v = judge(cert, &key.fingerprint().into(), &sig, made, now);
+                v.key = Some(key.fingerprint().to_hex());
+                v.signer = Some(name.clone());
+                return v;
+            }
+        }
+        if let Some(bad) = last_bad {
+            return bad;
+        }
+        let mut v = verdict(Status::UnknownKey, "signed by a key that is not in `keys:`");
+        v.key = issuer_text;
+        v
+    }
+}
+
+fn parse_one_signature(bytes: &[u8]) -> pgp::Result<pgp::packet::Signature> {
+    let mut sigs = pgp::PacketPile::from_bytes(bytes)?
+        .into_children()
+        .filter_map(|p| match p {
+            Packet::Signature(s) => Some(s),
+            _ => None,
+        });
+    let first = sigs
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no signature packet"))?;
+    if sigs.next().is_some() {
+        return Err(anyhow::anyhow!("more than one signature packet"));
+    }
+    Ok(first)
+}
+
+/// The verdict on a cryptographically valid signature: was the key entitled
+/// to sign at the moment the signature was made?
+fn judge(
+    cert: &Cert,
+    handle: &KeyHandle,
+    sig: &pgp::packet::Signature,
+    made: SystemTime,
+    now: SystemTime,
+) -> Verdict {
+    if let Err(e) = POLICY.signature(sig, HashAlgoSecurity::CollisionResistance) {
+        return verdict(
+            Status::Bad,
+            format!("the signature uses an algorithm the standard policy rejects: {e}"),
+        );
+    }
+    let vc = match cert.with_policy(&POLICY, made) {
+        Ok(vc) => vc,
+        Err(e) => {
+            return verdict(
+                Status::Bad,
+                format!("the certificate was not valid when the signature was made: {e}"),
+            )
+        }
+    };
+    if let RevocationStatus::Revoked(revs) = vc.revocation_status() {
+        return verdict(
+            Status::Revoked,
+            format!("the certificate is revoked{}", reason(&revs)),
+        );
+    }
+    let Some(ka) = vc.keys().key_handle(handle.clone()).next() else {
+        return verdict(
+            Status::Bad,
+            format!("the key was not part of the certificate on {}", day(made)),
+        );
+    };
+    if let RevocationStatus::Revoked(revs) = ka.revocation_status() {
+        return verdict(
+            Status::Revoked,
+            format!("the key is revoked{}", reason(&revs)),
+        );
+    }
+    if !ka.for_signing() {
+        return verdict(Status::Bad, "the key is not signing-capable");
+    }
+    if vc.alive().is_err() || ka.alive().is_err() {
+        let until = ka
+            .key_expiration_time()
+            .or_else(|| vc.primary_key().key_expiration_time())
+            .map(|t| format!(", which expired on {}", day(t)))
+            .unwrap_or_default();
+        return verdict(
+            Status::Expired,
+            format!("signed on {} with a key{until}", day(made)),
+        );
+    }
+    if sig.signature_alive(now, CLOCK_SKEW).is_err() {
+        return verdict(Status::Expired, "the signature itself has expired");
+    }
+    verdict(Status::Good, format!("signed on {}", day(made)))
+}
+
+fn reason(revs: &[&pgp::packet::Signature]) -> String {
+    revs.iter()
+        .find_map(|r| r.reason_for_revocation())
+        .map(|(code, msg)| {
+            let msg = String::from_utf8_lossy(msg);
+            if msg.is_empty() {
+                format!(" ({code})")
+            } else {
+                format!(" ({code}: {msg})")
+            }
+        })
+        .unwrap_or_default()
+}

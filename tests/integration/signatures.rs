@@ -1,0 +1,430 @@
+//! Signed commits and tags, verified on real pushes: keys generated here,
+//! commits signed by git itself (gpg, ssh-keygen) and programmatically.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use sequoia_openpgp::cert::CipherSuite;
+use sequoia_openpgp::types::ReasonForRevocation;
+
+use crate::keys::*;
+use crate::support::*;
+
+const CONFIG: &str = "version: 1
+keys:
+  alice: keys/alice.asc
+  bob: keys/bob.pub
+  carol: keys/carol.asc
+groups:
+  ops: [alice, bob]
+refs:
+  - match: refs/heads/main
+    require_signed_commits: true
+    signers: [ops]
+  - match: refs/heads/release/*
+    require_signed_commits: true
+  - match: refs/tags/v*
+    require_signed_tags: true
+    signers: [ops]
+";
+
+struct Signed {
+    w: World,
+    work: PathBuf,
+    alice: Pgp,
+    carol: Pgp,
+    bob_key: PathBuf,
+}
+
+/// A server requiring signatures, alice (OpenPGP), bob (SSH) and carol
+/// (OpenPGP, trusted but not in `ops`), and main holding one commit signed
+/// by alice.
+fn setup() -> Signed {
+    setup_with(Pgp::ed25519("alice"))
+}
+
+fn setup_with(alice: Pgp) -> Signed {
+    let s = setup_with_unpushed(alice);
+    signed_commit(&s.w, &s.work, "init", "initial", |d| s.alice.sign(d));
+    s.w.push(&s.work, None, &["-q", "origin", "main"])
+        .assert_ok();
+    s
+}
+
+impl Signed {
+    fn ssh_commit(&self, file: &str, msg: &str) -> String {
+        std::fs::write(self.work.join(file), msg).unwrap();
+        self.w.git_ok(&self.work, &["add", file]);
+        let key = format!("user.signingkey={}", self.bob_key.display());
+        self.w.git_ok(
+            &self.work,
+            &[
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &key,
+                "commit",
+                "-q",
+                "-S",
+                "-m",
+                msg,
+            ],
+        );
+        self.w.git_ok(&self.work, &["rev-parse", "HEAD"])
+    }
+
+    fn push(&self, args: &[&str]) -> Run {
+        self.w.push(&self.work, None, args)
+    }
+}
+
+#[test]
+fn openpgp_signed_by_git_and_gpg_is_accepted() {
+    let s = setup();
+    let gnupg = s.w.path("gnupg");
+    let secret = s.w.path("alice.sec.asc");
+    std::fs::write(&secret, s.alice.secret_armored()).unwrap();
+    let import =
+        s.w.cmd("gpg", s.w.dir.path())
+            .args(["--batch", "--import"])
+            .arg(&secret)
+            .output()
+            .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    std::fs::write(s.work.join("g"), "g").unwrap();
+    s.w.git_ok(&s.work, &["add", "g"]);
+    let fpr = s.alice.cert.fingerprint().to_hex();
+    let key = format!("user.signingkey={fpr}");
+    s.w.git_ok(
+        &s.work,
+        &["-c", &key, "commit", "-q", "-S", "-m", "signed by gpg"],
+    );
+    // git itself agrees the signature is good.
+    s.w.git_ok(&s.work, &["verify-commit", "HEAD"]);
+    s.push(&["origin", "main"]).assert_ok();
+    let _ =
+        s.w.cmd("gpgconf", s.w.dir.path())
+            .args(["--kill", "gpg-agent"])
+            .env("GNUPGHOME", gnupg)
+            .status();
+}
+
+#[test]
+fn ssh_signed_by_git_is_accepted() {
+    let s = setup();
+    s.ssh_commit("b", "signed by bob over ssh");
+    s.push(&["origin", "main"]).assert_ok();
+}
+
+#[test]
+fn unsigned_commits_are_rejected() {
+    let s = setup();
+    let id = s.w.commit(&s.work, "u", "u", "not signed");
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says(&format!("error[unsigned]: commit {}", &id[..10]))
+        .assert_says("\"not signed\" is not signed")
+        .assert_says("git commit --amend --no-edit -S")
+        .assert_says("a key of alice, bob");
+}
+
+#[test]
+fn unknown_keys_are_rejected_with_their_fingerprint() {
+    let s = setup();
+    let mallory = Pgp::ed25519("mallory");
+    signed_commit(&s.w, &s.work, "m", "by mallory", |d| mallory.sign(d));
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[unknown-key]")
+        .assert_says(&mallory.signing_fingerprint())
+        .assert_says("ask an operator to add this key");
+}
+
+#[test]
+fn a_tampered_commit_has_a_bad_signature() {
+    let s = setup();
+    w_commit_tampered(&s);
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[bad-signature]")
+        .assert_says("does not match the signed content");
+}
+
+/// Signs a commit, then writes a copy whose message differs but which
+/// carries the original signature.
+fn w_commit_tampered(s: &Signed) {
+    let repo = git2::Repository::open(&s.work).unwrap();
+    s.w.commit(&s.work, "t", "t", "honest message");
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let parents: Vec<git2::Commit> = head.parents().collect();
+    let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+    let tree = head.tree().unwrap();
+    let honest = repo
+        .commit_create_buffer(
+            &head.author(),
+            &head.committer(),
+            "honest message\n",
+            &tree,
+            &parent_refs,
+        )
+        .unwrap();
+    let sig = s.alice.sign(&honest);
+    let forged = repo
+        .commit_create_buffer(
+            &head.author(),
+            &head.committer(),
+            "evil message\n",
+            &tree,
+            &parent_refs,
+        )
+        .unwrap();
+    let id = repo
+        .commit_signed(forged.as_str().unwrap(), &sig, None)
+        .unwrap();
+    s.w.git_ok(&s.work, &["reset", "-q", "--hard", &id.to_string()]);
+}
+
+#[test]
+fn signer_outside_the_refs_signers_is_not_allowed() {
+    let s = setup();
+    signed_commit(&s.w, &s.work, "c", "by carol", |d| s.carol.sign(d));
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[signer-not-allowed]")
+        .assert_says("signed by carol")
+        .assert_says("who may not sign for refs/heads/main");
+    // release/* has no `signers`: any key in `keys:` will do.
+    s.push(&["origin", "main:refs/heads/release/1"]).assert_ok();
+}
+
+#[test]
+fn rotated_subkey_stays_good_for_what_it_signed_while_valid() {
+    // alice's signing subkey lived for 30 days, a year ago.
+    let created = SystemTime::now() - 400 * DAY;
+    let alice = Pgp::generate("alice", CipherSuite::Cv25519, created, Some(30 * DAY));
+    let s = setup_with_initial_at(alice, created + DAY);
+    signed_commit(&s.w, &s.work, "old", "signed while valid", |d| {
+        s.alice.sign_at(d, created + 10 * DAY)
+    });
+    s.push(&["origin", "main"]).assert_ok();
+
+    signed_commit(&s.w, &s.work, "late", "signed after expiry", |d| {
+        s.alice.sign_at(d, created + 60 * DAY)
+    });
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[expired-key]")
+        .assert_says("which expired on");
+}
+
+fn setup_with_initial_at(alice: Pgp, at: SystemTime) -> Signed {
+    // Same as setup_with, but the first commit is signed at `at`.
+    let s = setup_with_unpushed(alice);
+    signed_commit(&s.w, &s.work, "init", "initial", |d| s.alice.sign_at(d, at));
+    s.w.push(&s.work, None, &["-q", "origin", "main"])
+        .assert_ok();
+    s
+}
+
+fn setup_with_unpushed(alice: Pgp) -> Signed {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    let carol = Pgp::ed25519("carol");
+    let (bob_key, bob_pub) = ssh_keygen(&w, "bob", "ed25519");
+    std::fs::create_dir_all(server.join("keys")).unwrap();
+    std::fs::write(server.join("keys/alice.asc"), alice.public_armored()).unwrap();
+    std::fs::write(server.join("keys/carol.asc"), carol.public_armored()).unwrap();
+    std::fs::copy(&bob_pub, server.join("keys/bob.pub")).unwrap();
+    std::fs::write(server.join("pushgate.yaml"), CONFIG).unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_ok();
+    let work = w.clone("work");
+    Signed {
+        w,
+        work,
+        alice,
+        carol,
+        bob_key,
+    }
+}
+
+fn replace_alice(s: &Signed, alice: &Pgp) {
+    std::fs::write(
+        s.w.path("server.git/keys/alice.asc"),
+        alice.public_armored(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_compromised_key_invalidates_everything_it_signed() {
+    let mut s = setup();
+    signed_commit(&s.w, &s.work, "a", "signed before the leak", |d| {
+        s.alice.sign_at(d, SystemTime::now() - 5 * DAY)
+    });
+    s.alice
+        .revoke(ReasonForRevocation::KeyCompromised, SystemTime::now() - DAY);
+    replace_alice(&s, &s.alice);
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[revoked-key]")
+        .assert_says("the certificate is revoked (Key material has been compromised");
+}
+
+#[test]
+fn a_retired_key_stays_good_for_what_it_signed_before() {
+    let mut s = setup();
+    signed_commit(&s.w, &s.work, "a", "signed before retirement", |d| {
+        s.alice.sign_at(d, SystemTime::now() - 5 * DAY)
+    });
+    s.alice
+        .revoke(ReasonForRevocation::KeyRetired, SystemTime::now() - DAY);
+    replace_alice(&s, &s.alice);
+    s.push(&["origin", "main"]).assert_ok();
+    signed_commit(&s.w, &s.work, "b", "signed after retirement", |d| {
+        s.alice.sign(d)
+    });
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[revoked-key]");
+}
+
+#[test]
+fn a_signature_from_the_future_is_bad() {
+    let s = setup();
+    signed_commit(&s.w, &s.work, "f", "from the future", |d| {
+        s.alice.sign_at(d, SystemTime::now() + 3 * DAY)
+    });
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[bad-signature]")
+        .assert_says("dated in the future");
+}
+
+#[test]
+fn rsa_3072_keys_work() {
+    let alice = Pgp::generate("alice", CipherSuite::RSA3k, SystemTime::now() - DAY, None);
+    let s = setup_with(alice);
+    signed_commit(&s.w, &s.work, "r", "rsa signed", |d| s.alice.sign(d));
+    s.push(&["origin", "main"]).assert_ok();
+}
+
+#[test]
+fn a_merge_bringing_an_unsigned_parent_is_rejected() {
+    let s = setup();
+    s.w.git_ok(&s.work, &["checkout", "-q", "-b", "side"]);
+    let unsigned = s.w.commit(&s.work, "side", "side", "unsigned side work");
+    s.w.git_ok(&s.work, &["checkout", "-q", "main"]);
+    signed_commit(&s.w, &s.work, "m", "main work", |d| s.alice.sign(d));
+    s.w.git_ok(&s.work, &["merge", "-q", "--no-ff", "--no-edit", "side"]);
+    resign_head(&s.w, &s.work, |d| s.alice.sign(d));
+    let r = s.push(&["origin", "main"]);
+    r.assert_rejected()
+        .assert_says(&format!("error[unsigned]: commit {}", &unsigned[..10]));
+    // The merge itself is signed and is not reported.
+    assert_eq!(r.stderr.matches("error[").count(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn laundering_unsigned_commits_is_rejected_both_ways() {
+    let s = setup();
+    s.w.git_ok(&s.work, &["checkout", "-q", "-b", "wild"]);
+    s.w.commit(&s.work, "w", "w", "unsigned on a free branch");
+    s.push(&["origin", "wild"]).assert_ok();
+    // Fast-forwarding main to it: the commit is on the server, but new to main.
+    s.push(&["origin", "wild:main"])
+        .assert_rejected()
+        .assert_says("error[unsigned]");
+    // Creating a protected branch from it.
+    s.push(&["origin", "wild:refs/heads/release/x"])
+        .assert_rejected()
+        .assert_says("error[unsigned]");
+    // A protected branch from main's (already verified) history is fine.
+    s.push(&["origin", "origin/main:refs/heads/release/y"])
+        .assert_ok();
+}
+
+#[test]
+fn tags_must_be_annotated_and_signed() {
+    let s = setup();
+    let key = format!("user.signingkey={}", s.bob_key.display());
+    s.w.git_ok(
+        &s.work,
+        &[
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &key,
+            "tag",
+            "-s",
+            "-m",
+            "release 1",
+            "v1",
+        ],
+    );
+    s.w.git_ok(
+        &s.work,
+        &[
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &format!("gpg.ssh.allowedSignersFile={}", allowed_signers(&s)),
+            "verify-tag",
+            "v1",
+        ],
+    );
+    s.push(&["origin", "v1"]).assert_ok();
+
+    s.w.git_ok(&s.work, &["tag", "-a", "-m", "release 2", "v2"]);
+    s.push(&["origin", "v2"])
+        .assert_rejected()
+        .assert_says("error[unsigned]: tag ");
+
+    s.w.git_ok(&s.work, &["tag", "v3"]);
+    s.push(&["origin", "v3"])
+        .assert_rejected()
+        .assert_says("error[lightweight-tag]");
+}
+
+fn allowed_signers(s: &Signed) -> String {
+    let file = s.w.path("allowed_signers");
+    let public = std::fs::read_to_string(s.bob_key.with_extension("ssh.pub")).unwrap();
+    std::fs::write(&file, format!("test@example.com {public}")).unwrap();
+    file.display().to_string()
+}
+
+#[test]
+fn an_unreadable_key_file_rejects_the_push_naming_it() {
+    let s = setup();
+    std::fs::write(s.w.path("server.git/keys/carol.asc"), "this is not a key").unwrap();
+    signed_commit(&s.w, &s.work, "k", "fine commit", |d| s.alice.sign(d));
+    s.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("keys/carol.asc")
+        .assert_says("the gate could not decide");
+}
+
+#[test]
+fn many_bad_commits_are_summarised_not_flooded() {
+    let s = setup();
+    for i in 0..25 {
+        s.w.commit(&s.work, &format!("n{i}"), "x", &format!("unsigned {i}"));
+    }
+    let r = s.push(&["origin", "main"]);
+    r.assert_rejected()
+        .assert_says("(25 errors; the first 10 follow");
+    assert_eq!(
+        r.stderr.matches("error[unsigned]").count(),
+        10,
+        "{}",
+        r.stderr
+    );
+}
