@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{bail, Context, Result};
+use sequoia_openpgp::cert::CipherSuite;
+
+use crate::signature::sign::{self, Signer};
 
 const CONFIG: &str = include_str!("../examples/demo/pushgate.yaml");
 
@@ -68,6 +71,14 @@ fn run_demo() -> Result<bool> {
     let server = d.root.join("infra.git");
     d.git_ok(&d.root, &["init", "-q", "--bare", "infra.git"])?;
     std::fs::write(server.join("pushgate.yaml"), CONFIG)?;
+    // Keys made on the spot: alice signs with OpenPGP, bob with SSH, and
+    // mallory has a key the server has never heard of.
+    let alice = Signer::new_openpgp("Alice <alice@example.com>", CipherSuite::Cv25519)?;
+    let bob = Signer::new_ssh("bob@example.com")?;
+    let mallory = Signer::new_openpgp("Mallory <mallory@example.com>", CipherSuite::Cv25519)?;
+    std::fs::create_dir_all(server.join("keys"))?;
+    std::fs::write(server.join("keys/alice.asc"), alice.public_file()?)?;
+    std::fs::write(server.join("keys/bob.pub"), bob.public_file()?)?;
     let exe = std::env::current_exe().context("finding the pushgate binary")?;
     let opts = crate::install::Options {
         config: None,
@@ -89,10 +100,9 @@ fn run_demo() -> Result<bool> {
     let work = d.work.clone();
 
     d.write("k8s/web.yaml", DEPLOYMENT)?;
-    d.git_ok(&work, &["add", "."])?;
-    d.git_ok(&work, &["commit", "-q", "-m", "Add the web deployment"])?;
+    d.commit("Add the web deployment", Some(&alice))?;
     d.scenario(
-        "alice pushes a new deployment to main",
+        "alice pushes a deployment, signed with her OpenPGP key",
         Some("alice"),
         &["origin", "main"],
         true,
@@ -102,9 +112,35 @@ fn run_demo() -> Result<bool> {
         "k8s/web.yaml",
         &DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
     )?;
-    d.git_ok(&work, &["commit", "-q", "-am", "Scale web to 3"])?;
+    d.commit("Scale web to 3", None)?;
     d.scenario(
-        "mallory (not in `pushers`) pushes to main",
+        "alice pushes a commit she forgot to sign",
+        Some("alice"),
+        &["origin", "main"],
+        false,
+    )?;
+
+    d.git_ok(&work, &["reset", "-q", "--hard", "origin/main"])?;
+    d.write(
+        "k8s/web.yaml",
+        &DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
+    )?;
+    d.commit("Scale web to 3", Some(&mallory))?;
+    d.scenario(
+        "a commit signed by a key nobody trusts",
+        Some("alice"),
+        &["origin", "main"],
+        false,
+    )?;
+
+    d.git_ok(&work, &["reset", "-q", "--hard", "origin/main"])?;
+    d.write(
+        "k8s/web.yaml",
+        &DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
+    )?;
+    d.commit("Scale web to 3", Some(&bob))?;
+    d.scenario(
+        "mallory (not in `pushers`) pushes bob's signed commit",
         Some("mallory"),
         &["origin", "main"],
         false,
@@ -115,21 +151,21 @@ fn run_demo() -> Result<bool> {
         &["origin", "main"],
         false,
     )?;
+    d.scenario(
+        "bob pushes it himself, signed with his SSH key",
+        Some("bob"),
+        &["origin", "main"],
+        true,
+    )?;
 
-    d.git_ok(&work, &["reset", "-q", "--hard", "origin/main"])?;
     d.git_ok(
         &work,
-        &[
-            "commit",
-            "-q",
-            "--amend",
-            "-m",
-            "Add the web deployment (reworded)",
-        ],
+        &["commit", "-q", "--amend", "-m", "Scale web to 3 (reworded)"],
     )?;
+    d.sign_head(&bob)?;
     d.scenario(
-        "alice rewrites main's history and force-pushes",
-        Some("alice"),
+        "bob rewrites main's history and force-pushes",
+        Some("bob"),
         &["--force", "origin", "main"],
         false,
     )?;
@@ -140,15 +176,15 @@ fn run_demo() -> Result<bool> {
         "k8s/cache.yaml",
         "kind: ConfigMap\nmetadata:\n  name: cache\n",
     )?;
-    d.git_ok(&work, &["add", "."])?;
-    d.git_ok(&work, &["commit", "-q", "-m", "Add cache"])?;
+    d.commit("Add cache", Some(&bob))?;
     d.git_ok(&work, &["checkout", "-q", "main"])?;
     d.write(
         "k8s/web.yaml",
         &DEPLOYMENT.replace("replicas: 2", "replicas: 4"),
     )?;
-    d.git_ok(&work, &["commit", "-q", "-am", "Scale web to 4"])?;
+    d.commit("Scale web to 4", Some(&bob))?;
     d.git_ok(&work, &["merge", "-q", "--no-edit", "feature"])?;
+    d.sign_head(&bob)?;
     d.scenario(
         "bob pushes a merge commit to main (linear history required)",
         Some("bob"),
@@ -170,32 +206,29 @@ fn run_demo() -> Result<bool> {
 
     d.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"])?;
     d.git_ok(&work, &["rebase", "-q", "feature"])?;
+    d.sign_head(&bob)?;
     d.scenario(
-        "bob rebases instead and pushes",
+        "bob rebases instead, signs, and pushes",
         Some("bob"),
         &["origin", "main"],
         true,
     )?;
 
-    d.git_ok(&work, &["tag", "-a", "-m", "Release 1.0", "v1.0"])?;
+    d.tag("v1.0", "HEAD", Some(&alice))?;
     d.scenario(
-        "alice tags release v1.0",
+        "alice pushes release tag v1.0, signed",
         Some("alice"),
         &["origin", "v1.0"],
         true,
     )?;
-    d.git_ok(
-        &work,
-        &[
-            "tag",
-            "-f",
-            "-a",
-            "-m",
-            "Release 1.0, again",
-            "v1.0",
-            "HEAD~1",
-        ],
+    d.tag("v1.1", "HEAD", None)?;
+    d.scenario(
+        "alice pushes release tag v1.1, unsigned",
+        Some("alice"),
+        &["origin", "v1.1"],
+        false,
     )?;
+    d.tag("v1.0", "HEAD~1", Some(&alice))?;
     d.scenario(
         "alice moves the v1.0 tag (immutable)",
         Some("alice"),
@@ -215,6 +248,8 @@ fn run_demo() -> Result<bool> {
     println!("    `remote:` lines are what a real pusher reads: the ref, the commit, the");
     println!("    rule (with its line in pushgate.yaml) and how to fix it.");
     println!("  - A rejected push changes nothing: no ref moves, no object stays.");
+    println!("  - Every commit new to main must carry a good signature by alice or bob");
+    println!("    (OpenPGP or SSH), checked in-process against keys/ on the server.");
     println!("  - Commits count for every ref they are new to, so a merge cannot reach");
     println!("    main by landing on an unprotected branch first.");
     println!();
@@ -263,6 +298,47 @@ impl Demo {
             );
         }
         Ok(())
+    }
+
+    /// Commits everything in the work tree, signed by `signer` if given.
+    fn commit(&self, msg: &str, signer: Option<&Signer>) -> Result<()> {
+        self.git_ok(&self.work, &["add", "-A"])?;
+        self.git_ok(&self.work, &["commit", "-q", "-m", msg])?;
+        match signer {
+            Some(s) => self.sign_head(s),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces HEAD with a signed copy of itself, as `git commit -S` would
+    /// have made it.
+    fn sign_head(&self, signer: &Signer) -> Result<()> {
+        let repo = git2::Repository::open(&self.work)?;
+        let head = repo.head()?.peel_to_commit()?.id();
+        let signed = sign::sign_commit(&repo, head, signer)?;
+        self.git_ok(&self.work, &["reset", "-q", "--hard", &signed.to_string()])
+    }
+
+    /// An annotated tag `name` at `rev`, signed if `signer` is given.
+    fn tag(&self, name: &str, rev: &str, signer: Option<&Signer>) -> Result<()> {
+        let Some(signer) = signer else {
+            return self.git_ok(&self.work, &["tag", "-f", "-a", "-m", name, name, rev]);
+        };
+        let repo = git2::Repository::open(&self.work)?;
+        let target = repo.revparse_single(rev)?.peel_to_commit()?.id();
+        let tagger = git2::Signature::now("Alice", "alice@example.com")?;
+        let id = sign::signed_tag(
+            &repo,
+            target,
+            name,
+            &format!("Release {name}"),
+            &tagger,
+            signer,
+        )?;
+        self.git_ok(
+            &self.work,
+            &["update-ref", &format!("refs/tags/{name}"), &id.to_string()],
+        )
     }
 
     fn write(&self, rel: &str, content: &str) -> Result<()> {

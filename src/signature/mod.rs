@@ -8,6 +8,7 @@
 //! several refs with different `signers`.
 
 mod openpgp;
+pub mod sign;
 mod ssh;
 
 use std::collections::{BTreeMap, BTreeSet};
