@@ -18,6 +18,7 @@ OUT=$PWD/bench/results
 mkdir -p "$OUT"
 T=$(mktemp -d /tmp/pushgate-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 export HOME=$T GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig PUSHGATE_PUSHER=alice
 printf '[init]\n\tdefaultBranch = main\n[user]\n\tname = Bench\n\temail = bench@example.com\n' >"$T/gitconfig"
 

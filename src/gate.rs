@@ -169,9 +169,8 @@ fn decide_one(
     let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
     let allowed = rules.signers.as_ref().map(|(names, _)| names);
     if rules.signed_commits.on {
-        let verdicts = verify_commits(repo, &gate.keyring, &commits, now)?;
         let by = describe(&rules.signed_commits, "require_signed_commits: true");
-        for (c, v) in commits.iter().zip(&verdicts) {
+        verify_commits(repo, &gate.keyring, &commits, now, |c, v| {
             let id = c.id.to_string();
             let what = Subject {
                 kind: "commit",
@@ -185,7 +184,7 @@ fn decide_one(
                 allowed,
                 &by,
             ));
-        }
+        })?;
     }
     if rules.signed_tags.on && facts.kind == RefKind::Tag && action != Action::Delete {
         violations.extend(check_tag(
@@ -213,31 +212,54 @@ fn decide_one(
 }
 
 /// Commits are read in chunks on this thread (libgit2 handles are not
-/// shared across threads) and verified in parallel on every core; memory
-/// stays bounded by the chunk, not the push.
+/// shared across threads) while the previous chunk is verified on every
+/// core, so reading and verifying overlap. Each verdict is handed to `each`
+/// as its chunk completes and then dropped: memory stays bounded by the
+/// chunk, not the push.
 fn verify_commits(
     repo: &Repo,
     keyring: &Keyring,
     commits: &[CommitInfo],
     now: SystemTime,
-) -> Result<Vec<Verdict>> {
+    mut each: impl FnMut(&CommitInfo, &Verdict),
+) -> Result<()> {
     const CHUNK: usize = 1024;
-    let mut out = Vec::with_capacity(commits.len());
-    for chunk in commits.chunks(CHUNK) {
-        let signed = chunk
-            .iter()
-            .map(|c| repo.commit_signature(c.id))
-            .collect::<Result<Vec<_>>>()?;
-        let verdicts: Vec<Verdict> = signed
-            .par_iter()
-            .map(|s| match s {
-                None => Verdict::none(),
-                Some((sig, data)) => keyring.verify(sig, data, now),
-            })
-            .collect();
-        out.extend(verdicts);
-    }
-    Ok(out)
+    type Pending<'s> = (
+        &'s [CommitInfo],
+        std::thread::ScopedJoinHandle<'s, Vec<Verdict>>,
+    );
+    let mut finish = |pending: Option<Pending<'_>>| -> Result<()> {
+        if let Some((chunk, handle)) = pending {
+            let verdicts = handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("signature verification failed unexpectedly"))?;
+            for (c, v) in chunk.iter().zip(&verdicts) {
+                each(c, v);
+            }
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let mut pending: Option<Pending<'_>> = None;
+        for chunk in commits.chunks(CHUNK) {
+            let signed = chunk
+                .iter()
+                .map(|c| repo.commit_signature(c.id))
+                .collect::<Result<Vec<_>>>()?;
+            finish(pending.take())?;
+            let handle = scope.spawn(move || {
+                signed
+                    .par_iter()
+                    .map(|s| match s {
+                        None => Verdict::none(),
+                        Some((sig, data)) => keyring.verify(sig, data, now),
+                    })
+                    .collect()
+            });
+            pending = Some((chunk, handle));
+        }
+        finish(pending.take())
+    })
 }
 
 fn check_tag(

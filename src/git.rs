@@ -47,6 +47,9 @@ impl Repo {
     }
 
     fn wrap(git: Repository) -> Repo {
+        // A push's commits are each read once or twice; libgit2's object
+        // cache (up to 256 MiB) would keep every one of them resident.
+        git2::opts::enable_caching(false);
         let dir = if git.is_bare() {
             git.path().to_path_buf()
         } else {

@@ -428,3 +428,35 @@ fn many_bad_commits_are_summarised_not_flooded() {
         r.stderr
     );
 }
+
+#[test]
+fn a_good_tag_signature_by_someone_outside_signers_is_not_allowed() {
+    let s = setup();
+    // An annotated tag object signed by carol (trusted, but not in `ops`),
+    // laid out as `git tag -s` does: signature appended to the message.
+    let repo = git2::Repository::open(&s.work).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap().id();
+    let body = format!("object {head}\ntype commit\ntag v9\ntagger Carol <carol@example.com> 1700000000 +0000\n\nrelease 9\n");
+    let signed = format!("{body}{}", s.carol.sign(body.as_bytes()));
+    let id = repo
+        .odb()
+        .unwrap()
+        .write(git2::ObjectType::Tag, signed.as_bytes())
+        .unwrap();
+    s.w.git_ok(&s.work, &["update-ref", "refs/tags/v9", &id.to_string()]);
+    s.push(&["origin", "v9"])
+        .assert_rejected()
+        .assert_says("error[signer-not-allowed]: tag ")
+        .assert_says("signed by carol");
+
+    // The same tag body signed by alice is accepted.
+    let body = body.replace("v9", "v10");
+    let signed = format!("{body}{}", s.alice.sign(body.as_bytes()));
+    let id = repo
+        .odb()
+        .unwrap()
+        .write(git2::ObjectType::Tag, signed.as_bytes())
+        .unwrap();
+    s.w.git_ok(&s.work, &["update-ref", "refs/tags/v10", &id.to_string()]);
+    s.push(&["origin", "v10"]).assert_ok();
+}
