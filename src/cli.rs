@@ -110,6 +110,7 @@ enum Format {
 }
 
 pub fn main() -> ExitCode {
+    crate::git::limit_object_cache();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

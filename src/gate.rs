@@ -162,8 +162,8 @@ fn decide_one(
         fast_forward,
         merges: commits
             .iter()
-            .filter(|c| c.parents.len() > 1)
-            .map(|c| (c.id.to_string(), c.summary.clone()))
+            .filter(|c| c.parent_count > 1)
+            .map(|c| (c.id.to_string(), repo.commit_summary(c.id)))
             .collect(),
     };
     let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
@@ -171,19 +171,17 @@ fn decide_one(
     if rules.signed_commits.on {
         let by = describe(&rules.signed_commits, "require_signed_commits: true");
         verify_commits(repo, &gate.keyring, &commits, now, |c, v| {
-            let id = c.id.to_string();
+            let v = v.for_signers(allowed);
+            if v.status == signature::Status::Good {
+                return;
+            }
+            let (id, summary) = (c.id.to_string(), repo.commit_summary(c.id));
             let what = Subject {
                 kind: "commit",
                 id: &id,
-                summary: &c.summary,
+                summary: &summary,
             };
-            violations.extend(signature::finding(
-                &what,
-                &u.refname,
-                &v.for_signers(allowed),
-                allowed,
-                &by,
-            ));
+            violations.extend(signature::finding(&what, &u.refname, &v, allowed, &by));
         })?;
     }
     if rules.signed_tags.on && facts.kind == RefKind::Tag && action != Action::Delete {

@@ -9,6 +9,19 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags};
 
+/// libgit2 caches parsed objects up to 256 MiB by default, which would keep
+/// every commit of a 100,000-commit push resident. The cache still pays for
+/// itself (the commit walk and the commit read that follows share it), so
+/// it is bounded rather than switched off.
+pub const OBJECT_CACHE_BYTES: isize = 4 << 20;
+
+/// Applies [`OBJECT_CACHE_BYTES`]. Must run before any other thread starts
+/// (libgit2 sets a global without synchronisation): call it first in main.
+pub fn limit_object_cache() {
+    // SAFETY: called once from main before any thread is spawned.
+    let _ = unsafe { git2::opts::set_cache_max_size(OBJECT_CACHE_BYTES) };
+}
+
 pub struct Repo {
     pub git: Repository,
     /// Short name for messages and policy input, e.g. `infra.git`.
@@ -19,8 +32,9 @@ pub struct Repo {
 #[derive(Debug, Clone)]
 pub struct CommitInfo {
     pub id: Oid,
-    pub parents: Vec<Oid>,
-    pub summary: String,
+    /// More than one makes a merge. (Kept small: a push may bring 100,000
+    /// commits; subjects are read on demand, for messages.)
+    pub parent_count: usize,
 }
 
 impl Repo {
@@ -47,9 +61,6 @@ impl Repo {
     }
 
     fn wrap(git: Repository) -> Repo {
-        // A push's commits are each read once or twice; libgit2's object
-        // cache (up to 256 MiB) would keep every one of them resident.
-        git2::opts::enable_caching(false);
         let dir = if git.is_bare() {
             git.path().to_path_buf()
         } else {
@@ -154,6 +165,15 @@ impl Repo {
         )
     }
 
+    /// A commit's subject line, for messages ("" if unreadable).
+    pub fn commit_summary(&self, id: Oid) -> String {
+        self.git
+            .find_commit(id)
+            .ok()
+            .map(|c| String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned())
+            .unwrap_or_default()
+    }
+
     /// The first line of an annotated tag's message.
     pub fn tag_summary(&self, id: Oid) -> String {
         self.git
@@ -186,9 +206,7 @@ impl Repo {
                 .with_context(|| format!("reading commit {id}"))?;
             out.push(CommitInfo {
                 id,
-                parents: c.parent_ids().collect(),
-                summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default())
-                    .into_owned(),
+                parent_count: c.parent_count(),
             });
         }
         Ok(out)
