@@ -581,9 +581,6 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
             });
         }
     }
-    if let Some(p) = config.policies.first() {
-        return Err(unsupported(p.line, "`policies`"));
-    }
     if let Some(a) = &config.audit {
         return Err(unsupported(a.line, "`audit`"));
     }

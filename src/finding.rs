@@ -5,12 +5,15 @@
 //! push on their own. Codes are kebab-case, documented one heading each in
 //! docs/findings.md, and never renamed: scripts and audit queries match them.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable code, e.g. `force-push`.
-    pub rule: &'static str,
+    /// Stable code, e.g. `force-push`; for Rego rules, `package.rule`
+    /// (e.g. `pushgate.kubernetes.deny_latest_tag`).
+    pub rule: Cow<'static, str>,
     /// One line: what is wrong.
     pub message: String,
     /// What to do about it.
@@ -24,18 +27,34 @@ pub struct Finding {
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// For multi-document manifests: which document, from 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<usize>,
+    /// A Rego rule's object value, kept whole (conftest's metadata).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
 }
 
 impl Finding {
     pub fn new(rule: &'static str, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding::new_owned(Cow::Borrowed(rule), message, help)
+    }
+
+    pub fn new_owned(
+        rule: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         Finding {
-            rule,
+            rule: rule.into(),
             message: message.into(),
             help: help.into(),
             required_by: None,
             commit: None,
             path: None,
             line: None,
+            document: None,
+            metadata: None,
         }
     }
 
@@ -65,6 +84,9 @@ pub const CODES: &[&str] = &[
     "revoked-key",
     "signer-not-allowed",
     "lightweight-tag",
+    "manifest-invalid",
+    "manifest-too-large",
+    "manifest-not-text",
 ];
 
 #[cfg(test)]

@@ -15,7 +15,10 @@ use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
 use crate::finding::Finding;
+use crate::git::{ChangedFile, FileStatus};
 use crate::git::{CommitInfo, Repo};
+use crate::manifest::{self, Document, Selector};
+use crate::policy::Bundle;
 use crate::protection::{self, describe, Action, Effective, RefKind, Strict, UpdateFacts};
 use crate::protocol::{is_zero, RefUpdate};
 use crate::signature::{self, Keyring, Subject, Verdict};
@@ -24,15 +27,74 @@ use crate::signature::{self, Keyring, Subject, Verdict};
 pub struct Gate {
     pub config: Config,
     pub keyring: Keyring,
+    pub selector: Selector,
+    pub policies: Vec<LoadedSet>,
+}
+
+/// One `policies:` entry, compiled.
+pub struct LoadedSet {
+    pub set: crate::config::PolicySet,
+    pub bundle: Bundle,
+    refs: Option<globset::GlobSet>,
+}
+
+impl LoadedSet {
+    fn applies_to(&self, refname: &str) -> bool {
+        self.refs.as_ref().is_none_or(|g| g.is_match(refname))
+    }
 }
 
 impl Gate {
-    /// Loads and validates the config and every key file it names. Any
-    /// problem is a configuration error: the caller rejects the push.
+    /// Loads and validates the config, every key file and every policy it
+    /// names (compiling the policies once). Any problem is a configuration
+    /// error: the caller rejects the push.
     pub fn load(path: &Path) -> Result<Gate, ConfigError> {
         let config = Config::load(path)?;
         let keyring = Keyring::load(&config)?;
-        Ok(Gate { config, keyring })
+        let selector = Selector::new(&config.manifests).map_err(|e| ConfigError {
+            file: config.path.clone(),
+            line: None,
+            message: format!("manifests: invalid glob: {e}"),
+            help: None,
+        })?;
+        let mut policies = Vec::new();
+        for set in &config.policies {
+            let err = |message: String| {
+                ConfigError {
+                file: config.path.clone(),
+                line: Some(set.line),
+                message,
+                help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
+            }
+            };
+            let bundle = Bundle::load(std::slice::from_ref(&set.path), &[], false)
+                .map_err(|e| err(format!("policy set {}: {e:#}", set.path.display())))?;
+            for ns in set.manifest_namespaces.iter().chain(&set.push_namespace) {
+                if !bundle.has_rules(ns).map_err(|e| err(format!("{e:#}")))? {
+                    return Err(err(format!(
+                        "namespace `{ns}` in {} defines no deny, violation or warn rule, so it would check nothing",
+                        set.path.display()
+                    )));
+                }
+            }
+            let refs = match &set.refs {
+                Some(r) => {
+                    Some(crate::config::compile_globs(r).map_err(|e| err(format!("refs: {e}")))?)
+                }
+                None => None,
+            };
+            policies.push(LoadedSet {
+                set: set.clone(),
+                bundle,
+                refs,
+            });
+        }
+        Ok(Gate {
+            config,
+            keyring,
+            selector,
+            policies,
+        })
     }
 }
 
@@ -119,11 +181,15 @@ fn decide_one(
     };
 
     let mut fast_forward = None;
+    let mut old_commit = None;
+    let new_commit = match action {
+        Action::Delete => None,
+        _ => repo.peel_to_commit(oid(&u.new)?)?,
+    };
     let commits: Vec<CommitInfo> = match action {
         Action::Delete => Vec::new(),
         Action::Update | Action::Create => {
-            let new = oid(&u.new)?;
-            match repo.peel_to_commit(new)? {
+            match new_commit {
                 None => Vec::new(),
                 Some(new_commit) => {
                     let hide = if action == Action::Update {
@@ -131,9 +197,10 @@ fn decide_one(
                         // ref already has it: otherwise unchecked commits
                         // reach this ref through an unprotected one.
                         match repo.peel_to_commit(oid(&u.old)?)? {
-                            Some(old_commit) => {
-                                fast_forward = Some(repo.contains(new_commit, old_commit)?);
-                                vec![old_commit]
+                            Some(old) => {
+                                fast_forward = Some(repo.contains(new_commit, old)?);
+                                old_commit = Some(old);
+                                vec![old]
                             }
                             None => Vec::new(),
                         }
@@ -168,11 +235,23 @@ fn decide_one(
     };
     let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
     let allowed = rules.signers.as_ref().map(|(names, _)| names);
-    if rules.signed_commits.on {
+    let policy_sets: Vec<&LoadedSet> = gate
+        .policies
+        .iter()
+        .filter(|p| p.applies_to(&u.refname))
+        .collect();
+    let push_input_needed =
+        action != Action::Delete && policy_sets.iter().any(|p| p.set.push_namespace.is_some());
+    // Verdicts are kept only when a push-level policy will read them.
+    let mut verdicts: Vec<Verdict> = Vec::new();
+    if rules.signed_commits.on || push_input_needed {
         let by = describe(&rules.signed_commits, "require_signed_commits: true");
         verify_commits(repo, &gate.keyring, &commits, now, |c, v| {
             let v = v.for_signers(allowed);
-            if v.status == signature::Status::Good {
+            if push_input_needed {
+                verdicts.push(v.clone());
+            }
+            if v.status == signature::Status::Good || !rules.signed_commits.on {
                 return;
             }
             let (id, summary) = (c.id.to_string(), repo.commit_summary(c.id));
@@ -195,6 +274,65 @@ fn decide_one(
         )?);
     }
 
+    let mut warnings = Vec::new();
+    if let Some(new_commit) = new_commit {
+        let base = match (old_commit, commits.last()) {
+            (Some(old), _) => Some(repo.tree_of(old)?),
+            // A new ref: compare with where its new history forks off.
+            (None, Some(oldest)) => match repo.first_parent(oldest.id)? {
+                Some(p) => Some(repo.tree_of(p)?),
+                None => None,
+            },
+            (None, None) => Some(repo.tree_of(new_commit)?),
+        };
+        let files = repo.changed_files(base, repo.tree_of(new_commit)?)?;
+        let docs = read_manifests(repo, &gate.selector, &files, &mut violations)?;
+        for set in &policy_sets {
+            for ns in &set.set.manifest_namespaces {
+                let results: Vec<Result<crate::policy::Outcome>> = docs
+                    .par_iter()
+                    .map(|d| {
+                        set.bundle
+                            .evaluate(ns, regorus::Value::from(d.document.clone()))
+                    })
+                    .collect();
+                for (d, r) in docs.iter().zip(results) {
+                    let r = r.with_context(|| {
+                        format!("policy {ns} on {} (document {})", d.path, d.index)
+                    })?;
+                    let locate = |mut f: Finding| {
+                        f.path = Some(d.path.clone());
+                        f.line = Some(d.line);
+                        f.document = Some(d.index);
+                        f
+                    };
+                    violations.extend(r.failures.into_iter().map(locate));
+                    warnings.extend(r.warnings.into_iter().map(locate));
+                }
+            }
+            if let (Some(ns), true) = (&set.set.push_namespace, push_input_needed) {
+                let input = push_input(
+                    repo,
+                    push,
+                    u,
+                    action,
+                    fast_forward,
+                    &rules,
+                    &commits,
+                    &verdicts,
+                    &files,
+                    &docs,
+                )?;
+                let r = set
+                    .bundle
+                    .evaluate(ns, regorus::Value::from(input))
+                    .with_context(|| format!("push policy {ns}"))?;
+                violations.extend(r.failures);
+                warnings.extend(r.warnings);
+            }
+        }
+    }
+
     Ok(Outcome {
         refname: u.refname.clone(),
         old: u.old.clone(),
@@ -205,8 +343,99 @@ fn decide_one(
         fast_forward,
         commits: commits.iter().map(|c| c.id.to_string()).collect(),
         violations,
-        warnings: Vec::new(),
+        warnings,
     })
+}
+
+/// Reads and parses the changed files that are manifests. Problems with a
+/// file (too large, binary, invalid YAML) are findings; reading is
+/// sequential, parsing runs on every core.
+fn read_manifests(
+    repo: &Repo,
+    selector: &Selector,
+    files: &[ChangedFile],
+    violations: &mut Vec<Finding>,
+) -> Result<Vec<Document>> {
+    let mut raw = Vec::new();
+    for f in files {
+        let (Some(blob), Some(size)) = (f.blob, f.size) else {
+            continue;
+        };
+        if f.status == FileStatus::Deleted || !selector.wants(&f.path) {
+            continue;
+        }
+        if size > selector.max_file_bytes {
+            let mut finding = Finding::new(
+                "manifest-too-large",
+                format!(
+                    "{} is {size} bytes; manifests may be at most {} (manifests.max_file_bytes)",
+                    f.path, selector.max_file_bytes
+                ),
+                "split the manifest, or keep generated data out of the repository",
+            );
+            finding.path = Some(f.path.clone());
+            violations.push(finding);
+            continue;
+        }
+        raw.push((f.path.as_str(), repo.blob(blob)?));
+    }
+    let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = raw
+        .par_iter()
+        .map(|(path, bytes)| manifest::parse(path, bytes, selector.max_file_bytes))
+        .collect();
+    let mut docs = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(d) => docs.extend(d),
+            Err(f) => violations.push(*f),
+        }
+    }
+    Ok(docs)
+}
+
+/// The push-level policy input of the spec.
+#[allow(clippy::too_many_arguments)]
+fn push_input(
+    repo: &Repo,
+    push: &Push,
+    u: &RefUpdate,
+    action: Action,
+    fast_forward: Option<bool>,
+    rules: &Effective,
+    commits: &[CommitInfo],
+    verdicts: &[Verdict],
+    files: &[ChangedFile],
+    docs: &[Document],
+) -> Result<serde_json::Value> {
+    let mut cs = Vec::with_capacity(commits.len());
+    for (c, v) in commits
+        .iter()
+        .zip(verdicts.iter().map(Some).chain(std::iter::repeat(None)))
+    {
+        let mut j = repo.commit_json(c.id)?;
+        j["signature"] = match v {
+            Some(v) => serde_json::to_value(v)?,
+            None => serde_json::to_value(Verdict::none())?,
+        };
+        cs.push(j);
+    }
+    Ok(serde_json::json!({
+        "repository": repo.name,
+        "pusher": push.pusher,
+        "push_options": push.push_options,
+        "ref": {
+            "name": u.refname,
+            "kind": RefKind::of(&u.refname),
+            "action": action,
+            "old": u.old,
+            "new": u.new,
+            "fast_forward": fast_forward,
+            "environment": rules.environment,
+        },
+        "commits": cs,
+        "files": files,
+        "manifests": docs,
+    }))
 }
 
 /// Commits are read in chunks on this thread (libgit2 handles are not

@@ -22,6 +22,45 @@ pub fn limit_object_cache() {
     let _ = unsafe { git2::opts::set_cache_max_size(OBJECT_CACHE_BYTES) };
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+/// A file a ref update changes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChangedFile {
+    pub path: String,
+    pub status: FileStatus,
+    #[serde(skip)]
+    pub blob: Option<Oid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// git's time with its offset, as RFC 3339 (`2025-06-30T14:03:00+02:00`).
+pub fn rfc3339(t: git2::Time) -> String {
+    let offset = t.offset_minutes();
+    let local = t.seconds() + i64::from(offset) * 60;
+    let day = crate::signature::day(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(local.max(0) as u64),
+    );
+    let secs = local.rem_euclid(86_400);
+    let sign = if offset < 0 { '-' } else { '+' };
+    format!(
+        "{day}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+        offset.abs() / 60,
+        offset.abs() % 60
+    )
+}
+
 pub struct Repo {
     pub git: Repository,
     /// Short name for messages and policy input, e.g. `infra.git`.
@@ -186,6 +225,117 @@ impl Repo {
                 })
             })
             .unwrap_or_default()
+    }
+
+    /// The tree of commit `id`.
+    pub fn tree_of(&self, id: Oid) -> Result<Oid> {
+        Ok(self
+            .git
+            .find_commit(id)
+            .with_context(|| format!("reading commit {id}"))?
+            .tree_id())
+    }
+
+    /// The first parent of `id`, if any.
+    pub fn first_parent(&self, id: Oid) -> Result<Option<Oid>> {
+        Ok(self
+            .git
+            .find_commit(id)
+            .with_context(|| format!("reading commit {id}"))?
+            .parent_id(0)
+            .ok())
+    }
+
+    /// Files that differ between two trees (`old` None: the empty tree),
+    /// with renames detected, as git shows them.
+    pub fn changed_files(&self, old: Option<Oid>, new: Oid) -> Result<Vec<ChangedFile>> {
+        let old_tree = match old {
+            Some(t) => Some(
+                self.git
+                    .find_tree(t)
+                    .with_context(|| format!("reading tree {t}"))?,
+            ),
+            None => None,
+        };
+        let new_tree = self
+            .git
+            .find_tree(new)
+            .with_context(|| format!("reading tree {new}"))?;
+        let mut diff = self
+            .git
+            .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)
+            .context("diffing the pushed tree")?;
+        diff.find_similar(None).context("detecting renames")?;
+        let mut out = Vec::new();
+        for d in diff.deltas() {
+            let status = match d.status() {
+                git2::Delta::Added | git2::Delta::Copied => FileStatus::Added,
+                git2::Delta::Deleted => FileStatus::Deleted,
+                git2::Delta::Renamed => FileStatus::Renamed,
+                _ => FileStatus::Modified,
+            };
+            let file = if status == FileStatus::Deleted {
+                d.old_file()
+            } else {
+                d.new_file()
+            };
+            let Some(path) = file.path().and_then(|p| p.to_str()) else {
+                continue;
+            };
+            let blob = (status != FileStatus::Deleted && file.mode() != git2::FileMode::Commit)
+                .then(|| file.id());
+            let size = match blob {
+                Some(id) => Some(self.object_size(id)?),
+                None => None,
+            };
+            out.push(ChangedFile {
+                path: path.to_owned(),
+                status,
+                blob,
+                size,
+            });
+        }
+        Ok(out)
+    }
+
+    /// An object's size without reading it.
+    pub fn object_size(&self, id: Oid) -> Result<u64> {
+        let odb = self.git.odb().context("opening the object database")?;
+        let (size, _) = odb
+            .read_header(id)
+            .with_context(|| format!("reading object {id}"))?;
+        Ok(size as u64)
+    }
+
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>> {
+        Ok(self
+            .git
+            .find_blob(id)
+            .with_context(|| format!("reading blob {id}"))?
+            .content()
+            .to_vec())
+    }
+
+    /// A commit as policies see it (`input.commits[]`, less the signature).
+    pub fn commit_json(&self, id: Oid) -> Result<serde_json::Value> {
+        let c = self
+            .git
+            .find_commit(id)
+            .with_context(|| format!("reading commit {id}"))?;
+        let person = |s: git2::Signature| {
+            serde_json::json!({
+                "name": String::from_utf8_lossy(s.name_bytes()),
+                "email": String::from_utf8_lossy(s.email_bytes()),
+                "time": rfc3339(s.when()),
+            })
+        };
+        Ok(serde_json::json!({
+            "id": id.to_string(),
+            "parents": c.parent_ids().map(|p| p.to_string()).collect::<Vec<_>>(),
+            "author": person(c.author()),
+            "committer": person(c.committer()),
+            "message": String::from_utf8_lossy(c.message_bytes()),
+        }))
     }
 
     /// The commits reachable from `tip` but from none of `hide`, newest

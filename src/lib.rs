@@ -13,6 +13,8 @@ pub mod finding;
 pub mod gate;
 pub mod git;
 pub mod install;
+pub mod manifest;
+pub mod policy;
 pub mod protection;
 pub mod protocol;
 pub mod report;

@@ -356,7 +356,7 @@ refs:
             Some("alice"),
         );
         assert_eq!(
-            f.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            f.iter().map(|f| f.rule.as_ref()).collect::<Vec<_>>(),
             vec!["force-push"]
         );
     }

@@ -1,0 +1,437 @@
+//! Rego policies, evaluated in-process with regorus, with conftest's
+//! conventions: `deny`/`violation` reject, `warn` warns, the same names
+//! with a `_suffix`, `exception` rules exempting a document from rules by
+//! suffix, and values that are strings or objects with `msg`.
+//!
+//! A policy directory is loaded and compiled once per push (or `validate`
+//! run); each evaluation clones the compiled engine, so documents are
+//! evaluated in parallel.
+
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use rayon::prelude::*;
+use regorus::{Engine, Value};
+
+use crate::finding::Finding;
+
+/// How long one evaluation may run before the gate gives up and rejects.
+pub const EVAL_LIMIT: Duration = Duration::from_secs(5);
+
+/// Every `.rego` (and data) file of one or more directories, compiled.
+#[derive(Clone)]
+pub struct Bundle {
+    engine: Engine,
+    /// The `.rego` files, for messages.
+    pub files: Vec<PathBuf>,
+    /// `test_*` rules found in the loaded files: (package, rule).
+    tests: Vec<(String, String)>,
+}
+
+/// The verdict of the rules of one namespace on one input.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    pub failures: Vec<Finding>,
+    pub warnings: Vec<Finding>,
+    /// Rules an `exception` exempted this input from, as `ns.rule`.
+    pub exceptions: Vec<String>,
+    /// How many rules were looked at (conftest's "tests").
+    pub rules: usize,
+}
+
+/// A directory entry is loaded as Rego or as data by its extension.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading policy directory {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+impl Bundle {
+    /// Loads policies from `policy_dirs` and data from `data_dirs` (and any
+    /// .json/.yaml beside the policies). `with_tests`: also `*_test.rego`.
+    pub fn load(
+        policy_dirs: &[PathBuf],
+        data_dirs: &[PathBuf],
+        with_tests: bool,
+    ) -> Result<Bundle> {
+        let mut engine = Engine::new();
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: EVAL_LIMIT,
+            check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
+        });
+        let mut files = Vec::new();
+        let mut tests = Vec::new();
+        let mut all = Vec::new();
+        for d in policy_dirs.iter().chain(data_dirs) {
+            walk(d, &mut all).with_context(|| format!("loading {}", d.display()))?;
+        }
+        for path in all {
+            let name = path.to_string_lossy().into_owned();
+            if name.ends_with(".rego") {
+                if name.ends_with("_test.rego") && !with_tests {
+                    continue;
+                }
+                let text = add_rego(&mut engine, &path)?;
+                tests.extend(test_rules(&text));
+                files.push(path);
+            } else if name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading data file {name}"))?;
+                let value: serde_json::Value = if name.ends_with(".json") {
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("{name}: not valid JSON"))?
+                } else {
+                    serde_saphyr::from_str(&text).map_err(|e| {
+                        anyhow!("{name}: not valid YAML: {}", first_line(&e.to_string()))
+                    })?
+                };
+                engine
+                    .add_data(Value::from(value))
+                    .with_context(|| format!("{name}: cannot merge into data"))?;
+            }
+        }
+        if files.is_empty() {
+            return Err(anyhow!(
+                "no .rego files in {}",
+                policy_dirs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        tests.sort();
+        tests.dedup();
+        Ok(Bundle {
+            engine,
+            files,
+            tests,
+        })
+    }
+
+    /// The packages defined, as `a.b` (without `data.`).
+    pub fn packages(&self) -> Result<Vec<String>> {
+        Ok(self
+            .engine
+            .get_packages()?
+            .into_iter()
+            .map(|p| p.strip_prefix("data.").map(str::to_owned).unwrap_or(p))
+            .collect())
+    }
+
+    /// Evaluates the whole package `ns` on `input`: the package's rules as an
+    /// object, or None if the package does not exist.
+    fn eval_package(&self, ns: &str, input: Value) -> Result<Option<Value>> {
+        let mut engine = self.engine.clone();
+        engine.set_input(input);
+        let results = engine
+            .eval_query(format!("data.{ns}"), false)
+            .map_err(|e| anyhow!("evaluating package {ns}: {e}"))?;
+        Ok(results
+            .result
+            .into_iter()
+            .next()
+            .and_then(|r| r.expressions.into_iter().next())
+            .map(|e| e.value))
+    }
+
+    /// Whether `ns` defines at least one deny/violation/warn rule. A policy
+    /// set that checks nothing must not look like one that passes.
+    pub fn has_rules(&self, ns: &str) -> Result<bool> {
+        let Some(Value::Object(obj)) = self.eval_package(ns, Value::new_object())? else {
+            return Ok(false);
+        };
+        let found = obj
+            .keys()
+            .any(|k| k.as_string().ok().is_some_and(|k| kind_of(k).is_some()));
+        Ok(found)
+    }
+
+    /// Runs every conftest-style rule of `ns` on `input`.
+    pub fn evaluate(&self, ns: &str, input: Value) -> Result<Outcome> {
+        let mut out = Outcome::default();
+        let Some(Value::Object(obj)) = self.eval_package(ns, input)? else {
+            return Ok(out);
+        };
+        let exceptions = exception_names(obj.get(&Value::from("exception")));
+        for (key, value) in obj.iter() {
+            let Ok(key) = key.as_string() else { continue };
+            let Some((fail, suffix)) = kind_of(key) else {
+                continue;
+            };
+            out.rules += 1;
+            let rule = format!("{ns}.{key}");
+            if !suffix.is_empty() && exceptions.iter().any(|e| e == suffix) {
+                if !messages(value).is_empty() {
+                    out.exceptions.push(rule);
+                }
+                continue;
+            }
+            for (msg, metadata) in messages(value) {
+                let mut f = Finding::new_owned(
+                    rule.clone(),
+                    msg,
+                    format!("see the rule {key} in package {ns}"),
+                );
+                f.metadata = metadata;
+                if fail {
+                    out.failures.push(f);
+                } else {
+                    out.warnings.push(f);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs every `test_*` rule, like `opa test`: a test passes when its
+    /// body holds (evaluates to true), fails when it is false or undefined.
+    pub fn run_tests(&self) -> Vec<(String, Result<bool, String>)> {
+        self.tests
+            .par_iter()
+            .map(|(pkg, name)| {
+                let mut engine = self.engine.clone();
+                engine.set_input(Value::new_object());
+                let verdict = match engine.eval_query(format!("data.{pkg}.{name}"), false) {
+                    Ok(r) => Ok(r
+                        .result
+                        .first()
+                        .and_then(|r| r.expressions.first())
+                        .is_some_and(|e| e.value == Value::from(true))),
+                    Err(e) => Err(first_line(&e.to_string()).to_owned()),
+                };
+                (format!("data.{pkg}.{name}"), verdict)
+            })
+            .collect()
+    }
+}
+
+/// The `test_*` rule names of a Rego file and its package. Rule heads start
+/// a line, so a line scan finds them without a second parser.
+fn test_rules(text: &str) -> Vec<(String, String)> {
+    let mut pkg = String::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix("package ") {
+            pkg = p.trim().to_owned();
+        } else if line.starts_with("test_") {
+            let name: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.push((pkg.clone(), name));
+        }
+    }
+    out
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// Adds one Rego file. Rego v1 (OPA 1.0's default) first; files in the old
+/// `deny[msg] { ... }` form that many conftest policies still use are
+/// accepted as v0. An error names the file and line.
+fn add_rego(engine: &mut Engine, path: &Path) -> Result<String> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let name = path.to_string_lossy().into_owned();
+    engine.set_rego_v0(false);
+    let v1 = engine.add_policy(name.clone(), text.clone());
+    let Err(e1) = v1 else {
+        return Ok(text);
+    };
+    engine.set_rego_v0(true);
+    let v0 = engine.add_policy(name.clone(), text.clone());
+    engine.set_rego_v0(false);
+    match v0 {
+        Ok(_) => Ok(text),
+        Err(_) => Err(anyhow!("{}", e1.to_string().trim_end()))
+            .context(format!("{name} does not compile")),
+    }
+}
+
+/// `deny`, `violation`, `deny_x`, `violation_x` fail; `warn`, `warn_x`
+/// warn. Returns (fails, suffix).
+fn kind_of(rule: &str) -> Option<(bool, &str)> {
+    for (prefix, fail) in [("deny", true), ("violation", true), ("warn", false)] {
+        if rule == prefix {
+            return Some((fail, ""));
+        }
+        if let Some(rest) = rule.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) {
+            return Some((fail, rest));
+        }
+    }
+    None
+}
+
+/// conftest's `exception[rules] { rules := ["run_as_root"] }`: a set of
+/// arrays (or strings) of rule names without prefix.
+fn exception_names(v: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |v: &Value| match v {
+        Value::String(s) => out.push(s.to_string()),
+        Value::Array(a) => out.extend(
+            a.iter()
+                .filter_map(|x| x.as_string().ok().map(|s| s.to_string())),
+        ),
+        _ => {}
+    };
+    match v {
+        Some(Value::Set(s)) => s.iter().for_each(&mut push),
+        Some(Value::Array(a)) => a.iter().for_each(&mut push),
+        Some(other) => push(other),
+        None => {}
+    }
+    out
+}
+
+/// A rule's messages: strings, objects with `msg` (the rest kept as
+/// metadata), or `true` for a boolean rule.
+fn messages(v: &Value) -> Vec<(String, Option<serde_json::Value>)> {
+    let one = |v: &Value| -> Option<(String, Option<serde_json::Value>)> {
+        match v {
+            Value::String(s) => Some((s.to_string(), None)),
+            Value::Object(o) => {
+                let msg = o
+                    .get(&Value::from("msg"))
+                    .and_then(|m| m.as_string().ok().map(|s| s.to_string()));
+                let meta = serde_json::to_value(v).ok();
+                Some((msg.unwrap_or_else(|| v.to_string()), meta))
+            }
+            Value::Bool(true) => Some(("rule is true".to_string(), None)),
+            Value::Bool(false) | Value::Undefined | Value::Null => None,
+            other => Some((other.to_string(), None)),
+        }
+    };
+    match v {
+        Value::Set(s) => s.iter().filter_map(one).collect(),
+        Value::Array(a) => a.iter().filter_map(one).collect(),
+        other => one(other).into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle(files: &[(&str, &str)]) -> (tempfile::TempDir, Bundle) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let b = Bundle::load(&[dir.path().to_path_buf()], &[], true).unwrap();
+        (dir, b)
+    }
+
+    fn input(json: &str) -> Value {
+        Value::from_json_str(json).unwrap()
+    }
+
+    #[test]
+    fn conftest_v0_and_v1_forms_both_work() {
+        let (_d, b) = bundle(&[
+            ("old.rego", "package main\n\ndeny[msg] {\n  input.kind == \"Pod\"\n  msg := \"no pods\"\n}\n"),
+            ("new.rego", "package other\n\ndeny contains msg if {\n  input.kind == \"Pod\"\n  msg := \"no pods either\"\n}\n"),
+        ]);
+        let o = b.evaluate("main", input(r#"{"kind":"Pod"}"#)).unwrap();
+        assert_eq!(o.failures.len(), 1);
+        assert_eq!(o.failures[0].message, "no pods");
+        assert_eq!(o.failures[0].rule, "main.deny");
+        let o = b.evaluate("other", input(r#"{"kind":"Pod"}"#)).unwrap();
+        assert_eq!(o.failures[0].message, "no pods either");
+    }
+
+    #[test]
+    fn prefixes_warnings_objects_and_exceptions() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            r#"package main
+import rego.v1
+deny_run_as_root contains "runs as root" if input.root
+violation_x contains {"msg": "structured", "severity": "high"} if input.x
+warn_style contains "style" if true
+exception contains ["run_as_root"] if input.exempt
+"#,
+        )]);
+        let o = b
+            .evaluate("main", input(r#"{"root":true,"x":true}"#))
+            .unwrap();
+        assert_eq!(o.failures.len(), 2);
+        assert_eq!(o.warnings.len(), 1);
+        let structured = o
+            .failures
+            .iter()
+            .find(|f| f.message == "structured")
+            .unwrap();
+        assert_eq!(structured.metadata.as_ref().unwrap()["severity"], "high");
+        let o = b
+            .evaluate("main", input(r#"{"root":true,"exempt":true}"#))
+            .unwrap();
+        assert!(o.failures.is_empty());
+        assert_eq!(o.exceptions, vec!["main.deny_run_as_root"]);
+    }
+
+    #[test]
+    fn compile_errors_name_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bad.rego"),
+            "package main\n\ndeny contains msg if {\n  msg := \n}\n",
+        )
+        .unwrap();
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[], false)
+            .err()
+            .unwrap();
+        let text = format!("{err:#}");
+        assert!(text.contains("bad.rego"), "{text}");
+        assert!(text.contains(":4") || text.contains(":5"), "{text}");
+    }
+
+    #[test]
+    fn namespaces_without_rules_are_detected() {
+        let (_d, b) = bundle(&[("p.rego", "package helpers\nimport rego.v1\nx := 1\n")]);
+        assert!(!b.has_rules("helpers").unwrap());
+        assert!(!b.has_rules("missing").unwrap());
+    }
+
+    #[test]
+    fn tests_run() {
+        let (_d, b) = bundle(&[(
+            "t_test.rego",
+            "package t\nimport rego.v1\ntest_ok if 1 == 1\ntest_fails if 1 == 2\n",
+        )]);
+        let r = b.run_tests();
+        assert_eq!(r.len(), 2);
+        assert!(r
+            .iter()
+            .any(|(n, v)| n.ends_with("test_ok") && v == &Ok(true)));
+        assert!(r
+            .iter()
+            .any(|(n, v)| n.ends_with("test_fails") && v == &Ok(false)));
+    }
+}
