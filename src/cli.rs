@@ -84,6 +84,35 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Validate manifests and run manifest-level policies on files (conftest-style).
+    Validate {
+        /// Take manifest globs (and, without -p, policy sets) from this config.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Policy directory or file (default: ./policy, or the config's sets).
+        #[arg(long = "policy", short = 'p')]
+        policies: Vec<PathBuf>,
+        /// Data directory or file, merged into `data`.
+        #[arg(long = "data", short = 'd')]
+        data: Vec<PathBuf>,
+        /// Namespace (package) whose rules run (default: main, or the config's).
+        #[arg(long = "namespace", short = 'n')]
+        namespaces: Vec<String>,
+        /// Run the rules of every package.
+        #[arg(long)]
+        all_namespaces: bool,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        fail_on_warn: bool,
+        #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
+        output: Output,
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Rego policy tools.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
 }
@@ -101,6 +130,26 @@ enum HookCommand {
     },
     /// git's post-receive hook: runs after the refs moved.
     PostReceive,
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Run the `test_*` rules of Rego files (like `opa test`, `conftest verify`).
+    Test {
+        /// Data directory or file, merged into `data`.
+        #[arg(long = "data", short = 'd')]
+        data: Vec<PathBuf>,
+        /// Policy directories or files (default: ./policy).
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Output {
+    Text,
+    Json,
+    Junit,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,6 +199,26 @@ pub fn main() -> ExitCode {
             &refname,
         ),
         Command::HookFile { path, args } => hook_file(&path, &args),
+        Command::Validate {
+            config,
+            policies,
+            data,
+            namespaces,
+            all_namespaces,
+            fail_on_warn,
+            output,
+            paths,
+        } => cmd_validate(
+            config,
+            policies,
+            data,
+            namespaces,
+            all_namespaces,
+            fail_on_warn,
+            output,
+            &paths,
+        ),
+        Command::Policy(PolicyCommand::Test { data, dirs }) => cmd_policy_test(data, dirs),
         Command::Demo => crate::demo::run(),
     }
 }
@@ -366,4 +435,113 @@ fn cmd_check(
             exit(2)
         }
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_validate(
+    config: Option<PathBuf>,
+    mut policies: Vec<PathBuf>,
+    data: Vec<PathBuf>,
+    mut namespaces: Vec<String>,
+    all_namespaces: bool,
+    fail_on_warn: bool,
+    output: Output,
+    paths: &[PathBuf],
+) -> ExitCode {
+    let run = || -> Result<crate::validate::Report> {
+        let manifests = match &config {
+            Some(path) => {
+                let c = Config::load(path)?;
+                if policies.is_empty() {
+                    for set in &c.policies {
+                        policies.push(set.path.clone());
+                        if namespaces.is_empty() || !all_namespaces {
+                            namespaces.extend(set.manifest_namespaces.iter().cloned());
+                        }
+                    }
+                }
+                c.manifests.clone()
+            }
+            None => crate::config::Manifests::default(),
+        };
+        if policies.is_empty() {
+            policies.push(PathBuf::from("policy"));
+        }
+        if namespaces.is_empty() {
+            namespaces.push("main".into());
+        }
+        namespaces.dedup();
+        let selector = crate::manifest::Selector::new(&manifests).context("manifest globs")?;
+        let opts = crate::validate::Options {
+            policies,
+            data,
+            namespaces,
+            all_namespaces,
+            fail_on_warn,
+            selector,
+        };
+        crate::validate::run(paths, &opts)
+    };
+    match run() {
+        Ok(report) => {
+            let text = match output {
+                Output::Text => crate::validate::text(&report),
+                Output::Json => crate::validate::json(&report),
+                Output::Junit => crate::validate::junit(&report),
+                Output::Github => crate::validate::github(&report),
+            };
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            exit(if report.failed() { 1 } else { 0 })
+        }
+        Err(e) => {
+            print_error("pushgate validate: could not run", &e);
+            exit(2)
+        }
+    }
+}
+
+fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
+    if dirs.is_empty() {
+        dirs.push(PathBuf::from("policy"));
+    }
+    let bundle = match crate::policy::Bundle::load(&dirs, &data, true) {
+        Ok(b) => b,
+        Err(e) => {
+            print_error("pushgate policy test: could not load the policies", &e);
+            return exit(2);
+        }
+    };
+    let results = bundle.run_tests();
+    let (mut passed, mut failed) = (0, 0);
+    for (name, verdict) in &results {
+        match verdict {
+            Ok(true) => {
+                passed += 1;
+                println!("PASS {name}");
+            }
+            Ok(false) => {
+                failed += 1;
+                println!("FAIL {name}");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("ERROR {name}: {e}");
+            }
+        }
+    }
+    if results.is_empty() {
+        println!(
+            "no test_* rules found in {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return exit(1);
+    }
+    println!("policy tests: {passed} passed, {failed} failed");
+    exit(if failed > 0 { 1 } else { 0 })
 }

@@ -19,3 +19,4 @@ pub mod protection;
 pub mod protocol;
 pub mod report;
 pub mod signature;
+pub mod validate;

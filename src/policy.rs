@@ -37,8 +37,8 @@ pub struct Outcome {
     pub warnings: Vec<Finding>,
     /// Rules an `exception` exempted this input from, as `ns.rule`.
     pub exceptions: Vec<String>,
-    /// How many rules were looked at (conftest's "tests").
-    pub rules: usize,
+    /// The rules looked at (conftest's "tests"), as `ns.rule`.
+    pub rules: Vec<String>,
 }
 
 /// A directory entry is loaded as Rego or as data by its extension.
@@ -183,8 +183,8 @@ impl Bundle {
             let Some((fail, suffix)) = kind_of(key) else {
                 continue;
             };
-            out.rules += 1;
             let rule = format!("{ns}.{key}");
+            out.rules.push(rule.clone());
             if !suffix.is_empty() && exceptions.iter().any(|e| e == suffix) {
                 if !messages(value).is_empty() {
                     out.exceptions.push(rule);

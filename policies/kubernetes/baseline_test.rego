@@ -39,7 +39,8 @@ test_digest_counts_as_pinned if {
 }
 
 test_missing_limits_denied if {
-	count(kubernetes.deny_missing_limits) == 2 with input as with_container({"resources": {}})
+	no_limits := json.remove(good, ["spec/template/spec/containers/0/resources"])
+	count(kubernetes.deny_missing_limits) == 2 with input as no_limits
 }
 
 test_privileged_denied if {

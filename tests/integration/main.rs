@@ -9,5 +9,6 @@ mod demo;
 mod hostile;
 mod install;
 mod keys;
+mod policies;
 mod protection;
 mod signatures;
