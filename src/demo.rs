@@ -12,13 +12,25 @@ use crate::signature::sign::{self, Signer};
 
 const CONFIG: &str = include_str!("../examples/demo/pushgate.yaml");
 
+/// The shipped Kubernetes baseline, so the demo needs no checkout.
+const BASELINE: &str = include_str!("../policies/kubernetes/baseline.rego");
+
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
   namespace: shop
+  labels:
+    app.kubernetes.io/name: web
 spec:
   replicas: 2
+  template:
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/shop/web:1.4.2
+          resources:
+            limits: {cpu: 500m, memory: 256Mi}
 ";
 
 struct Demo {
@@ -71,6 +83,8 @@ fn run_demo() -> Result<bool> {
     let server = d.root.join("infra.git");
     d.git_ok(&d.root, &["init", "-q", "--bare", "infra.git"])?;
     std::fs::write(server.join("pushgate.yaml"), CONFIG)?;
+    std::fs::create_dir_all(server.join("policies/kubernetes"))?;
+    std::fs::write(server.join("policies/kubernetes/baseline.rego"), BASELINE)?;
     // Keys made on the spot: alice signs with OpenPGP, bob with SSH, and
     // mallory has a key the server has never heard of.
     let alice = Signer::new_openpgp("Alice <alice@example.com>", CipherSuite::Cv25519)?;
@@ -108,6 +122,19 @@ fn run_demo() -> Result<bool> {
         true,
     )?;
 
+    d.write(
+        "k8s/web.yaml",
+        &DEPLOYMENT.replace("web:1.4.2", "web:latest"),
+    )?;
+    d.commit("Run the latest web image", Some(&alice))?;
+    d.scenario(
+        "alice switches the image to :latest (Kubernetes baseline policy)",
+        Some("alice"),
+        &["origin", "main"],
+        false,
+    )?;
+
+    d.git_ok(&work, &["reset", "-q", "--hard", "origin/main"])?;
     d.write(
         "k8s/web.yaml",
         &DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
@@ -174,7 +201,7 @@ fn run_demo() -> Result<bool> {
     d.git_ok(&work, &["checkout", "-q", "-b", "feature"])?;
     d.write(
         "k8s/cache.yaml",
-        "kind: ConfigMap\nmetadata:\n  name: cache\n",
+        "kind: ConfigMap\nmetadata:\n  name: cache\n  namespace: shop\n",
     )?;
     d.commit("Add cache", Some(&bob))?;
     d.git_ok(&work, &["checkout", "-q", "main"])?;
@@ -248,6 +275,8 @@ fn run_demo() -> Result<bool> {
     println!("    `remote:` lines are what a real pusher reads: the ref, the commit, the");
     println!("    rule (with its line in pushgate.yaml) and how to fix it.");
     println!("  - A rejected push changes nothing: no ref moves, no object stays.");
+    println!("  - Changed manifests are parsed and checked by the shipped Kubernetes");
+    println!("    baseline (Rego, in-process); a violation names file:line and the rule.");
     println!("  - Every commit new to main must carry a good signature by alice or bob");
     println!("    (OpenPGP or SSH), checked in-process against keys/ on the server.");
     println!("  - Commits count for every ref they are new to, so a merge cannot reach");
