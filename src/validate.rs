@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::manifest::{self, Selector};
-use crate::policy::Bundle;
+use crate::policy::{Bundle, Compiled};
 
 pub struct Options {
     pub policies: Vec<PathBuf>,
@@ -105,10 +105,14 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
     } else {
         opts.namespaces.clone()
     };
+    let compiled = namespaces
+        .iter()
+        .map(|ns| bundle.compile(ns))
+        .collect::<Result<Vec<_>>>()?;
     let files = collect(paths, &opts.selector)?;
     let results: Vec<Vec<FileResult>> = files
         .par_iter()
-        .map(|f| check_file(f, &bundle, &namespaces, opts.selector.max_file_bytes))
+        .map(|f| check_file(f, &compiled, opts.selector.max_file_bytes))
         .collect::<Result<_>>()?;
     Ok(Report {
         results: results.into_iter().flatten().collect(),
@@ -116,12 +120,7 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
     })
 }
 
-fn check_file(
-    file: &Path,
-    bundle: &Bundle,
-    namespaces: &[String],
-    max_bytes: u64,
-) -> Result<Vec<FileResult>> {
+fn check_file(file: &Path, namespaces: &[Compiled], max_bytes: u64) -> Result<Vec<FileResult>> {
     let name = file.to_string_lossy().into_owned();
     let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
     let docs = match manifest::parse(&name, &bytes, max_bytes) {
@@ -139,10 +138,11 @@ fn check_file(
         }
     };
     let mut out = Vec::new();
-    for ns in namespaces {
+    for compiled in namespaces {
+        let ns = compiled.namespace();
         let mut r = FileResult {
             filename: name.clone(),
-            namespace: ns.clone(),
+            namespace: ns.to_owned(),
             successes: 0,
             failures: vec![],
             warnings: vec![],
@@ -150,8 +150,8 @@ fn check_file(
             rules: vec![],
         };
         for d in &docs {
-            let o = bundle
-                .evaluate(ns, regorus::Value::from(d.document.clone()))
+            let o = compiled
+                .evaluate(regorus::Value::from(d.document.clone()))
                 .with_context(|| format!("{name} (document {}): policy {ns}", d.index))?;
             let locate = |mut f: Finding| {
                 f.path = Some(name.clone());
