@@ -23,6 +23,10 @@ use crate::protection::{self, describe, Action, Effective, RefKind, Strict, Upda
 use crate::protocol::{is_zero, RefUpdate};
 use crate::signature::{self, Keyring, Subject, Verdict};
 
+/// Below this many items (commits, files) work stays on the calling thread:
+/// starting threads costs more than it saves, and most pushes are small.
+const SMALL: usize = 32;
+
 /// Everything loaded once per push: the config and what it names.
 pub struct Gate {
     pub config: Config,
@@ -379,10 +383,14 @@ fn read_manifests(
         }
         raw.push((f.path.as_str(), repo.blob(blob)?));
     }
-    let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = raw
-        .par_iter()
-        .map(|(path, bytes)| manifest::parse(path, bytes, selector.max_file_bytes))
-        .collect();
+    let parse =
+        |(path, bytes): &(&str, Vec<u8>)| manifest::parse(path, bytes, selector.max_file_bytes);
+    // Starting the thread pool costs more than parsing a few files.
+    let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = if raw.len() < SMALL {
+        raw.iter().map(parse).collect()
+    } else {
+        raw.par_iter().map(parse).collect()
+    };
     let mut docs = Vec::new();
     for p in parsed {
         match p {
@@ -451,6 +459,17 @@ fn verify_commits(
     mut each: impl FnMut(&CommitInfo, &Verdict),
 ) -> Result<()> {
     const CHUNK: usize = 1024;
+    if commits.len() < SMALL {
+        // The common push: a few commits, verified here without threads.
+        for c in commits {
+            let v = match repo.commit_signature(c.id)? {
+                None => Verdict::none(),
+                Some((sig, data)) => keyring.verify(&sig, &data, now),
+            };
+            each(c, &v);
+        }
+        return Ok(());
+    }
     type Pending<'s> = (
         &'s [CommitInfo],
         std::thread::ScopedJoinHandle<'s, Vec<Verdict>>,

@@ -56,6 +56,9 @@ impl Compiled {
 
     /// Evaluates every input, in parallel batches; results in input order.
     pub fn evaluate_all(&self, inputs: Vec<Value>) -> Result<Vec<Outcome>> {
+        if inputs.len() <= BATCH {
+            return self.evaluate_batch(inputs);
+        }
         let batches: Vec<Vec<Value>> = inputs.chunks(BATCH).map(<[Value]>::to_vec).collect();
         let results: Vec<Result<Vec<Outcome>>> = batches
             .into_par_iter()
