@@ -304,12 +304,7 @@ fn decide_one(
                     let r = r.with_context(|| {
                         format!("policy {ns} on {} (document {})", d.path, d.index)
                     })?;
-                    let locate = |mut f: Finding| {
-                        f.path = Some(d.path.clone());
-                        f.line = Some(d.line);
-                        f.document = Some(d.index);
-                        f
-                    };
+                    let locate = |f| d.locate(f);
                     violations.extend(r.failures.into_iter().map(locate));
                     warnings.extend(r.warnings.into_iter().map(locate));
                 }

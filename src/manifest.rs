@@ -20,6 +20,16 @@ pub struct Document {
     pub document: serde_json::Value,
 }
 
+impl Document {
+    /// Places a policy finding on this document: file, line, index.
+    pub fn locate(&self, mut f: Finding) -> Finding {
+        f.path = Some(self.path.clone());
+        f.line = Some(self.line);
+        f.document = Some(self.index);
+        f
+    }
+}
+
 /// How far a document may nest, and how much alias expansion it may do.
 /// Kubernetes manifests nest a dozen levels; billion-laughs files expand
 /// aliases exponentially. Both stop here with a clear message.

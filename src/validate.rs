@@ -153,12 +153,7 @@ fn check_file(file: &Path, namespaces: &[Compiled], max_bytes: u64) -> Result<Ve
             let o = compiled
                 .evaluate(regorus::Value::from(d.document.clone()))
                 .with_context(|| format!("{name} (document {}): policy {ns}", d.index))?;
-            let locate = |mut f: Finding| {
-                f.path = Some(name.clone());
-                f.line = Some(d.line);
-                f.document = Some(d.index);
-                f
-            };
+            let locate = |f| d.locate(f);
             let failing: std::collections::BTreeSet<String> = o
                 .failures
                 .iter()
