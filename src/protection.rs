@@ -213,7 +213,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
 
     match facts.action {
         Action::Delete => {
-            if facts.kind == RefKind::Tag && rules.immutable.on {
+            if rules.immutable.on {
                 out.push(
                     Finding::new(
                         "immutable-tag",
@@ -234,7 +234,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             }
         }
         Action::Update => {
-            if facts.kind == RefKind::Tag && rules.immutable.on {
+            if rules.immutable.on {
                 out.push(
                     Finding::new(
                         "immutable-tag",
@@ -395,6 +395,18 @@ refs:
             let f = check(&facts("refs/tags/v1", action, Some(true)), &e, None);
             assert_eq!(f[0].rule, "immutable-tag");
         }
+    }
+
+    #[test]
+    fn immutable_applies_to_any_ref_it_matches() {
+        let c = config("version: 1\nrefs:\n  - match: refs/heads/frozen\n    immutable: true\n");
+        let e = Effective::resolve(&c, "refs/heads/frozen");
+        let f = check(
+            &facts("refs/heads/frozen", Action::Update, Some(true)),
+            &e,
+            None,
+        );
+        assert_eq!(f[0].rule, "immutable-tag");
     }
 
     #[test]
