@@ -113,6 +113,9 @@ enum Command {
     /// Rego policy tools.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Query and verify the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
 }
@@ -130,6 +133,67 @@ enum HookCommand {
     },
     /// git's post-receive hook: runs after the refs moved.
     PostReceive,
+}
+
+#[derive(clap::Args)]
+struct AuditSource {
+    /// Repository whose config names the audit database (default: .).
+    #[arg(long, conflicts_with = "config")]
+    repo: Option<PathBuf>,
+    /// Config file naming the audit database.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Decisions, newest first.
+    List {
+        #[command(flatten)]
+        source: AuditSource,
+        #[arg(long = "ref")]
+        refname: Option<String>,
+        #[arg(long)]
+        pusher: Option<String>,
+        /// Decisions whose commits were signed by this name from `keys:`.
+        #[arg(long)]
+        signer: Option<String>,
+        #[arg(long, value_parser = ["accepted", "rejected"])]
+        decision: Option<String>,
+        #[arg(long)]
+        environment: Option<String>,
+        /// Decisions whose update brought this commit (full id).
+        #[arg(long)]
+        commit: Option<String>,
+        /// RFC 3339 or YYYY-MM-DD (UTC).
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// One decision, whole.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        source: AuditSource,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Check the hash chain; exit 1 naming the first bad record.
+    Verify {
+        #[command(flatten)]
+        source: AuditSource,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Table,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -219,6 +283,7 @@ pub fn main() -> ExitCode {
             &paths,
         ),
         Command::Policy(PolicyCommand::Test { data, dirs }) => cmd_policy_test(data, dirs),
+        Command::Audit(cmd) => cmd_audit(cmd),
         Command::Demo => crate::demo::run(),
     }
 }
@@ -332,7 +397,9 @@ fn hook_pre_receive() -> ExitCode {
         let (repo, gate) = hook_context()?;
         let updates = protocol::read_updates(std::io::stdin().lock())?;
         let push = push_for(&gate.config, updates, protocol::push_options_from_env());
-        gate::decide(&repo, &gate, &push)
+        let decision = gate::decide(&repo, &gate, &push)?;
+        audit_record(&gate, &decision, true)?;
+        Ok(decision)
     })();
     finish_hook(result, Atomicity::AllOrNothing)
 }
@@ -371,19 +438,55 @@ fn hook_file(path: &Path, args: &[String]) -> ExitCode {
     }
 }
 
+/// Records the decision when the config has an audit log. Failing to write
+/// it fails the hook: an unrecorded push must not land.
+fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Result<()> {
+    let Some(audit) = &gate.config.audit else {
+        return Ok(());
+    };
+    let mut store = crate::audit::Store::open(&audit.database)
+        .context("the audit log cannot be written, so the push is not accepted")?;
+    store
+        .record(&decision.audit_bodies(all_or_nothing))
+        .with_context(|| {
+            format!(
+                "writing to the audit log {}; the push is not accepted",
+                audit.database
+            )
+        })?;
+    Ok(())
+}
+
 fn hook_post_receive() -> ExitCode {
-    // The refs have moved; nothing here may undo that. Read what landed so
-    // git's pipe is drained, and report problems without failing the push.
-    match protocol::read_updates(std::io::stdin().lock()) {
-        Ok(_) => exit(0),
-        Err(e) => {
-            print_error(
-                "pushgate: post-receive could not read the landed updates",
-                &e,
-            );
-            exit(0)
+    // The refs have moved; nothing here may undo that. Record what landed,
+    // and report problems without failing the push.
+    let result = (|| -> Result<()> {
+        let updates = protocol::read_updates(std::io::stdin().lock())?;
+        let (repo, gate) = hook_context()?;
+        let Some(audit) = &gate.config.audit else {
+            return Ok(());
+        };
+        let mut store = crate::audit::Store::open(&audit.database)?;
+        for u in &updates {
+            if store
+                .mark_landed(&repo.name, &u.refname, &u.old, &u.new)?
+                .is_none()
+            {
+                eprintln!(
+                    "pushgate: warning: {} landed but no accepted decision in the audit log explains it",
+                    protocol::printable(&u.refname)
+                );
+            }
         }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        print_error(
+            "pushgate: post-receive could not record what landed (the push itself stands)",
+            &e,
+        );
     }
+    exit(0)
 }
 
 fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {
@@ -544,4 +647,91 @@ fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
     }
     println!("policy tests: {passed} passed, {failed} failed");
     exit(if failed > 0 { 1 } else { 0 })
+}
+
+fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
+    let config_path = match (&source.config, &source.repo) {
+        (Some(c), _) => c.clone(),
+        (None, repo) => Repo::open(repo.as_deref().unwrap_or(Path::new(".")))?.config_path(),
+    };
+    let config = Config::load(&config_path)?;
+    let audit = config.audit.as_ref().with_context(|| {
+        format!(
+            "{} has no `audit:` section, so nothing is recorded",
+            config_path.display()
+        )
+    })?;
+    crate::audit::Store::open(&audit.database)
+}
+
+fn cmd_audit(cmd: AuditCommand) -> ExitCode {
+    use crate::audit::{Filter, Verification};
+    let result = (|| -> Result<u8> {
+        match cmd {
+            AuditCommand::List {
+                source,
+                refname,
+                pusher,
+                signer,
+                decision,
+                environment,
+                commit,
+                since,
+                until,
+                limit,
+                format,
+            } => {
+                let filter = Filter {
+                    refname,
+                    pusher,
+                    signer,
+                    decision,
+                    environment,
+                    commit,
+                    since: since
+                        .as_deref()
+                        .map(crate::audit::normalize_time)
+                        .transpose()?,
+                    until: until
+                        .as_deref()
+                        .map(crate::audit::normalize_time)
+                        .transpose()?,
+                    limit,
+                };
+                let records = audit_store(&source)?.list(&filter)?;
+                match format {
+                    TableFormat::Json => println!("{}", serde_json::to_string_pretty(&records)?),
+                    TableFormat::Table => print!("{}", report::audit_table(&records)),
+                }
+                Ok(0)
+            }
+            AuditCommand::Show { id, source, format } => {
+                let Some(record) = audit_store(&source)?.show(id)? else {
+                    bail!("no decision with id {id}");
+                };
+                match format {
+                    TableFormat::Json => println!("{}", serde_json::to_string_pretty(&record)?),
+                    TableFormat::Table => print!("{}", report::audit_record(&record)),
+                }
+                Ok(0)
+            }
+            AuditCommand::Verify { source } => match audit_store(&source)?.verify()? {
+                Verification::Intact { entries, head } => {
+                    println!("audit log intact: {entries} entries, head {head}");
+                    Ok(0)
+                }
+                Verification::Broken { id, why } => {
+                    println!("audit log BROKEN at record {id}: {why}");
+                    Ok(1)
+                }
+            },
+        }
+    })();
+    match result {
+        Ok(code) => exit(code),
+        Err(e) => {
+            print_error("pushgate audit: could not run", &e);
+            exit(2)
+        }
+    }
 }

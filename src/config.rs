@@ -581,8 +581,8 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
             });
         }
     }
-    if let Some(a) = &config.audit {
-        return Err(unsupported(a.line, "`audit`"));
+    if let Some(a) = config.audit.as_ref().filter(|a| a.database.contains("://")) {
+        return Err(unsupported(a.line, "a PostgreSQL `audit.database`"));
     }
     if let Some(a) = &config.apply {
         return Err(unsupported(a.line, "`apply`"));
@@ -651,7 +651,7 @@ mod tests {
 
     #[test]
     fn unsupported_settings_fail_closed() {
-        let err = parse("version: 1\naudit:\n  database: audit.db\n").unwrap_err();
+        let err = parse("version: 1\napply:\n  command: [./deploy.sh]\n").unwrap_err();
         assert!(err.message.contains("not supported"), "{err}");
     }
 

@@ -123,6 +123,8 @@ pub struct Outcome {
     pub fast_forward: Option<bool>,
     /// The commits this update brings and that were checked.
     pub commits: Vec<String>,
+    /// Names (from `keys:`) of the signers of good signatures on them.
+    pub signers: Vec<String>,
     pub violations: Vec<Finding>,
     pub warnings: Vec<Finding>,
 }
@@ -248,10 +250,14 @@ fn decide_one(
         action != Action::Delete && policy_sets.iter().any(|p| p.set.push_namespace.is_some());
     // Verdicts are kept only when a push-level policy will read them.
     let mut verdicts: Vec<Verdict> = Vec::new();
+    let mut signers = std::collections::BTreeSet::new();
     if rules.signed_commits.on || push_input_needed {
         let by = describe(&rules.signed_commits, "require_signed_commits: true");
         verify_commits(repo, &gate.keyring, &commits, now, |c, v| {
             let v = v.for_signers(allowed);
+            if let (signature::Status::Good, Some(name)) = (v.status, &v.signer) {
+                signers.insert(name.clone());
+            }
             if push_input_needed {
                 verdicts.push(v.clone());
             }
@@ -341,6 +347,7 @@ fn decide_one(
         environment: rules.environment.clone(),
         fast_forward,
         commits: commits.iter().map(|c| c.id.to_string()).collect(),
+        signers: signers.into_iter().collect(),
         violations,
         warnings,
     })
@@ -544,4 +551,38 @@ fn check_tag(
         allowed,
         &by,
     ))
+}
+
+impl Decision {
+    /// The audit bodies of this decision, one per ref update.
+    pub fn audit_bodies(&self, all_or_nothing: bool) -> Vec<crate::audit::DecisionBody> {
+        let time = crate::audit::now_rfc3339();
+        let push_rejected = !self.accepted();
+        self.updates
+            .iter()
+            .map(|u| {
+                // Under pre-receive, a good ref in a rejected push did not pass.
+                let accepted = u.accepted() && !(all_or_nothing && push_rejected);
+                crate::audit::DecisionBody {
+                    time: time.clone(),
+                    repository: self.repository.clone(),
+                    pusher: self.pusher.clone(),
+                    refname: u.refname.clone(),
+                    old: u.old.clone(),
+                    new: u.new.clone(),
+                    action: serde_json::to_value(u.action)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    environment: u.environment.clone(),
+                    decision: if accepted { "accepted" } else { "rejected" }.into(),
+                    violations: serde_json::to_value(&u.violations).unwrap_or_default(),
+                    warnings: serde_json::to_value(&u.warnings).unwrap_or_default(),
+                    commits: u.commits.clone(),
+                    signers: u.signers.clone(),
+                    push_options: self.push_options.clone(),
+                }
+            })
+            .collect()
+    }
 }

@@ -120,3 +120,101 @@ pub fn json(decision: &Decision) -> String {
     })
     .unwrap_or_else(|e| format!("{{\"error\": \"cannot encode the decision: {e}\"}}"))
 }
+
+/// `audit list` for people: one aligned line per decision.
+pub fn audit_table(records: &[crate::audit::Record]) -> String {
+    let rows: Vec<[String; 8]> = records
+        .iter()
+        .map(|r| {
+            let b = &r.body;
+            [
+                r.id.to_string(),
+                b.time.clone(),
+                b.decision.clone(),
+                if r.landed {
+                    "landed".into()
+                } else {
+                    "-".into()
+                },
+                printable(&b.refname),
+                format!("{}..{}", short(&b.old), short(&b.new)),
+                b.pusher.clone().unwrap_or_else(|| "?".into()),
+                b.violations
+                    .as_array()
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+                    .to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        "ID",
+        "TIME",
+        "DECISION",
+        "LANDED",
+        "REF",
+        "RANGE",
+        "PUSHER",
+        "VIOLATIONS",
+    ]
+    .map(String::from);
+    let mut widths = header.clone().map(|h| h.len());
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.len());
+        }
+    }
+    let mut out = String::new();
+    for r in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = r
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
+/// `audit show` for people.
+pub fn audit_record(r: &crate::audit::Record) -> String {
+    let b = &r.body;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "decision {}: {} {} ({})",
+        r.id,
+        b.decision,
+        printable(&b.refname),
+        b.action
+    );
+    for (k, v) in [
+        ("time", b.time.clone()),
+        ("repository", b.repository.clone()),
+        ("pusher", b.pusher.clone().unwrap_or_else(|| "?".into())),
+        ("range", format!("{}..{}", b.old, b.new)),
+        (
+            "environment",
+            b.environment.clone().unwrap_or_else(|| "-".into()),
+        ),
+        ("landed", r.landed.to_string()),
+        ("commits", b.commits.len().to_string()),
+        ("signers", b.signers.join(", ")),
+        ("push options", b.push_options.join(", ")),
+        ("hash", r.hash.clone()),
+        ("prev_hash", r.prev_hash.clone()),
+    ] {
+        let _ = writeln!(out, "  {k:13} {v}");
+    }
+    for (label, list) in [("violation", &b.violations), ("warning", &b.warnings)] {
+        for f in list.as_array().into_iter().flatten() {
+            let _ = writeln!(
+                out,
+                "  {label}: [{}] {}",
+                f["rule"].as_str().unwrap_or("?"),
+                f["message"].as_str().unwrap_or("")
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,320 @@
+//! The audit log on real pushes: one record per ref update, landed only
+//! once the ref moved, every filter, tamper detection, concurrency, and
+//! failing closed when it cannot be written.
+
+use std::path::PathBuf;
+
+use crate::support::*;
+
+const CONFIG: &str = "version: 1
+audit:
+  database: audit.db
+refs:
+  - match: refs/heads/main
+    environment: production
+    allow_force_push: false
+    pushers: [alice, bob]
+policies:
+  - path: POLICY
+    manifest_namespaces: [main]
+";
+
+fn setup(w: &World) -> PathBuf {
+    let pol = w.path("policy");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"no secrets\" if input.kind == \"Secret\"\n",
+    )
+    .unwrap();
+    w.server(&CONFIG.replace("POLICY", pol.to_str().unwrap()));
+    w.clone("work")
+}
+
+fn audit(w: &World, args: &[&str]) -> Run {
+    let mut full = vec!["audit"];
+    full.extend_from_slice(args);
+    let server = w.path("server.git");
+    full.extend(["--repo", server.to_str().unwrap()]);
+    w.pushgate(w.dir.path(), &full)
+}
+
+fn list(w: &World, filters: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["list", "--format", "json"];
+    args.extend_from_slice(filters);
+    let r = audit(w, &args);
+    assert!(r.ok(), "{}{}", r.stdout, r.stderr);
+    serde_json::from_str::<serde_json::Value>(&r.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn every_decision_is_recorded_with_its_fields() {
+    let w = World::new();
+    let work = setup(&w);
+    let good = w.commit(&work, "app.yaml", "kind: ConfigMap\n", "good");
+    w.push(&work, Some("alice"), &["-o", "ticket=42", "origin", "main"])
+        .assert_ok();
+    w.commit(&work, "s.yaml", "kind: Secret\n", "secret");
+    w.push(&work, Some("bob"), &["origin", "main"])
+        .assert_rejected();
+    w.push(&work, Some("mallory"), &["origin", "main"])
+        .assert_rejected();
+
+    let all = list(&w, &[]);
+    assert_eq!(all.len(), 3, "{all:#?}");
+    // Newest first.
+    let (by_mallory, by_bob, by_alice) = (&all[0], &all[1], &all[2]);
+    assert_eq!(by_alice["decision"], "accepted");
+    assert_eq!(by_alice["landed"], true);
+    assert_eq!(by_alice["ref"], "refs/heads/main");
+    assert_eq!(by_alice["action"], "create");
+    assert_eq!(by_alice["environment"], "production");
+    assert_eq!(by_alice["pusher"], "alice");
+    assert_eq!(by_alice["new"], good.as_str());
+    assert_eq!(by_alice["commits"][0], good.as_str());
+    assert_eq!(by_alice["push_options"][0], "ticket=42");
+    assert_eq!(by_alice["apply"], serde_json::Value::Null);
+    assert_eq!(by_bob["decision"], "rejected");
+    assert_eq!(by_bob["landed"], false);
+    assert_eq!(by_bob["violations"][0]["rule"], "main.deny");
+    assert_eq!(by_bob["violations"][0]["path"], "s.yaml");
+    assert_eq!(
+        by_mallory["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["rule"] == "pusher-not-allowed")
+            .count(),
+        1
+    );
+    for r in &all {
+        assert_eq!(r["hash"].as_str().unwrap().len(), 64);
+    }
+    assert_eq!(all[0]["prev_hash"], all[1]["hash"]);
+
+    let show = audit(&w, &["show", &by_alice["id"].to_string()]);
+    show.assert_ok()
+        .assert_says("accepted refs/heads/main")
+        .assert_says("ticket=42");
+    let table = audit(&w, &["list"]);
+    table
+        .assert_ok()
+        .assert_says("ID")
+        .assert_says("landed")
+        .assert_says("mallory");
+}
+
+#[test]
+fn filters_select_what_they_say() {
+    let w = World::new();
+    let work = setup(&w);
+    let first = w.commit(&work, "a.yaml", "kind: A\n", "a");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    w.commit(&work, "b.yaml", "kind: B\n", "b");
+    w.push(
+        &work,
+        Some("bob"),
+        &["origin", "main", "main:refs/heads/dev"],
+    )
+    .assert_ok();
+    w.push(&work, Some("mallory"), &["origin", "main:refs/heads/other"])
+        .assert_ok();
+
+    assert_eq!(list(&w, &["--pusher", "bob"]).len(), 2);
+    assert_eq!(list(&w, &["--ref", "refs/heads/dev"]).len(), 1);
+    assert_eq!(list(&w, &["--decision", "accepted"]).len(), 4);
+    assert_eq!(list(&w, &["--decision", "rejected"]).len(), 0);
+    assert_eq!(list(&w, &["--environment", "production"]).len(), 2);
+    assert_eq!(list(&w, &["--commit", &first]).len(), 1);
+    assert_eq!(list(&w, &["--limit", "2"]).len(), 2);
+    assert_eq!(list(&w, &["--since", "2000-01-01"]).len(), 4);
+    assert_eq!(list(&w, &["--until", "2000-01-01"]).len(), 0);
+    assert_eq!(list(&w, &["--since", "2999-01-01T00:00:00Z"]).len(), 0);
+    assert_eq!(audit(&w, &["list", "--since", "yesterday"]).status, 2);
+}
+
+#[test]
+fn verify_detects_altered_and_removed_records() {
+    let w = World::new();
+    let work = setup(&w);
+    for i in 0..4 {
+        w.commit(&work, &format!("f{i}.yaml"), "kind: A\n", &format!("c{i}"));
+        w.push(&work, Some("alice"), &["origin", "main"])
+            .assert_ok();
+    }
+    audit(&w, &["verify"])
+        .assert_ok()
+        .assert_says("audit log intact: 8 entries");
+
+    let db = w.path("server.git/audit.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE entries SET body = replace(body, '\"alice\"', '\"bob\"') WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    let r = audit(&w, &["verify"]);
+    assert_eq!(r.status, 1);
+    r.assert_says("BROKEN at record 3").assert_says("altered");
+
+    // Tampering with the query index only is caught too.
+    conn.execute(
+        "UPDATE entries SET body = replace(body, '\"bob\"', '\"alice\"') WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    audit(&w, &["verify"]).assert_ok();
+    conn.execute("UPDATE decisions SET pusher = 'mallory' WHERE id = 5", [])
+        .unwrap();
+    audit(&w, &["verify"])
+        .assert_rejected()
+        .assert_says("BROKEN at record 5");
+    conn.execute("UPDATE decisions SET pusher = 'alice' WHERE id = 5", [])
+        .unwrap();
+
+    conn.execute("DELETE FROM entries WHERE seq = 4", [])
+        .unwrap();
+    let r = audit(&w, &["verify"]);
+    assert_eq!(r.status, 1);
+    r.assert_says("record 4 is missing").assert_says("removed");
+}
+
+#[test]
+fn the_last_record_removed_is_caught() {
+    let w = World::new();
+    let work = setup(&w);
+    w.commit(&work, "a.yaml", "kind: A\n", "a");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    let conn = rusqlite::Connection::open(w.path("server.git/audit.db")).unwrap();
+    conn.execute(
+        "DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)",
+        [],
+    )
+    .unwrap();
+    audit(&w, &["verify"])
+        .assert_rejected()
+        .assert_says("removed");
+}
+
+#[test]
+fn concurrent_pushes_keep_one_chain() {
+    let w = World::new();
+    let work = setup(&w);
+    w.commit(&work, "base.yaml", "kind: A\n", "base");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    let clones: Vec<PathBuf> = (0..16)
+        .map(|i| {
+            let c = w.clone(&format!("c{i}"));
+            w.commit(
+                &c,
+                &format!("f{i}.yaml"),
+                "kind: A\n",
+                &format!("change {i}"),
+            );
+            c
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for (i, c) in clones.iter().enumerate() {
+            let w = &w;
+            s.spawn(move || {
+                // Half to their own branch, half racing for main.
+                let target = if i % 2 == 0 {
+                    format!("HEAD:refs/heads/b{i}")
+                } else {
+                    "HEAD:main".to_string()
+                };
+                w.push(c, Some("alice"), &["origin", &target])
+            });
+        }
+    });
+    audit(&w, &["verify"]).assert_ok();
+    let all = list(&w, &["--limit", "100"]);
+    // One decision per attempted ref update (git may refuse a lost race on
+    // main before any hook runs; those leave no decision).
+    assert!(
+        all.len() > 8,
+        "base push plus eight branches at least: {}",
+        all.len()
+    );
+    assert!(all.len() <= 17);
+    let branches = all
+        .iter()
+        .filter(|r| r["ref"].as_str().unwrap().starts_with("refs/heads/b"))
+        .count();
+    assert_eq!(branches, 8);
+    assert!(all
+        .iter()
+        .all(|r| r["decision"] == "accepted" || r["landed"] == false));
+}
+
+#[test]
+fn an_unwritable_audit_log_rejects_the_push() {
+    let w = World::new();
+    let work = setup(&w);
+    let server = w.path("server.git");
+    let cfg = std::fs::read_to_string(server.join("pushgate.yaml")).unwrap();
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        cfg.replace("database: audit.db", "database: missing-dir/audit.db"),
+    )
+    .unwrap();
+    w.commit(&work, "a.yaml", "kind: A\n", "a");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("audit log cannot be written")
+        .assert_says("missing-dir");
+    assert!(w.server_ref("refs/heads/main").is_none());
+}
+
+#[test]
+fn signer_filter_answers_what_a_key_let_through() {
+    let w = World::new();
+    let (key, public) = crate::keys::ssh_keygen(&w, "bob", "ed25519");
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::copy(&public, server.join("bob.pub")).unwrap();
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\naudit:\n  database: audit.db\nkeys:\n  bob: bob.pub\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n",
+    )
+    .unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_ok();
+    let work = w.clone("work");
+    std::fs::write(work.join("a"), "a").unwrap();
+    w.git_ok(&work, &["add", "a"]);
+    let signing = format!("user.signingkey={}", key.display());
+    w.git_ok(
+        &work,
+        &[
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &signing,
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            "signed",
+        ],
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(&work, "b", "b", "unsigned");
+    w.push(&work, None, &["origin", "main"]).assert_rejected();
+    let by_bob = list(&w, &["--signer", "bob"]);
+    assert_eq!(by_bob.len(), 1);
+    assert_eq!(by_bob[0]["signers"][0], "bob");
+    assert_eq!(by_bob[0]["decision"], "accepted");
+    assert_eq!(list(&w, &["--signer", "alice"]).len(), 0);
+}
