@@ -270,6 +270,28 @@ fn run_demo() -> Result<bool> {
         false,
     )?;
 
+    let store = crate::audit::Store::open(&server.join("audit.db").to_string_lossy())?;
+    let records = store.list(&crate::audit::Filter {
+        limit: 50,
+        ..Default::default()
+    })?;
+    println!(
+        "The audit log (pushgate audit list --repo {}):",
+        server.display()
+    );
+    for line in crate::report::audit_table(&records).lines() {
+        println!("   {line}");
+    }
+    match store.verify()? {
+        crate::audit::Verification::Intact { entries, .. } => {
+            println!("   pushgate audit verify: intact, {entries} chained entries");
+        }
+        crate::audit::Verification::Broken { id, why } => {
+            bail!("the demo's audit log is broken at {id}: {why}")
+        }
+    }
+    println!();
+
     println!("What you saw");
     println!("  - Every push ran through pushgate's pre-receive hook on the server; the");
     println!("    `remote:` lines are what a real pusher reads: the ref, the commit, the");
@@ -279,6 +301,8 @@ fn run_demo() -> Result<bool> {
     println!("    baseline (Rego, in-process); a violation names file:line and the rule.");
     println!("  - Every commit new to main must carry a good signature by alice or bob");
     println!("    (OpenPGP or SSH), checked in-process against keys/ on the server.");
+    println!("  - Every decision, accepted or rejected, is in the audit log; accepted ones");
+    println!("    are marked landed once the ref moved. Each entry is hash-chained.");
     println!("  - Commits count for every ref they are new to, so a merge cannot reach");
     println!("    main by landing on an unprotected branch first.");
     println!();
