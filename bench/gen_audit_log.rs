@@ -1,0 +1,48 @@
+//! Benchmark fixture: an audit database with N decisions (100 pushers,
+//! 20 refs, a commit each), written through pushgate's own store so the
+//! chain and indexes are real.
+//!
+//!   cargo run --release --example gen-audit-log -- <audit.db> <count>
+
+use anyhow::{bail, Context, Result};
+use pushgate::audit::{DecisionBody, Store};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [db, count] = &args[..] else {
+        bail!("usage: gen-audit-log <audit.db> <count>");
+    };
+    let count: usize = count.parse().context("count")?;
+    let mut store = Store::open(db)?;
+    let mut done = 0;
+    while done < count {
+        let batch: Vec<DecisionBody> = (done..count.min(done + 10_000))
+            .map(|i| DecisionBody {
+                time: format!(
+                    "2026-{:02}-{:02}T{:02}:{:02}:00Z",
+                    1 + i % 12,
+                    1 + i % 28,
+                    i % 24,
+                    i % 60
+                ),
+                repository: "infra.git".into(),
+                pusher: Some(format!("p{}", i % 100)),
+                refname: format!("refs/heads/team-{}", i % 20),
+                old: format!("{:040x}", i),
+                new: format!("{:040x}", i + 1),
+                action: "update".into(),
+                environment: Some(if i % 2 == 0 { "production" } else { "staging" }.into()),
+                decision: if i % 10 == 0 { "rejected" } else { "accepted" }.into(),
+                violations: serde_json::json!([]),
+                warnings: serde_json::json!([]),
+                commits: vec![format!("{:040x}", i + 1)],
+                signers: vec![format!("signer{}", i % 7)],
+                push_options: vec![],
+            })
+            .collect();
+        done += batch.len();
+        store.record(&batch)?;
+    }
+    println!("{done} decisions in {db}");
+    Ok(())
+}
