@@ -263,6 +263,16 @@ impl Store {
         Ok(id)
     }
 
+    /// Appends a later fact (`apply` progress) about decision `id`.
+    pub fn append_fact(&mut self, id: i64, kind: &str, body: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Self::append(&tx, kind, Some(id), body)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn list(&self, f: &Filter) -> Result<Vec<Record>> {
         let mut sql = String::from("SELECT d.id FROM decisions d WHERE 1=1");
         let mut args: Vec<String> = Vec::new();

@@ -116,6 +116,9 @@ enum Command {
     /// Query and verify the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Downstream apply.
+    #[command(subcommand)]
+    Apply(ApplyCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
 }
@@ -187,6 +190,22 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         source: AuditSource,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApplyCommand {
+    /// (Re-)run the apply of a recorded, landed update, e.g. after fixing
+    /// the cluster; the outcome is recorded like the first run's.
+    Run {
+        /// The decision's id (`pushgate audit list`).
+        id: i64,
+        #[command(flatten)]
+        source: AuditSource,
+        /// Write output to this log file instead of the terminal (how the
+        /// post-receive hook runs background applies).
+        #[arg(long, hide = true)]
+        log: Option<PathBuf>,
     },
 }
 
@@ -284,6 +303,7 @@ pub fn main() -> ExitCode {
         ),
         Command::Policy(PolicyCommand::Test { data, dirs }) => cmd_policy_test(data, dirs),
         Command::Audit(cmd) => cmd_audit(cmd),
+        Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Demo => crate::demo::run(),
     }
 }
@@ -459,7 +479,7 @@ fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Resul
 
 fn hook_post_receive() -> ExitCode {
     // The refs have moved; nothing here may undo that. Record what landed,
-    // and report problems without failing the push.
+    // run the applies, and report problems without failing the push.
     let result = (|| -> Result<()> {
         let updates = protocol::read_updates(std::io::stdin().lock())?;
         let (repo, gate) = hook_context()?;
@@ -467,26 +487,152 @@ fn hook_post_receive() -> ExitCode {
             return Ok(());
         };
         let mut store = crate::audit::Store::open(&audit.database)?;
+        let mut jobs = Vec::new();
         for u in &updates {
-            if store
-                .mark_landed(&repo.name, &u.refname, &u.old, &u.new)?
-                .is_none()
-            {
+            let Some(id) = store.mark_landed(&repo.name, &u.refname, &u.old, &u.new)? else {
                 eprintln!(
                     "pushgate: warning: {} landed but no accepted decision in the audit log explains it",
                     protocol::printable(&u.refname)
                 );
+                continue;
+            };
+            let environment =
+                crate::protection::Effective::resolve(&gate.config, &u.refname).environment;
+            if let (Some(environment), false) = (environment, protocol::is_zero(&u.new)) {
+                jobs.push(crate::apply::Job {
+                    audit_id: id,
+                    repository: repo.name.clone(),
+                    refname: u.refname.clone(),
+                    old: u.old.clone(),
+                    new: u.new.clone(),
+                    environment,
+                    pusher: protocol::pusher_from_env(&gate.config.pusher_env),
+                });
+            }
+        }
+        let Some(apply) = &gate.config.apply else {
+            return Ok(());
+        };
+        for job in &jobs {
+            crate::apply::pending(&mut store, job)?;
+        }
+        for job in &jobs {
+            let what = format!(
+                "{} for {} (audit id {})",
+                job.environment,
+                protocol::printable(&job.refname),
+                job.audit_id
+            );
+            if apply.mode == "background" {
+                let log_dir = repo.git.path().join("pushgate-apply-logs");
+                std::fs::create_dir_all(&log_dir)?;
+                let log = log_dir.join(format!("{}.log", job.audit_id));
+                spawn_background(&repo, &gate, job.audit_id, &log)?;
+                eprintln!(
+                    "pushgate: apply of {what} started in the background; log: {}",
+                    log.display()
+                );
+            } else {
+                eprintln!("pushgate: applying {what}: {}", apply.command.join(" "));
+                match crate::apply::run(&repo, apply, &mut store, job, crate::apply::Output::Stream)
+                {
+                    Ok(status) => eprintln!(
+                        "pushgate: apply {status} ({what}); the push itself stands either way"
+                    ),
+                    Err(e) => print_error(&format!("pushgate: apply failed to run ({what})"), &e),
+                }
             }
         }
         Ok(())
     })();
     if let Err(e) = result {
         print_error(
-            "pushgate: post-receive could not record what landed (the push itself stands)",
+            "pushgate: post-receive could not record or apply what landed (the push itself stands)",
             &e,
         );
     }
     exit(0)
+}
+
+/// Starts `pushgate apply run ID --log FILE` detached: its own process
+/// group, stdin/stdout/stderr not connected to git's pipes (otherwise the
+/// pusher's `git push` would wait for it).
+fn spawn_background(repo: &Repo, gate: &Gate, id: i64, log: &Path) -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe().context("finding the pushgate binary")?;
+    std::process::Command::new(exe)
+        .arg("apply")
+        .arg("run")
+        .arg(id.to_string())
+        .arg("--config")
+        .arg(&gate.config.path)
+        .arg("--log")
+        .arg(log)
+        .env("PUSHGATE_APPLY_GIT_DIR", repo.git.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .context("starting the background apply")?;
+    Ok(())
+}
+
+fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCode {
+    let result = (|| -> Result<&'static str> {
+        let config_path = match (&source.config, &source.repo) {
+            (Some(c), _) => c.clone(),
+            (None, r) => Repo::open(r.as_deref().unwrap_or(Path::new(".")))?.config_path(),
+        };
+        let repo_dir = match (std::env::var_os("PUSHGATE_APPLY_GIT_DIR"), &source.repo) {
+            (Some(d), _) => PathBuf::from(d),
+            (None, Some(r)) => r.clone(),
+            (None, None) => config_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+        let repo = Repo::open(&repo_dir)?;
+        let config = Config::load(&config_path)?;
+        let (Some(audit), Some(apply)) = (&config.audit, &config.apply) else {
+            bail!(
+                "{} configures no `apply` (or no `audit`)",
+                config_path.display()
+            );
+        };
+        let mut store = crate::audit::Store::open(&audit.database)?;
+        let record = store
+            .show(id)?
+            .with_context(|| format!("no decision with id {id}"))?;
+        if !record.landed {
+            bail!(
+                "decision {id} did not land ({}), so there is nothing to apply",
+                record.body.decision
+            );
+        }
+        let job = crate::apply::Job::from_record(&record).with_context(|| {
+            format!(
+                "decision {id} ({}) maps to no environment",
+                record.body.refname
+            )
+        })?;
+        let out = match log {
+            Some(l) => crate::apply::Output::Log(l),
+            None => crate::apply::Output::Stream,
+        };
+        crate::apply::run(&repo, apply, &mut store, &job, out)
+    })();
+    match result {
+        Ok("succeeded") => exit(0),
+        Ok(status) => {
+            eprintln!("pushgate apply: {status}");
+            exit(1)
+        }
+        Err(e) => {
+            print_error("pushgate apply run: could not run", &e);
+            exit(2)
+        }
+    }
 }
 
 fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {

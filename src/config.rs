@@ -584,8 +584,13 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
     if let Some(a) = config.audit.as_ref().filter(|a| a.database.contains("://")) {
         return Err(unsupported(a.line, "a PostgreSQL `audit.database`"));
     }
-    if let Some(a) = &config.apply {
-        return Err(unsupported(a.line, "`apply`"));
+    if let (Some(a), None) = (&config.apply, &config.audit) {
+        return Err(ConfigError {
+            file: config.path.clone(),
+            line: Some(a.line),
+            message: "`apply` needs `audit`: apply outcomes are recorded in the audit log".into(),
+            help: Some("add `audit: {database: audit.db}`".into()),
+        });
     }
     Ok(())
 }
@@ -651,8 +656,10 @@ mod tests {
 
     #[test]
     fn unsupported_settings_fail_closed() {
-        let err = parse("version: 1\napply:\n  command: [./deploy.sh]\n").unwrap_err();
+        let err = parse("version: 1\naudit:\n  database: postgres://db/audit\n").unwrap_err();
         assert!(err.message.contains("not supported"), "{err}");
+        let err = parse("version: 1\napply:\n  command: [./deploy.sh]\n").unwrap_err();
+        assert!(err.message.contains("needs `audit`"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! the pusher reads). `config` feeds every stage; `install` and `demo` set
 //! the stage up; `cli` only parses arguments and dispatches.
 
+pub mod apply;
 pub mod audit;
 pub mod cli;
 pub mod config;

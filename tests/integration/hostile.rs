@@ -73,7 +73,7 @@ fn config_using_unsupported_features_fails_closed() {
     w.commit(&work, "x", "x", "x");
     for (config, says) in [
         (
-            "version: 1\napply:\n  command: [./deploy.sh]\n",
+            "version: 1\naudit:\n  database: postgres://db.example/audit\n",
             "not supported by this build",
         ),
         (

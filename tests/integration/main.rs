@@ -4,6 +4,7 @@
 
 mod support;
 
+mod apply;
 mod audit;
 mod check;
 mod demo;

@@ -1,0 +1,242 @@
+//! The downstream apply: after an accepted update lands, run the operator's
+//! command for the ref's environment — argv directly, never a shell — in a
+//! fresh export of the new commit, one apply per environment at a time, and
+//! record its outcome in the audit log.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use git2::Oid;
+
+use crate::audit::{now_rfc3339, Store};
+use crate::config::Apply;
+use crate::git::Repo;
+
+/// One landed update to apply.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub audit_id: i64,
+    pub repository: String,
+    pub refname: String,
+    pub old: String,
+    pub new: String,
+    pub environment: String,
+    pub pusher: Option<String>,
+}
+
+impl Job {
+    pub fn from_record(r: &crate::audit::Record) -> Option<Job> {
+        Some(Job {
+            audit_id: r.id,
+            repository: r.body.repository.clone(),
+            refname: r.body.refname.clone(),
+            old: r.body.old.clone(),
+            new: r.body.new.clone(),
+            environment: r.body.environment.clone()?,
+            pusher: r.body.pusher.clone(),
+        })
+    }
+}
+
+/// Where the job's output goes.
+pub enum Output {
+    /// Streamed line by line to stderr (the pusher sees `remote:` lines).
+    Stream,
+    /// Into a log file (background mode).
+    Log(PathBuf),
+}
+
+/// The environment lock: an OS file lock, so a crashed apply cannot leave
+/// it held. One file per environment, in the repository's git directory.
+fn lock(git_dir: &Path, environment: &str) -> Result<std::fs::File> {
+    let safe: String = environment
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = git_dir.join(format!("pushgate-apply-{safe}.lock"));
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening the apply lock {}", path.display()))?;
+    f.lock()
+        .with_context(|| format!("waiting for the apply lock {}", path.display()))?;
+    Ok(f)
+}
+
+fn fact(store: &mut Store, id: i64, body: serde_json::Value) -> Result<()> {
+    store.append_fact(id, "apply", &body.to_string())
+}
+
+/// Records `pending` for a job about to run (or be handed to background).
+pub fn pending(store: &mut Store, job: &Job) -> Result<()> {
+    fact(
+        store,
+        job.audit_id,
+        serde_json::json!({"status": "pending", "exit_code": null, "started": null, "finished": null}),
+    )
+}
+
+/// Runs one job to its end, recording `running` and the outcome. Returns the
+/// final status.
+pub fn run(
+    repo: &Repo,
+    cfg: &Apply,
+    store: &mut Store,
+    job: &Job,
+    out: Output,
+) -> Result<&'static str> {
+    let git_dir = repo.git.path().to_path_buf();
+    let _lock = lock(&git_dir, &job.environment)?;
+    let started = now_rfc3339();
+    let log = match &out {
+        Output::Log(p) => Some(p.display().to_string()),
+        Output::Stream => None,
+    };
+    fact(
+        store,
+        job.audit_id,
+        serde_json::json!({"status": "running", "exit_code": null, "started": started, "finished": null, "log": log}),
+    )?;
+
+    let work = tempfile::Builder::new()
+        .prefix("pushgate-apply")
+        .tempdir()
+        .context("creating the apply directory")?;
+    let tree_dir = work.path().join("tree");
+    let changed = work.path().join("changed-files");
+    export(repo, job, &tree_dir, &changed)?;
+
+    let mut cmd = Command::new(&cfg.command[0]);
+    cmd.args(&cfg.command[1..])
+        .current_dir(&tree_dir)
+        .env("PUSHGATE_REF", &job.refname)
+        .env("PUSHGATE_OLD", &job.old)
+        .env("PUSHGATE_NEW", &job.new)
+        .env("PUSHGATE_ENVIRONMENT", &job.environment)
+        .env("PUSHGATE_PUSHER", job.pusher.as_deref().unwrap_or(""))
+        .env("PUSHGATE_REPOSITORY", &job.repository)
+        .env("PUSHGATE_AUDIT_ID", job.audit_id.to_string())
+        .env("PUSHGATE_CHANGED_FILES", &changed)
+        // git's variables describe the server repository, not the export.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_QUARANTINE_PATH")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        .stdin(Stdio::null())
+        // Its own process group, so a timeout kills everything it started.
+        .process_group(0);
+    let (reader, writer) = std::io::pipe().context("creating the output pipe")?;
+    match &out {
+        Output::Stream => {
+            cmd.stdout(writer.try_clone()?).stderr(writer);
+        }
+        Output::Log(path) => {
+            let f = std::fs::File::create(path)
+                .with_context(|| format!("creating the apply log {}", path.display()))?;
+            cmd.stdout(f.try_clone()?).stderr(f);
+            drop(writer);
+        }
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            drop(cmd);
+            let msg = format!("cannot start the apply command {}: {e}", cfg.command[0]);
+            fact(
+                store,
+                job.audit_id,
+                serde_json::json!({"status": "failed", "exit_code": null, "started": started, "finished": now_rfc3339(), "error": msg, "log": log}),
+            )?;
+            bail!(msg);
+        }
+    };
+    drop(cmd); // closes our copies of the pipe's write end
+    let pump = if let Output::Stream = out {
+        let handle = std::thread::spawn(move || {
+            let mut err = std::io::stderr();
+            for line in BufReader::new(reader).lines().map_while(Result::ok) {
+                let _ = writeln!(err, "  | {}", crate::protocol::printable(&line));
+            }
+        });
+        let r = wait(&mut child, cfg.timeout_seconds);
+        let _ = handle.join();
+        r?
+    } else {
+        drop(reader);
+        wait(&mut child, cfg.timeout_seconds)?
+    };
+    let (code, timed_out) = pump;
+    let status = if timed_out {
+        "timed_out"
+    } else if code == Some(0) {
+        "succeeded"
+    } else {
+        "failed"
+    };
+    fact(
+        store,
+        job.audit_id,
+        serde_json::json!({"status": status, "exit_code": code, "started": started, "finished": now_rfc3339(), "log": log}),
+    )?;
+    Ok(status)
+}
+
+/// Waits for the child, killing its whole process group at the timeout.
+fn wait(child: &mut std::process::Child, timeout_seconds: u64) -> Result<(Option<i32>, bool)> {
+    let deadline = Instant::now() + Duration::from_secs(timeout_seconds);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok((status.code(), false));
+        }
+        if Instant::now() >= deadline {
+            // SAFETY: kill(2) on the child's process group; no memory is involved.
+            unsafe {
+                libc::kill(-(child.id() as i32), libc::SIGKILL);
+            }
+            let _ = child.wait();
+            return Ok((None, true));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Writes the new commit's tree to `dir` and the changed paths, each ended
+/// by NUL, to `changed`.
+fn export(repo: &Repo, job: &Job, dir: &Path, changed: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let new = repo
+        .peel_to_commit(Oid::from_str(&job.new)?)?
+        .context("the new value is not a commit")?;
+    let tree = repo.git.find_commit(new)?.tree()?;
+    let mut co = git2::build::CheckoutBuilder::new();
+    co.target_dir(dir).force().recreate_missing(true);
+    repo.git
+        .checkout_tree(tree.as_object(), Some(&mut co))
+        .context("exporting the new tree")?;
+    let old_tree = match Oid::from_str(&job.old).ok().filter(|o| !o.is_zero()) {
+        Some(o) => match repo.peel_to_commit(o)? {
+            Some(c) => Some(repo.tree_of(c)?),
+            None => None,
+        },
+        None => None,
+    };
+    let files = repo.changed_files(old_tree, tree.id())?;
+    let mut f = std::fs::File::create(changed)?;
+    for file in files {
+        f.write_all(file.path.as_bytes())?;
+        f.write_all(b"\0")?;
+    }
+    Ok(())
+}
