@@ -536,8 +536,10 @@ fn hook_post_receive() -> ExitCode {
                 eprintln!("pushgate: applying {what}: {}", apply.command.join(" "));
                 match crate::apply::run(&repo, apply, &mut store, job, crate::apply::Output::Stream)
                 {
+                    Ok("succeeded") => eprintln!("pushgate: apply succeeded: {what}"),
                     Ok(status) => eprintln!(
-                        "pushgate: apply {status} ({what}); the push itself stands either way"
+                        "pushgate: apply {status}: {what}; the push itself stands (re-run: pushgate apply run {})",
+                        job.audit_id
                     ),
                     Err(e) => print_error(&format!("pushgate: apply failed to run ({what})"), &e),
                 }

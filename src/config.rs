@@ -348,7 +348,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         if p.is_absolute() {
             p.to_path_buf()
         } else {
-            dir.join(p)
+            dir.join(p.strip_prefix("./").unwrap_or(p))
         }
     };
 

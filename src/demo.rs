@@ -12,6 +12,12 @@ use crate::signature::sign::{self, Signer};
 
 const CONFIG: &str = include_str!("../examples/demo/pushgate.yaml");
 
+/// What a deploy script sees: a stand-in for `kubectl apply -f k8s/`.
+const DEPLOY: &str = "#!/bin/sh
+echo \"deploying $PUSHGATE_ENVIRONMENT: $PUSHGATE_REF at $(echo $PUSHGATE_NEW | cut -c1-10) (audit id $PUSHGATE_AUDIT_ID)\"
+tr '\\0' '\\n' < \"$PUSHGATE_CHANGED_FILES\" | sed 's/^/  changed: /'
+";
+
 /// The shipped Kubernetes baseline, so the demo needs no checkout.
 const BASELINE: &str = include_str!("../policies/kubernetes/baseline.rego");
 
@@ -83,6 +89,11 @@ fn run_demo() -> Result<bool> {
     let server = d.root.join("infra.git");
     d.git_ok(&d.root, &["init", "-q", "--bare", "infra.git"])?;
     std::fs::write(server.join("pushgate.yaml"), CONFIG)?;
+    std::fs::write(server.join("deploy.sh"), DEPLOY)?;
+    std::fs::set_permissions(
+        server.join("deploy.sh"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
     std::fs::create_dir_all(server.join("policies/kubernetes"))?;
     std::fs::write(server.join("policies/kubernetes/baseline.rego"), BASELINE)?;
     // Keys made on the spot: alice signs with OpenPGP, bob with SSH, and
@@ -303,6 +314,8 @@ fn run_demo() -> Result<bool> {
     println!("    (OpenPGP or SSH), checked in-process against keys/ on the server.");
     println!("  - Every decision, accepted or rejected, is in the audit log; accepted ones");
     println!("    are marked landed once the ref moved. Each entry is hash-chained.");
+    println!("  - Accepted updates to main and v* tags ran deploy.sh for their environment");
+    println!("    once they landed (the `| deploying ...` lines), recorded in the audit log.");
     println!("  - Commits count for every ref they are new to, so a merge cannot reach");
     println!("    main by landing on an unprotected branch first.");
     println!();

@@ -17,7 +17,10 @@ fn demo_runs_and_every_step_is_decided_as_expected() {
         .assert_says("error[pushgate.kubernetes.deny_latest_tag] k8s/web.yaml:1:")
         .assert_says("bob pushes it himself, signed with his SSH key\n")
         .assert_says("The audit log (pushgate audit list")
-        .assert_says("pushgate audit verify: intact");
+        .assert_says("pushgate audit verify: intact")
+        .assert_says("| remote:   | deploying production: refs/heads/main at")
+        .assert_says("changed: k8s/web.yaml")
+        .assert_says("apply succeeded");
     assert!(r.stdout.contains("signed with his SSH key\n   $ PUSHGATE_PUSHER=bob git push origin main\n   | remote: pushgate: refs/heads/main") , "{}", r.stdout);
     assert!(
         !r.stdout.contains("NOT what this step expected"),
