@@ -20,6 +20,7 @@ case "$APPLY_MODE" in
   fail) echo "cluster unreachable" >&2; exit 3 ;;
   hang) sleep 30 ;;
   slow) sleep 1 ;;
+  slower) sleep 3 ;;
 esac
 date +%s.%N > "$out/end"
 "#;
@@ -268,7 +269,7 @@ fn background_mode_returns_before_the_apply_ends() {
         "push waited {:?}",
         t.elapsed()
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let rec = &e.records()[0];
         if rec["apply"]["status"] == "succeeded" {
