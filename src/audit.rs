@@ -113,8 +113,7 @@ impl Store {
         let conn =
             Connection::open(path).with_context(|| format!("opening the audit database {path}"))?;
         conn.busy_timeout(Duration::from_secs(30))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .with_context(|| format!("audit database {path}: cannot switch to WAL"))?;
+        wal(&conn).with_context(|| format!("audit database {path}: cannot switch to WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         let mut store = Store { conn };
         store
@@ -436,6 +435,31 @@ impl Store {
     }
 }
 
+/// Switches a new database to WAL (the mode then persists in the file).
+/// Changing the journal mode needs an exclusive lock and SQLite does not
+/// apply the busy timeout to it, so when two pushes create the database at
+/// once the loser retries here instead of failing.
+fn wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(m) => bail!("SQLite kept journal mode {m}"),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// `YYYY-MM-DD` becomes the start of that day (UTC); RFC 3339 stays.
 pub fn normalize_time(t: &str) -> Result<String> {
     let b = t.as_bytes();
@@ -454,4 +478,76 @@ pub fn normalize_time(t: &str) -> Result<String> {
         return Ok(format!("{t}T00:00:00Z"));
     }
     Ok(t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (seen in CI): two hooks creating the database at once;
+    /// the loser failed switching to WAL ("database is locked") and
+    /// rejected its push.
+    #[test]
+    fn open_waits_for_a_concurrent_creator() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch("CREATE TABLE t(x); BEGIN IMMEDIATE; INSERT INTO t VALUES(1);")
+            .unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        let store = Store::open(path.to_str().unwrap());
+        release.join().unwrap();
+        let store = store.unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn chain_links_and_detects_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
+        let mut store = Store::open(path.to_str().unwrap()).unwrap();
+        let body = DecisionBody {
+            time: now_rfc3339(),
+            repository: "r".into(),
+            pusher: Some("alice".into()),
+            refname: "refs/heads/main".into(),
+            old: "0".repeat(40),
+            new: "1".repeat(40),
+            action: "create".into(),
+            environment: None,
+            decision: "accepted".into(),
+            violations: serde_json::json!([]),
+            warnings: serde_json::json!([]),
+            commits: vec![],
+            signers: vec![],
+            push_options: vec![],
+        };
+        let ids = store.record(&[body.clone(), body]).unwrap();
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Intact { entries: 2, .. }
+        ));
+        let second = store.show(ids[1]).unwrap().unwrap();
+        let first = store.show(ids[0]).unwrap().unwrap();
+        assert_eq!(second.prev_hash, first.hash);
+        store
+            .conn
+            .execute(
+                "UPDATE entries SET body = replace(body, 'alice', 'bob') WHERE seq = 1",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Broken { id: 1, .. }
+        ));
+    }
 }
