@@ -482,8 +482,11 @@ fn hook_post_receive() -> ExitCode {
     // run the applies, and report problems without failing the push.
     let result = (|| -> Result<()> {
         let updates = protocol::read_updates(std::io::stdin().lock())?;
-        let (repo, gate) = hook_context()?;
-        let Some(audit) = &gate.config.audit else {
+        // Only the config: keys and policies played their part in
+        // pre-receive, and a policy edited since must not stop the record.
+        let repo = Repo::open_for_hook()?;
+        let config = Config::load(&repo.config_path())?;
+        let Some(audit) = &config.audit else {
             return Ok(());
         };
         let mut store = crate::audit::Store::open(&audit.database)?;
@@ -497,7 +500,7 @@ fn hook_post_receive() -> ExitCode {
                 continue;
             };
             let environment =
-                crate::protection::Effective::resolve(&gate.config, &u.refname).environment;
+                crate::protection::Effective::resolve(&config, &u.refname).environment;
             if let (Some(environment), false) = (environment, protocol::is_zero(&u.new)) {
                 jobs.push(crate::apply::Job {
                     audit_id: id,
@@ -506,11 +509,11 @@ fn hook_post_receive() -> ExitCode {
                     old: u.old.clone(),
                     new: u.new.clone(),
                     environment,
-                    pusher: protocol::pusher_from_env(&gate.config.pusher_env),
+                    pusher: protocol::pusher_from_env(&config.pusher_env),
                 });
             }
         }
-        let Some(apply) = &gate.config.apply else {
+        let Some(apply) = &config.apply else {
             return Ok(());
         };
         for job in &jobs {
@@ -527,7 +530,7 @@ fn hook_post_receive() -> ExitCode {
                 let log_dir = repo.git.path().join("pushgate-apply-logs");
                 std::fs::create_dir_all(&log_dir)?;
                 let log = log_dir.join(format!("{}.log", job.audit_id));
-                spawn_background(&repo, &gate, job.audit_id, &log)?;
+                spawn_background(&repo, &config, job.audit_id, &log)?;
                 eprintln!(
                     "pushgate: apply of {what} started in the background; log: {}",
                     log.display()
@@ -559,7 +562,7 @@ fn hook_post_receive() -> ExitCode {
 /// Starts `pushgate apply run ID --log FILE` detached: its own process
 /// group, stdin/stdout/stderr not connected to git's pipes (otherwise the
 /// pusher's `git push` would wait for it).
-fn spawn_background(repo: &Repo, gate: &Gate, id: i64, log: &Path) -> Result<()> {
+fn spawn_background(repo: &Repo, config: &Config, id: i64, log: &Path) -> Result<()> {
     use std::os::unix::process::CommandExt;
     let exe = std::env::current_exe().context("finding the pushgate binary")?;
     std::process::Command::new(exe)
@@ -567,7 +570,7 @@ fn spawn_background(repo: &Repo, gate: &Gate, id: i64, log: &Path) -> Result<()>
         .arg("run")
         .arg(id.to_string())
         .arg("--config")
-        .arg(&gate.config.path)
+        .arg(&config.path)
         .arg("--log")
         .arg(log)
         .env("PUSHGATE_APPLY_GIT_DIR", repo.git.path())
