@@ -148,6 +148,18 @@ struct AuditSource {
     config: Option<PathBuf>,
 }
 
+impl AuditSource {
+    /// `--config`, else the config the repository's hooks use.
+    fn config_path(&self) -> Result<PathBuf> {
+        match (&self.config, &self.repo) {
+            (Some(c), _) => Ok(c.clone()),
+            (None, repo) => {
+                Ok(Repo::open(repo.as_deref().unwrap_or(Path::new(".")))?.config_path())
+            }
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Decisions, newest first.
@@ -585,10 +597,7 @@ fn spawn_background(repo: &Repo, config: &Config, id: i64, log: &Path) -> Result
 
 fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCode {
     let result = (|| -> Result<&'static str> {
-        let config_path = match (&source.config, &source.repo) {
-            (Some(c), _) => c.clone(),
-            (None, r) => Repo::open(r.as_deref().unwrap_or(Path::new(".")))?.config_path(),
-        };
+        let config_path = source.config_path()?;
         let repo_dir = match (std::env::var_os("PUSHGATE_APPLY_GIT_DIR"), &source.repo) {
             (Some(d), _) => PathBuf::from(d),
             (None, Some(r)) => r.clone(),
@@ -801,10 +810,7 @@ fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
 }
 
 fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
-    let config_path = match (&source.config, &source.repo) {
-        (Some(c), _) => c.clone(),
-        (None, repo) => Repo::open(repo.as_deref().unwrap_or(Path::new(".")))?.config_path(),
-    };
+    let config_path = source.config_path()?;
     let config = Config::load(&config_path)?;
     let audit = config.audit.as_ref().with_context(|| {
         format!(
