@@ -137,18 +137,17 @@ pub fn run(
         .stdin(Stdio::null())
         // Its own process group, so a timeout kills everything it started.
         .process_group(0);
+    // Output always goes through our pump, in both modes, so that its
+    // volume is bounded (apply.max_output_bytes) whatever the command does.
     let (reader, writer) = std::io::pipe().context("creating the output pipe")?;
-    match &out {
-        Output::Stream => {
-            cmd.stdout(writer.try_clone()?).stderr(writer);
-        }
-        Output::Log(path) => {
-            let f = std::fs::File::create(path)
-                .with_context(|| format!("creating the apply log {}", path.display()))?;
-            cmd.stdout(f.try_clone()?).stderr(f);
-            drop(writer);
-        }
-    }
+    let sink: Box<dyn Write + Send> = match &out {
+        Output::Stream => Box::new(Prefixed(std::io::stderr())),
+        Output::Log(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("creating the apply log {}", path.display()))?,
+        ),
+    };
+    cmd.stdout(writer.try_clone()?).stderr(writer);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -163,20 +162,11 @@ pub fn run(
         }
     };
     drop(cmd); // closes our copies of the pipe's write end
-    let pump = if let Output::Stream = out {
-        let handle = std::thread::spawn(move || {
-            let mut err = std::io::stderr();
-            for line in BufReader::new(reader).lines().map_while(Result::ok) {
-                let _ = writeln!(err, "  | {}", crate::protocol::printable(&line));
-            }
-        });
-        let r = wait(&mut child, cfg.timeout_seconds);
-        let _ = handle.join();
-        r?
-    } else {
-        drop(reader);
-        wait(&mut child, cfg.timeout_seconds)?
-    };
+    let max = cfg.max_output_bytes;
+    let handle = std::thread::spawn(move || pump(reader, sink, max));
+    let waited = wait(&mut child, cfg.timeout_seconds);
+    let dropped = handle.join().unwrap_or(0);
+    let pump = waited?;
     let (code, timed_out) = pump;
     let status = if timed_out {
         "timed_out"
@@ -188,9 +178,69 @@ pub fn run(
     fact(
         store,
         job.audit_id,
-        serde_json::json!({"status": status, "exit_code": code, "started": started, "finished": now_rfc3339(), "log": log}),
+        serde_json::json!({"status": status, "exit_code": code, "started": started, "finished": now_rfc3339(), "log": log, "output_dropped_bytes": dropped}),
     )?;
     Ok(status)
+}
+
+/// Stream mode's sink: each line becomes `  | line` (git shows it as
+/// `remote:   | line`), control characters escaped.
+struct Prefixed<W: Write>(W);
+
+impl<W: Write> Write for Prefixed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let line = text.strip_suffix('\n').unwrap_or(&text);
+        writeln!(self.0, "  | {}", crate::protocol::printable(line))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Longest line passed on whole; longer ones are cut into pieces of this
+/// size, so a command printing megabytes without a newline costs no memory.
+const MAX_LINE: usize = 4096;
+
+/// Copies the command's output to `sink` line by line until `max` bytes
+/// have gone through, then drains and counts the rest (the command must
+/// never block on a full pipe). Returns the bytes dropped.
+fn pump(reader: impl std::io::Read, mut sink: Box<dyn Write + Send>, max: u64) -> u64 {
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::with_capacity(256);
+    let (mut kept, mut dropped) = (0u64, 0u64);
+    loop {
+        line.clear();
+        let n = match std::io::Read::take(&mut reader, MAX_LINE as u64).read_until(b'\n', &mut line)
+        {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n as u64,
+        };
+        if kept + n <= max {
+            kept += n;
+            if line.last() != Some(&b'\n') {
+                line.push(b'\n');
+            }
+            let _ = sink.write_all(&line);
+        } else {
+            if dropped == 0 {
+                let _ = sink.write_all(
+                    format!(
+                        "[pushgate: output past {max} bytes (apply.max_output_bytes) is dropped]\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+            dropped += n;
+        }
+    }
+    if dropped > 0 {
+        let _ =
+            sink.write_all(format!("[pushgate: {dropped} bytes of output dropped]\n").as_bytes());
+    }
+    let _ = sink.flush();
+    dropped
 }
 
 /// Waits for the child, killing its whole process group at the timeout.

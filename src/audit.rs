@@ -69,6 +69,28 @@ pub struct Filter {
     pub limit: usize,
 }
 
+/// One finding of [`Store::reconcile`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reconciled {
+    /// The update landed but its record was not marked (post-receive did
+    /// not run to the end); it is marked now.
+    MarkedLanded {
+        #[serde(rename = "ref")]
+        refname: String,
+        id: i64,
+    },
+    /// The ref's value is not what the newest landed decision set it to.
+    Drift {
+        #[serde(rename = "ref")]
+        refname: String,
+        /// None: the ref is gone.
+        current: Option<String>,
+        /// The newest landed decision's (id, new), if any.
+        last_decision: Option<(i64, String)>,
+    },
+}
+
 /// What `verify` found.
 pub enum Verification {
     Intact { entries: i64, head: String },
@@ -257,9 +279,112 @@ impl Store {
             let body = serde_json::json!({"landed": true, "time": now_rfc3339()}).to_string();
             Self::append(&tx, "landed", Some(id), &body)?;
             tx.execute("UPDATE decisions SET landed = 1 WHERE id = ?1", params![id])?;
+            tx.commit()?;
+            return Ok(Some(id));
         }
+        // `audit reconcile` may have run between the ref moving and this
+        // hook: the decision is already marked, by it, and nothing else has
+        // happened to it yet. It is still this hook's to apply.
+        let reconciled: Option<i64> = tx
+            .query_row(
+                "SELECT d.id FROM decisions d WHERE d.repository = ?1 AND d.ref = ?2 AND d.old = ?3
+                 AND d.new = ?4 AND d.decision = 'accepted' AND d.landed = 1
+                 AND EXISTS (SELECT 1 FROM entries e WHERE e.decision_id = d.id AND e.kind = 'landed'
+                             AND e.body LIKE ?5)
+                 AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.decision_id = d.id AND e.kind <> 'landed')
+                 ORDER BY d.id DESC LIMIT 1",
+                params![repository, refname, old, new, r#"%"by":"reconcile"%"#],
+                |r| r.get(0),
+            )
+            .optional()?;
         tx.commit()?;
-        Ok(id)
+        Ok(reconciled)
+    }
+
+    /// Compares a repository's refs with the log: every ref's current value
+    /// must be the `new` of its newest landed, accepted decision. A newer
+    /// accepted decision that set the ref to its current value but was never
+    /// marked landed (post-receive was killed or never ran) is marked landed
+    /// now; anything else is drift, a ref moved past the gate.
+    /// `refs` is the repository's (name, id) list; refs the log knows that
+    /// are gone from the repository are checked too (deleted past the gate).
+    pub fn reconcile(
+        &mut self,
+        repository: &str,
+        refs: &[(String, String)],
+    ) -> Result<Vec<Reconciled>> {
+        let mut names: std::collections::BTreeMap<String, Option<String>> = refs
+            .iter()
+            .map(|(n, id)| (n.clone(), Some(id.clone())))
+            .collect();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT ref FROM decisions WHERE repository = ?1")?;
+            let logged = stmt.query_map(params![repository], |r| r.get::<_, String>(0))?;
+            for name in logged {
+                names.entry(name?).or_insert(None);
+            }
+        }
+        let mut out = Vec::new();
+        for (refname, current) in names {
+            // A gone ref is explained by a delete, whose `new` is all zeros
+            // (40 for SHA-1 repositories, 64 for SHA-256).
+            let (value, alt) = match &current {
+                Some(id) => (id.clone(), id.clone()),
+                None => ("0".repeat(40), "0".repeat(64)),
+            };
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let last: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, new FROM decisions WHERE repository = ?1 AND ref = ?2
+                     AND decision = 'accepted' AND landed = 1 ORDER BY id DESC LIMIT 1",
+                    params![repository, refname],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let explained = match (&last, &current) {
+                (Some((_, new)), Some(id)) => new == id,
+                (Some((_, new)), None) => crate::protocol::is_zero(new),
+                // Never set through the gate and not there: nothing to explain.
+                (None, None) => true,
+                (None, Some(_)) => false,
+            };
+            if explained {
+                tx.commit()?;
+                continue;
+            }
+            let after = last.as_ref().map_or(0, |(id, _)| *id);
+            let pending: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM decisions WHERE repository = ?1 AND ref = ?2
+                     AND decision = 'accepted' AND landed = 0 AND id > ?3
+                     AND new IN (?4, ?5) ORDER BY id DESC LIMIT 1",
+                    params![repository, refname, after, value, alt],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match pending {
+                Some(id) => {
+                    let body = serde_json::json!({"landed": true, "time": now_rfc3339(), "by": "reconcile"}).to_string();
+                    Self::append(&tx, "landed", Some(id), &body)?;
+                    tx.execute("UPDATE decisions SET landed = 1 WHERE id = ?1", params![id])?;
+                    tx.commit()?;
+                    out.push(Reconciled::MarkedLanded { refname, id });
+                }
+                None => {
+                    tx.commit()?;
+                    out.push(Reconciled::Drift {
+                        refname,
+                        current,
+                        last_decision: last,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Appends a later fact (`apply` progress) about decision `id`.

@@ -203,6 +203,19 @@ enum AuditCommand {
         #[command(flatten)]
         source: AuditSource,
     },
+    /// Compare the repository's refs with the log: list refs moved past the
+    /// gate (exit 1), and mark landed the accepted updates whose
+    /// post-receive never ran.
+    Reconcile {
+        /// The repository whose refs are checked (default: .).
+        #[arg(long)]
+        repo: Option<PathBuf>,
+        /// Config naming the audit database (default: the repository's).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
 }
 
 #[derive(Subcommand)]
@@ -427,9 +440,14 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
 fn hook_pre_receive() -> ExitCode {
     let result = (|| {
         let (repo, gate) = hook_context()?;
-        let updates = protocol::read_updates(std::io::stdin().lock())?;
-        let push = push_for(&gate.config, updates, protocol::push_options_from_env());
-        let decision = gate::decide(&repo, &gate, &push)?;
+        let limits = &gate.config.limits;
+        let updates = protocol::read_updates(std::io::stdin().lock(), limits)?;
+        let options = protocol::push_options_from_env(limits.max_push_options)?;
+        let push = push_for(&gate.config, updates, options);
+        let audit = gate.config.audit.as_ref().map(|a| a.database.clone());
+        start_watchdog(&repo, &gate, &push, audit, Atomicity::AllOrNothing);
+        let decision = gate::decide_or_reject(&repo, &gate, &push);
+        claim_or_wait();
         audit_record(&gate, &decision, true)?;
         Ok(decision)
     })();
@@ -439,15 +457,87 @@ fn hook_pre_receive() -> ExitCode {
 fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
     let result = (|| {
         let (repo, gate) = hook_context()?;
-        let update = RefUpdate::parse(old, new, refname)?;
-        let push = push_for(
-            &gate.config,
-            vec![update],
-            protocol::push_options_from_env(),
-        );
-        gate::decide(&repo, &gate, &push)
+        let limits = &gate.config.limits;
+        let update = RefUpdate::parse(old, new, refname, limits.max_ref_name_bytes)?;
+        let options = protocol::push_options_from_env(limits.max_push_options)?;
+        let push = push_for(&gate.config, vec![update], options);
+        start_watchdog(&repo, &gate, &push, None, Atomicity::PerRef);
+        let decision = gate::decide_or_reject(&repo, &gate, &push);
+        claim_or_wait();
+        Ok(decision)
     })();
     finish_hook(result, Atomicity::PerRef)
+}
+
+/// Who answers git: the hook's own thread (`MAIN`) or its watchdog.
+static ANSWER: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(UNCLAIMED);
+const UNCLAIMED: u8 = 0;
+const MAIN: u8 = 1;
+const WATCHDOG: u8 = 2;
+
+/// The decision checks its time budget between units of work; this is the
+/// backstop for a unit that never returns (a pathological diff, a stuck
+/// read). Some seconds after `limits.timeout_seconds` it rejects the push
+/// itself: records it (when `audit` names the log), tells the pusher, and
+/// exits. Only one of it and the main thread records, whichever claims
+/// first, so a push is never recorded twice.
+fn start_watchdog(
+    repo: &Repo,
+    gate: &Gate,
+    push: &gate::Push,
+    audit: Option<String>,
+    atomicity: Atomicity,
+) {
+    const GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+    let seconds = gate.config.limits.timeout_seconds;
+    let name = repo.name.clone();
+    let push = push.clone();
+    let spawned = std::thread::Builder::new()
+        .name("pushgate-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(seconds).saturating_add(GRACE));
+            let won = ANSWER.compare_exchange(
+                UNCLAIMED,
+                WATCHDOG,
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+            );
+            if won.is_err() {
+                return;
+            }
+            let err = anyhow::Error::new(gate::TimedOut { seconds });
+            let decision = Decision::rejected(&name, &push, gate::failure_finding(&err));
+            if let Some(db) = audit {
+                let all_or_nothing = matches!(atomicity, Atomicity::AllOrNothing);
+                let recorded = crate::audit::Store::open(&db)
+                    .and_then(|mut s| s.record(&decision.audit_bodies(all_or_nothing)));
+                if let Err(e) = recorded {
+                    print_error("pushgate: the timed-out push could not be recorded", &e);
+                }
+            }
+            eprint!("{}", report::text(&decision, atomicity));
+            std::process::exit(1);
+        });
+    if let Err(e) = spawned {
+        // Without the backstop the cooperative checks still bound the time.
+        eprintln!("pushgate: warning: no watchdog thread: {e}");
+    }
+}
+
+/// Claims the answer for the main thread, or, if the watchdog already has
+/// it, waits for the watchdog to finish and exit the process.
+fn claim_or_wait() {
+    let won = ANSWER.compare_exchange(
+        UNCLAIMED,
+        MAIN,
+        std::sync::atomic::Ordering::SeqCst,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    if won.is_err() {
+        loop {
+            std::thread::park();
+        }
+    }
 }
 
 fn hook_file(path: &Path, args: &[String]) -> ExitCode {
@@ -493,11 +583,11 @@ fn hook_post_receive() -> ExitCode {
     // The refs have moved; nothing here may undo that. Record what landed,
     // run the applies, and report problems without failing the push.
     let result = (|| -> Result<()> {
-        let updates = protocol::read_updates(std::io::stdin().lock())?;
         // Only the config: keys and policies played their part in
         // pre-receive, and a policy edited since must not stop the record.
         let repo = Repo::open_for_hook()?;
         let config = Config::load(&repo.config_path())?;
+        let updates = protocol::read_updates(std::io::stdin().lock(), &config.limits)?;
         let Some(audit) = &config.audit else {
             return Ok(());
         };
@@ -681,6 +771,7 @@ fn cmd_check(
             &resolve_rev(&repo, old)?,
             &resolve_rev(&repo, new)?,
             refname,
+            gate.config.limits.max_ref_name_bytes,
         )?;
         let push = push_for(&gate.config, vec![update], push_options);
         gate::decide(&repo, &gate, &push)
@@ -712,7 +803,7 @@ fn cmd_validate(
     paths: &[PathBuf],
 ) -> ExitCode {
     let run = || -> Result<crate::validate::Report> {
-        let manifests = match &config {
+        let (manifests, limits) = match &config {
             Some(path) => {
                 let c = Config::load(path)?;
                 if policies.is_empty() {
@@ -723,9 +814,9 @@ fn cmd_validate(
                         }
                     }
                 }
-                c.manifests.clone()
+                (c.manifests.clone(), c.limits.clone())
             }
-            None => crate::config::Manifests::default(),
+            None => Default::default(),
         };
         if policies.is_empty() {
             policies.push(PathBuf::from("policy"));
@@ -734,7 +825,8 @@ fn cmd_validate(
             namespaces.push("main".into());
         }
         namespaces.dedup();
-        let selector = crate::manifest::Selector::new(&manifests).context("manifest globs")?;
+        let selector =
+            crate::manifest::Selector::new(&manifests, &limits).context("manifest globs")?;
         let opts = crate::validate::Options {
             policies,
             data,
@@ -871,6 +963,33 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                     TableFormat::Table => print!("{}", report::audit_record(&record)),
                 }
                 Ok(0)
+            }
+            AuditCommand::Reconcile {
+                repo,
+                config,
+                format,
+            } => {
+                let repo = Repo::open(repo.as_deref().unwrap_or(Path::new(".")))?;
+                let source = AuditSource {
+                    repo: None,
+                    config: Some(config.unwrap_or_else(|| repo.config_path())),
+                };
+                let refs: Vec<(String, String)> = repo
+                    .refs()?
+                    .into_iter()
+                    .map(|(n, id)| (n, id.to_string()))
+                    .collect();
+                let found = audit_store(&source)?.reconcile(&repo.name, &refs)?;
+                let drift = found
+                    .iter()
+                    .any(|r| matches!(r, crate::audit::Reconciled::Drift { .. }));
+                match format {
+                    TableFormat::Json => println!("{}", serde_json::to_string_pretty(&found)?),
+                    TableFormat::Table => {
+                        print!("{}", report::reconciled(&repo.name, refs.len(), &found))
+                    }
+                }
+                Ok(u8::from(drift))
             }
             AuditCommand::Verify { source } => match audit_store(&source)?.verify()? {
                 Verification::Intact { entries, head } => {

@@ -62,6 +62,51 @@ pub struct Config {
     pub policies: Vec<PolicySet>,
     pub audit: Option<Audit>,
     pub apply: Option<Apply>,
+    pub limits: Limits,
+}
+
+/// Bounds on everything a pusher controls (`limits:`; docs/reliability.md
+/// has the table). A push over a bound is rejected as such, never checked
+/// in part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Ref updates in one push (lines on pre-receive's stdin).
+    pub max_ref_updates: usize,
+    /// Bytes in one ref name.
+    pub max_ref_name_bytes: usize,
+    /// `git push -o` options read; more are an error.
+    pub max_push_options: usize,
+    /// New commits one ref update may bring.
+    pub max_commits: usize,
+    /// Bytes in one commit or tag object (headers, signature, message).
+    pub max_object_bytes: u64,
+    /// YAML nesting depth in a manifest.
+    pub yaml_max_depth: usize,
+    /// YAML nodes in one manifest file.
+    pub yaml_max_nodes: usize,
+    /// Events replayed through YAML aliases in one file (alias bombs).
+    pub yaml_max_alias_events: usize,
+    /// One Rego evaluation (one rule set over one input).
+    pub policy_timeout_seconds: u64,
+    /// The whole decision for one push.
+    pub timeout_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_ref_updates: 10_000,
+            max_ref_name_bytes: 1024,
+            max_push_options: 100,
+            max_commits: 100_000,
+            max_object_bytes: 1024 * 1024,
+            yaml_max_depth: 64,
+            yaml_max_nodes: 200_000,
+            yaml_max_alias_events: 100_000,
+            policy_timeout_seconds: 5,
+            timeout_seconds: 120,
+        }
+    }
 }
 
 /// One entry of `refs:`. Settings left out are `None`: they neither loosen
@@ -120,6 +165,9 @@ pub struct Apply {
     pub command: Vec<String>,
     pub timeout_seconds: u64,
     pub mode: String,
+    /// Output kept (streamed to the pusher, or written to the log) per run;
+    /// the rest is counted and dropped, and the command keeps running.
+    pub max_output_bytes: u64,
     pub line: u64,
 }
 
@@ -145,6 +193,23 @@ struct RawConfig {
     audit: Option<Spanned<RawAudit>>,
     #[serde(default)]
     apply: Option<Spanned<RawApply>>,
+    #[serde(default)]
+    limits: Option<Spanned<RawLimits>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_ref_updates: Option<usize>,
+    max_ref_name_bytes: Option<usize>,
+    max_push_options: Option<usize>,
+    max_commits: Option<usize>,
+    max_object_bytes: Option<u64>,
+    yaml_max_depth: Option<usize>,
+    yaml_max_nodes: Option<usize>,
+    yaml_max_alias_events: Option<usize>,
+    policy_timeout_seconds: Option<u64>,
+    timeout_seconds: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +265,7 @@ struct RawApply {
     command: Vec<String>,
     timeout_seconds: Option<u64>,
     mode: Option<String>,
+    max_output_bytes: Option<u64>,
 }
 
 /// Configs are small; anything this large is a mistake or an attack.
@@ -533,8 +599,53 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 command,
                 timeout_seconds: a.value.timeout_seconds.unwrap_or(600),
                 mode,
+                max_output_bytes: a.value.max_output_bytes.unwrap_or(10 * 1024 * 1024),
                 line,
             })
+        }
+    };
+
+    let limits = match raw.limits {
+        None => Limits::default(),
+        Some(l) => {
+            let line = l.referenced.line();
+            let l = l.value;
+            let d = Limits::default();
+            let limits = Limits {
+                max_ref_updates: l.max_ref_updates.unwrap_or(d.max_ref_updates),
+                max_ref_name_bytes: l.max_ref_name_bytes.unwrap_or(d.max_ref_name_bytes),
+                max_push_options: l.max_push_options.unwrap_or(d.max_push_options),
+                max_commits: l.max_commits.unwrap_or(d.max_commits),
+                max_object_bytes: l.max_object_bytes.unwrap_or(d.max_object_bytes),
+                yaml_max_depth: l.yaml_max_depth.unwrap_or(d.yaml_max_depth),
+                yaml_max_nodes: l.yaml_max_nodes.unwrap_or(d.yaml_max_nodes),
+                yaml_max_alias_events: l.yaml_max_alias_events.unwrap_or(d.yaml_max_alias_events),
+                policy_timeout_seconds: l
+                    .policy_timeout_seconds
+                    .unwrap_or(d.policy_timeout_seconds),
+                timeout_seconds: l.timeout_seconds.unwrap_or(d.timeout_seconds),
+            };
+            // A zero bound would reject every push (or, for a time, make
+            // the gate give up at once): a typo, not a policy.
+            for (key, v) in [
+                ("max_ref_updates", limits.max_ref_updates as u64),
+                ("max_ref_name_bytes", limits.max_ref_name_bytes as u64),
+                ("max_commits", limits.max_commits as u64),
+                ("max_object_bytes", limits.max_object_bytes),
+                ("yaml_max_depth", limits.yaml_max_depth as u64),
+                ("yaml_max_nodes", limits.yaml_max_nodes as u64),
+                ("policy_timeout_seconds", limits.policy_timeout_seconds),
+                ("timeout_seconds", limits.timeout_seconds),
+            ] {
+                if v == 0 {
+                    return Err(at(
+                        line,
+                        format!("`limits.{key}` is 0, which would reject every push"),
+                        "leave it out for the default, or give a positive bound",
+                    ));
+                }
+            }
+            limits
         }
     };
 
@@ -548,6 +659,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         policies,
         audit,
         apply,
+        limits,
     };
     reject_unsupported(&config)?;
     Ok(config)

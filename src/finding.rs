@@ -85,8 +85,13 @@ pub const CODES: &[&str] = &[
     "signer-not-allowed",
     "lightweight-tag",
     "manifest-invalid",
+    "manifest-too-complex",
     "manifest-too-large",
     "manifest-not-text",
+    "too-many-commits",
+    "object-too-large",
+    "gate-timeout",
+    "gate-error",
 ];
 
 #[cfg(test)]

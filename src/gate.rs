@@ -6,7 +6,7 @@
 //! and callers reject the push on it.
 
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid};
@@ -16,11 +16,11 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError};
 use crate::finding::Finding;
 use crate::git::{ChangedFile, FileStatus};
-use crate::git::{CommitInfo, Repo};
+use crate::git::{CommitInfo, Repo, Walk};
 use crate::manifest::{self, Document, Selector};
 use crate::policy::Bundle;
 use crate::protection::{self, describe, Action, Effective, RefKind, Strict, UpdateFacts};
-use crate::protocol::{is_zero, RefUpdate};
+use crate::protocol::RefUpdate;
 use crate::signature::{self, Keyring, Subject, Verdict};
 
 /// Below this many items (commits, files) work stays on the calling thread:
@@ -55,12 +55,13 @@ impl Gate {
     pub fn load(path: &Path) -> Result<Gate, ConfigError> {
         let config = Config::load(path)?;
         let keyring = Keyring::load(&config)?;
-        let selector = Selector::new(&config.manifests).map_err(|e| ConfigError {
-            file: config.path.clone(),
-            line: None,
-            message: format!("manifests: invalid glob: {e}"),
-            help: None,
-        })?;
+        let selector =
+            Selector::new(&config.manifests, &config.limits).map_err(|e| ConfigError {
+                file: config.path.clone(),
+                line: None,
+                message: format!("manifests: invalid glob: {e}"),
+                help: None,
+            })?;
         let mut policies = Vec::new();
         for set in &config.policies {
             let err = |message: String| {
@@ -71,8 +72,11 @@ impl Gate {
                 help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
             }
             };
-            let bundle = Bundle::load(std::slice::from_ref(&set.path), &[], false)
+            let mut bundle = Bundle::load(std::slice::from_ref(&set.path), &[], false)
                 .map_err(|e| err(format!("policy set {}: {e:#}", set.path.display())))?;
+            bundle.set_time_limit(std::time::Duration::from_secs(
+                config.limits.policy_timeout_seconds,
+            ));
             for ns in set.manifest_namespaces.iter().chain(&set.push_namespace) {
                 if !bundle.has_rules(ns) {
                     return Err(err(format!(
@@ -149,12 +153,63 @@ impl Decision {
     }
 }
 
+/// The whole decision's time budget (`limits.timeout_seconds`), checked
+/// between units of work: each batch of commits walked or verified, each
+/// manifest read, each policy evaluation (itself bounded by
+/// `limits.policy_timeout_seconds`). A push over budget is rejected as a
+/// whole; nothing is ever accepted on a partial check.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    at: Instant,
+    seconds: u64,
+}
+
+/// The error a check returns when the budget is spent.
+#[derive(Debug)]
+pub struct TimedOut {
+    pub seconds: u64,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the checks did not finish within {} s (limits.timeout_seconds)",
+            self.seconds
+        )
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+impl Deadline {
+    pub fn after(seconds: u64) -> Deadline {
+        let now = Instant::now();
+        Deadline {
+            at: now.checked_add(Duration::from_secs(seconds)).unwrap_or(now),
+            seconds,
+        }
+    }
+
+    pub fn check(&self) -> Result<()> {
+        if Instant::now() >= self.at {
+            return Err(TimedOut {
+                seconds: self.seconds,
+            }
+            .into());
+        }
+        Ok(())
+    }
+}
+
 pub fn decide(repo: &Repo, gate: &Gate, push: &Push) -> Result<Decision> {
+    let deadline = Deadline::after(gate.config.limits.timeout_seconds);
     let existing = repo.refs()?;
     let now = SystemTime::now();
     let mut updates = Vec::with_capacity(push.updates.len());
     for u in &push.updates {
-        let outcome = decide_one(repo, gate, push, u, &existing, now)
+        deadline.check()?;
+        let outcome = decide_one(repo, gate, push, u, &existing, now, &deadline)
             .with_context(|| format!("deciding {}", u.refname))?;
         updates.push(outcome);
     }
@@ -164,6 +219,61 @@ pub fn decide(repo: &Repo, gate: &Gate, push: &Push) -> Result<Decision> {
         push_options: push.push_options.clone(),
         updates,
     })
+}
+
+/// [`decide`], except that a failure to decide (a broken object, a policy
+/// that errs or runs out of time, the time budget) becomes a rejection of
+/// every update, with the cause as its finding. The hooks use this so that
+/// a push that could not be decided is still recorded, once per update.
+pub fn decide_or_reject(repo: &Repo, gate: &Gate, push: &Push) -> Decision {
+    match decide(repo, gate, push) {
+        Ok(d) => d,
+        Err(e) => Decision::rejected(&repo.name, push, failure_finding(&e)),
+    }
+}
+
+/// The finding for an error that stopped the decision.
+pub fn failure_finding(e: &anyhow::Error) -> Finding {
+    if let Some(t) = e.chain().find_map(|c| c.downcast_ref::<TimedOut>()) {
+        return Finding::new(
+            "gate-timeout",
+            format!("push rejected: {t}; nothing in it was accepted"),
+            "push fewer commits or files at a time, or ask an operator to raise limits.timeout_seconds",
+        );
+    }
+    Finding::new(
+        "gate-error",
+        format!("the gate could not decide: {e:#}"),
+        "if this names the config, a key or a policy, an operator must correct it; otherwise report it with this message",
+    )
+}
+
+impl Decision {
+    /// A decision that rejects every update of `push` with `finding`.
+    pub fn rejected(repository: &str, push: &Push, finding: Finding) -> Decision {
+        Decision {
+            repository: repository.to_owned(),
+            pusher: push.pusher.clone(),
+            push_options: push.push_options.clone(),
+            updates: push
+                .updates
+                .iter()
+                .map(|u| Outcome {
+                    refname: u.refname.clone(),
+                    old: u.old.clone(),
+                    new: u.new.clone(),
+                    action: Action::of(u),
+                    kind: RefKind::of(&u.refname),
+                    environment: None,
+                    fast_forward: None,
+                    commits: Vec::new(),
+                    signers: Vec::new(),
+                    violations: vec![finding.clone()],
+                    warnings: Vec::new(),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn oid(hex: &str) -> Result<Oid> {
@@ -177,13 +287,24 @@ fn decide_one(
     u: &RefUpdate,
     existing: &[(String, Oid)],
     now: SystemTime,
+    deadline: &Deadline,
 ) -> Result<Outcome> {
     let config = &gate.config;
+    let limits = &config.limits;
     let rules = Effective::resolve(config, &u.refname);
-    let action = match (is_zero(&u.old), is_zero(&u.new)) {
-        (true, _) => Action::Create,
-        (_, true) => Action::Delete,
-        _ => Action::Update,
+    let action = Action::of(u);
+    let too_big = |violation: Finding| Outcome {
+        refname: u.refname.clone(),
+        old: u.old.clone(),
+        new: u.new.clone(),
+        action,
+        kind: RefKind::of(&u.refname),
+        environment: rules.environment.clone(),
+        fast_forward: None,
+        commits: Vec::new(),
+        signers: Vec::new(),
+        violations: vec![violation],
+        warnings: Vec::new(),
     };
 
     let mut fast_forward = None;
@@ -220,7 +341,33 @@ fn decide_one(
                             .map(|(_, id)| *id)
                             .collect()
                     };
-                    repo.new_commits(new_commit, &hide)?
+                    let walk = repo.new_commits(new_commit, &hide, limits, deadline)?;
+                    match walk {
+                        Walk::Commits(c) => c,
+                        Walk::TooMany => {
+                            return Ok(too_big(Finding::new(
+                                "too-many-commits",
+                                format!(
+                                    "{} brings more than {} new commits (limits.max_commits); none of them was checked",
+                                    u.refname, limits.max_commits
+                                ),
+                                "push the history in several smaller pushes, or ask an operator to raise limits.max_commits",
+                            )));
+                        }
+                        Walk::TooLarge(id, size) => {
+                            return Ok(too_big(
+                                Finding::new(
+                                    "object-too-large",
+                                    format!(
+                                        "commit {id} is {size} bytes; commit and tag objects may be at most {} (limits.max_object_bytes)",
+                                        limits.max_object_bytes
+                                    ),
+                                    "keep commit messages short and data out of commit headers; or ask an operator to raise limits.max_object_bytes",
+                                )
+                                .commit(id.to_string()),
+                            ));
+                        }
+                    }
                 }
             }
         }
@@ -253,7 +400,7 @@ fn decide_one(
     let mut signers = std::collections::BTreeSet::new();
     if rules.signed_commits.on || push_input_needed {
         let by = describe(&rules.signed_commits, "require_signed_commits: true");
-        verify_commits(repo, &gate.keyring, &commits, now, |c, v| {
+        verify_commits(repo, &gate.keyring, &commits, now, deadline, |c, v| {
             let v = v.for_signers(allowed);
             if let (signature::Status::Good, Some(name)) = (v.status, &v.signer) {
                 signers.insert(name.clone());
@@ -281,6 +428,7 @@ fn decide_one(
             allowed,
             &rules.signed_tags,
             now,
+            limits.max_object_bytes,
         )?);
     }
 
@@ -296,12 +444,14 @@ fn decide_one(
             (None, None) => Some(repo.tree_of(new_commit)?),
         };
         let files = repo.changed_files(base, repo.tree_of(new_commit)?)?;
-        let docs = read_manifests(repo, &gate.selector, &files, &mut violations)?;
+        deadline.check()?;
+        let docs = read_manifests(repo, &gate.selector, &files, &mut violations, deadline)?;
         for set in &policy_sets {
             for ns in &set.set.manifest_namespaces {
                 let results: Vec<Result<crate::policy::Outcome>> = docs
                     .par_iter()
                     .map(|d| {
+                        deadline.check()?;
                         set.bundle
                             .evaluate(ns, regorus::Value::from(d.document.clone()))
                     })
@@ -316,6 +466,7 @@ fn decide_one(
                 }
             }
             if let (Some(ns), true) = (&set.set.push_namespace, push_input_needed) {
+                deadline.check()?;
                 let input = push_input(
                     repo,
                     push,
@@ -361,21 +512,23 @@ fn read_manifests(
     selector: &Selector,
     files: &[ChangedFile],
     violations: &mut Vec<Finding>,
+    deadline: &Deadline,
 ) -> Result<Vec<Document>> {
     let mut raw = Vec::new();
     for f in files {
+        deadline.check()?;
         let (Some(blob), Some(size)) = (f.blob, f.size) else {
             continue;
         };
         if f.status == FileStatus::Deleted || !selector.wants(&f.path) {
             continue;
         }
-        if size > selector.max_file_bytes {
+        if size > selector.limits.max_file_bytes {
             let mut finding = Finding::new(
                 "manifest-too-large",
                 format!(
                     "{} is {size} bytes; manifests may be at most {} (manifests.max_file_bytes)",
-                    f.path, selector.max_file_bytes
+                    f.path, selector.limits.max_file_bytes
                 ),
                 "split the manifest, or keep generated data out of the repository",
             );
@@ -385,13 +538,15 @@ fn read_manifests(
         }
         raw.push((f.path.as_str(), repo.blob(blob)?));
     }
-    let parse =
-        |(path, bytes): &(&str, Vec<u8>)| manifest::parse(path, bytes, selector.max_file_bytes);
+    let parse = |(path, bytes): &(&str, Vec<u8>)| {
+        deadline.check()?;
+        Ok(manifest::parse(path, bytes, &selector.limits))
+    };
     // Starting the thread pool costs more than parsing a few files.
     let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = if raw.len() < SMALL {
-        raw.iter().map(parse).collect()
+        raw.iter().map(parse).collect::<Result<_>>()?
     } else {
-        raw.par_iter().map(parse).collect()
+        raw.par_iter().map(parse).collect::<Result<_>>()?
     };
     let mut docs = Vec::new();
     for p in parsed {
@@ -458,6 +613,7 @@ fn verify_commits(
     keyring: &Keyring,
     commits: &[CommitInfo],
     now: SystemTime,
+    deadline: &Deadline,
     mut each: impl FnMut(&CommitInfo, &Verdict),
 ) -> Result<()> {
     const CHUNK: usize = 1024;
@@ -490,6 +646,7 @@ fn verify_commits(
     std::thread::scope(|scope| {
         let mut pending: Option<Pending<'_>> = None;
         for chunk in commits.chunks(CHUNK) {
+            deadline.check()?;
             let signed = chunk
                 .iter()
                 .map(|c| repo.commit_signature(c.id))
@@ -517,8 +674,20 @@ fn check_tag(
     allowed: Option<&std::collections::BTreeSet<String>>,
     required: &Strict,
     now: SystemTime,
+    max_object_bytes: u64,
 ) -> Result<Option<Finding>> {
     let id = oid(&u.new)?;
+    let size = repo.object_size(id)?;
+    if size > max_object_bytes {
+        return Ok(Some(
+            Finding::new(
+                "object-too-large",
+                format!("tag {id} is {size} bytes; commit and tag objects may be at most {max_object_bytes} (limits.max_object_bytes)"),
+                "keep tag messages short; or ask an operator to raise limits.max_object_bytes",
+            )
+            .commit(u.new.clone()),
+        ));
+    }
     let by = describe(required, "require_signed_tags: true");
     if repo.object_kind(id)? != Some(ObjectType::Tag) {
         return Ok(Some(

@@ -339,8 +339,16 @@ impl Repo {
     }
 
     /// The commits reachable from `tip` but from none of `hide`, newest
-    /// first. This is `git rev-list tip --not hide...`.
-    pub fn new_commits(&self, tip: Oid, hide: &[Oid]) -> Result<Vec<CommitInfo>> {
+    /// first: `git rev-list tip --not hide...`. Stops at the first commit
+    /// past `limits.max_commits` or over `limits.max_object_bytes`: such a
+    /// push is rejected whole, so walking on would only cost time.
+    pub fn new_commits(
+        &self,
+        tip: Oid,
+        hide: &[Oid],
+        limits: &crate::config::Limits,
+        deadline: &crate::gate::Deadline,
+    ) -> Result<Walk> {
         let mut walk = self.git.revwalk().context("starting a commit walk")?;
         walk.push(tip)
             .with_context(|| format!("walking from {tip}"))?;
@@ -350,15 +358,36 @@ impl Repo {
         let mut out = Vec::new();
         for id in walk {
             let id = id.context("walking commits")?;
+            if out.len() >= limits.max_commits {
+                return Ok(Walk::TooMany);
+            }
+            if out.len() % 1024 == 1023 {
+                deadline.check()?;
+            }
             let c = self
                 .git
                 .find_commit(id)
                 .with_context(|| format!("reading commit {id}"))?;
+            // Header plus message is the object, less one blank line.
+            let size = (c.raw_header_bytes().len() + c.message_raw_bytes().len() + 1) as u64;
+            if size > limits.max_object_bytes {
+                return Ok(Walk::TooLarge(id, size));
+            }
             out.push(CommitInfo {
                 id,
                 parent_count: c.parent_count(),
             });
         }
-        Ok(out)
+        Ok(Walk::Commits(out))
     }
+}
+
+/// What a walk of new commits found.
+#[derive(Debug)]
+pub enum Walk {
+    Commits(Vec<CommitInfo>),
+    /// More than `limits.max_commits`.
+    TooMany,
+    /// A commit over `limits.max_object_bytes`, and its size.
+    TooLarge(Oid, u64),
 }

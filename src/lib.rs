@@ -12,6 +12,9 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod finding;
+#[cfg(any(test, feature = "fuzz"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 pub mod git;
 pub mod install;

@@ -17,7 +17,8 @@ use regorus::{Engine, Value};
 
 use crate::finding::Finding;
 
-/// How long one evaluation may run before the gate gives up and rejects.
+/// How long one evaluation may run before the gate gives up and rejects,
+/// unless `limits.policy_timeout_seconds` says otherwise.
 pub const EVAL_LIMIT: Duration = Duration::from_secs(5);
 
 /// Every `.rego` (and data) file of one or more directories, compiled.
@@ -165,16 +166,28 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 impl Bundle {
     /// Loads policies from `policy_dirs` and data from `data_dirs` (and any
     /// .json/.yaml beside the policies). `with_tests`: also `*_test.rego`.
+    /// Bounds each later evaluation (and compilation) to `limit`; a
+    /// policy that runs longer fails the evaluation, which rejects.
+    ///
+    /// Compiled policies (what the gate evaluates) do not carry the
+    /// engine's timer settings; they read regorus' process-wide fallback,
+    /// so that is set too. One process evaluates one config's policies, so
+    /// a process-wide limit is the config's limit.
+    pub fn set_time_limit(&mut self, limit: Duration) {
+        let config = regorus::utils::limits::ExecutionTimerConfig {
+            limit,
+            check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
+        };
+        self.engine.set_execution_timer_config(config);
+        regorus::utils::limits::set_fallback_execution_timer_config(Some(config));
+    }
+
     pub fn load(
         policy_dirs: &[PathBuf],
         data_dirs: &[PathBuf],
         with_tests: bool,
     ) -> Result<Bundle> {
         let mut engine = Engine::new();
-        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit: EVAL_LIMIT,
-            check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
-        });
         let mut files = Vec::new();
         let mut rules = Vec::new();
         let mut all = Vec::new();
@@ -218,11 +231,13 @@ impl Bundle {
         }
         rules.sort();
         rules.dedup();
-        Ok(Bundle {
+        let mut bundle = Bundle {
             engine,
             files,
             rules,
-        })
+        };
+        bundle.set_time_limit(EVAL_LIMIT);
+        Ok(bundle)
     }
 
     /// The packages defined, as `a.b` (without `data.`).

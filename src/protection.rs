@@ -18,6 +18,17 @@ pub enum Action {
     Delete,
 }
 
+impl Action {
+    pub fn of(u: &crate::protocol::RefUpdate) -> Action {
+        use crate::protocol::is_zero;
+        match (is_zero(&u.old), is_zero(&u.new)) {
+            (true, _) => Action::Create,
+            (_, true) => Action::Delete,
+            _ => Action::Update,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RefKind {

@@ -8,6 +8,8 @@ use std::io::BufRead;
 
 use anyhow::{bail, Context, Result};
 
+use crate::config::Limits;
+
 /// One ref update as git announces it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RefUpdate {
@@ -17,7 +19,21 @@ pub struct RefUpdate {
 }
 
 impl RefUpdate {
-    pub fn parse(old: &str, new: &str, refname: &str) -> Result<RefUpdate> {
+    /// Checks one update as git gives it; `max_ref_name_bytes` is
+    /// `limits.max_ref_name_bytes`.
+    pub fn parse(
+        old: &str,
+        new: &str,
+        refname: &str,
+        max_ref_name_bytes: usize,
+    ) -> Result<RefUpdate> {
+        if refname.len() > max_ref_name_bytes {
+            bail!(
+                "the ref name `{}` is {} bytes; the limit is {max_ref_name_bytes} (limits.max_ref_name_bytes)",
+                printable(refname),
+                refname.len()
+            );
+        }
         check_oid(old).with_context(|| format!("old object id of {}", printable(refname)))?;
         check_oid(new).with_context(|| format!("new object id of {}", printable(refname)))?;
         if !git2::Reference::is_valid_name(refname) || !refname.starts_with("refs/") {
@@ -69,30 +85,31 @@ pub fn printable(s: &str) -> String {
     out
 }
 
-/// git never sends more than one line per ref; a push of a million refs is
-/// not a push we gate.
-const MAX_LINES: usize = 100_000;
-const MAX_LINE_BYTES: u64 = 8 * 1024;
-
 /// Reads pre-receive/post-receive stdin: one `<old> <new> <ref>` per line.
-pub fn read_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
+/// At most `limits.max_ref_updates` lines, each at most two object ids and a
+/// ref name of `limits.max_ref_name_bytes` long; reading stops at the first
+/// byte past a bound, so garbage costs no more than a valid push.
+pub fn read_updates(input: impl BufRead, limits: &Limits) -> Result<Vec<RefUpdate>> {
+    let max_lines = limits.max_ref_updates;
+    // "<64 hex> <64 hex> <ref>\n"
+    let max_line_bytes = (limits.max_ref_name_bytes + 2 * 64 + 3) as u64;
     let mut input = input;
     let input = &mut input;
     let mut updates = Vec::new();
     let mut buf = Vec::new();
     for n in 1.. {
         buf.clear();
-        let read = std::io::Read::take(&mut *input, MAX_LINE_BYTES + 1)
+        let read = std::io::Read::take(&mut *input, max_line_bytes + 1)
             .read_until(b'\n', &mut buf)
             .context("reading the ref updates from standard input")?;
         if read == 0 {
             break;
         }
-        if n > MAX_LINES {
-            bail!("more than {MAX_LINES} ref updates on standard input");
+        if n > max_lines {
+            bail!("the push updates more than {max_lines} refs (limits.max_ref_updates): split it into several pushes");
         }
-        if buf.len() as u64 > MAX_LINE_BYTES {
-            bail!("standard input line {n} is longer than {MAX_LINE_BYTES} bytes: this is not git's hook protocol");
+        if buf.len() as u64 > max_line_bytes {
+            bail!("standard input line {n} is longer than {max_line_bytes} bytes: not git's hook protocol, or a ref name over limits.max_ref_name_bytes ({})", limits.max_ref_name_bytes);
         }
         if buf.last() == Some(&b'\n') {
             buf.pop();
@@ -107,12 +124,13 @@ pub fn read_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
                 printable(line)
             );
         };
-        let update = RefUpdate::parse(old, new, refname).with_context(|| {
-            format!(
-                "standard input line {n} is `{}`, not `<old-oid> <new-oid> <ref>`",
-                printable(line)
-            )
-        })?;
+        let update =
+            RefUpdate::parse(old, new, refname, limits.max_ref_name_bytes).with_context(|| {
+                format!(
+                    "standard input line {n} is `{}`, not `<old-oid> <new-oid> <ref>`",
+                    printable(line)
+                )
+            })?;
         updates.push(update);
     }
     Ok(updates)
@@ -120,14 +138,26 @@ pub fn read_updates(input: impl BufRead) -> Result<Vec<RefUpdate>> {
 
 /// Push options (`git push -o X`), which git passes to hooks as
 /// `GIT_PUSH_OPTION_COUNT` and `GIT_PUSH_OPTION_<i>`.
-pub fn push_options_from_env() -> Vec<String> {
-    let count: usize = std::env::var("GIT_PUSH_OPTION_COUNT")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (0..count.min(1000))
-        .filter_map(|i| std::env::var(format!("GIT_PUSH_OPTION_{i}")).ok())
-        .collect()
+/// More than `max` (`limits.max_push_options`) is an error, not a silent cut:
+/// a policy must never read a truncated list.
+pub fn push_options_from_env(max: usize) -> Result<Vec<String>> {
+    let count: usize = match std::env::var("GIT_PUSH_OPTION_COUNT") {
+        Err(_) => 0,
+        Ok(c) => c.parse().with_context(|| {
+            format!("GIT_PUSH_OPTION_COUNT is `{}`, not a number", printable(&c))
+        })?,
+    };
+    if count > max {
+        bail!(
+            "the push carries {count} push options; the limit is {max} (limits.max_push_options)"
+        );
+    }
+    Ok((0..count)
+        .map(|i| {
+            let v = std::env::var_os(format!("GIT_PUSH_OPTION_{i}")).unwrap_or_default();
+            v.to_string_lossy().into_owned()
+        })
+        .collect())
 }
 
 /// The pusher: the first variable of `pusher_env` that is set and non-empty.
@@ -148,21 +178,62 @@ mod tests {
     #[test]
     fn reads_lines() {
         let input = format!("{Z} {A} refs/heads/main\n{A} {Z} refs/tags/a;b\n");
-        let u = read_updates(input.as_bytes()).unwrap();
+        let u = read_updates(input.as_bytes(), &Limits::default()).unwrap();
         assert_eq!(u.len(), 2);
         assert_eq!(u[1].refname, "refs/tags/a;b");
     }
 
     #[test]
     fn garbage_is_named() {
-        let err = read_updates("hello world\n".as_bytes()).unwrap_err();
+        let err = read_updates("hello world\n".as_bytes(), &Limits::default()).unwrap_err();
         assert!(format!("{err:#}").contains("line 1"), "{err:#}");
-        let err = read_updates(&b"\xff\xfe\n"[..]).unwrap_err();
+        let err = read_updates(&b"\xff\xfe\n"[..], &Limits::default()).unwrap_err();
         assert!(format!("{err:#}").contains("not UTF-8"), "{err:#}");
         let long = vec![b'a'; 100_000];
-        assert!(read_updates(&long[..]).is_err());
-        let err = read_updates(format!("{A} {A} refs/heads/a..b\n").as_bytes()).unwrap_err();
+        assert!(read_updates(&long[..], &Limits::default()).is_err());
+        let err = read_updates(
+            format!("{A} {A} refs/heads/a..b\n").as_bytes(),
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("not a valid"), "{err:#}");
+    }
+
+    #[test]
+    fn bounds_are_the_configured_ones() {
+        let limits = Limits {
+            max_ref_updates: 2,
+            max_ref_name_bytes: 20,
+            ..Limits::default()
+        };
+        let line = format!("{Z} {A} refs/heads/main\n");
+        assert_eq!(
+            read_updates(line.repeat(2).as_bytes(), &limits)
+                .unwrap()
+                .len(),
+            2
+        );
+        let err = read_updates(line.repeat(3).as_bytes(), &limits).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("limits.max_ref_updates"),
+            "{err:#}"
+        );
+        let long = format!("{Z} {A} refs/heads/{}\n", "x".repeat(15));
+        let err = read_updates(long.as_bytes(), &limits).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("limits.max_ref_name_bytes"),
+            "{err:#}"
+        );
+        // A ref name over the bound but inside the line bound is named too.
+        let err = RefUpdate::parse(Z, A, "refs/heads/abcdefghijklmnop", 20).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("limits.max_ref_name_bytes"),
+            "{err:#}"
+        );
+        // An endless line costs one bounded read, not memory.
+        let endless = std::io::repeat(b'a');
+        let err = read_updates(std::io::BufReader::new(endless), &limits).unwrap_err();
+        assert!(format!("{err:#}").contains("longer than"), "{err:#}");
     }
 
     #[test]

@@ -218,3 +218,52 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
     }
     out
 }
+
+/// `pushgate audit reconcile`'s text: one line per finding, then a verdict.
+pub fn reconciled(repository: &str, refs: usize, found: &[crate::audit::Reconciled]) -> String {
+    use crate::audit::Reconciled;
+    let mut out = String::new();
+    let mut drift = 0;
+    for r in found {
+        match r {
+            Reconciled::MarkedLanded { refname, id } => {
+                let _ = writeln!(
+                    out,
+                    "landed   {}: decision {id} landed but post-receive did not record it; marked landed now (if its ref has an environment, its apply never ran: pushgate apply run {id})",
+                    printable(refname)
+                );
+            }
+            Reconciled::Drift {
+                refname,
+                current,
+                last_decision,
+            } => {
+                drift += 1;
+                let now = match current {
+                    Some(id) => format!("is at {id}"),
+                    None => "is gone".to_owned(),
+                };
+                let why = match last_decision {
+                    Some((id, new)) if crate::protocol::is_zero(new) => {
+                        format!("the newest landed decision ({id}) deleted it")
+                    }
+                    Some((id, new)) => format!("the newest landed decision ({id}) set it to {new}"),
+                    None => "no accepted decision in the audit log ever set it".to_owned(),
+                };
+                let _ = writeln!(out, "DRIFT    {} {now}, but {why}", printable(refname));
+            }
+        }
+    }
+    if drift == 0 {
+        let _ = writeln!(
+            out,
+            "{repository}: all {refs} refs are explained by accepted, landed decisions"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{repository}: {drift} ref(s) moved past the gate; find out who wrote them (server logs, forge admin actions), then push the intended state through the gate"
+        );
+    }
+    out
+}

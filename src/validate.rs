@@ -112,7 +112,7 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
     let files = collect(paths, &opts.selector)?;
     let results: Vec<Vec<FileResult>> = files
         .par_iter()
-        .map(|f| check_file(f, &compiled, opts.selector.max_file_bytes))
+        .map(|f| check_file(f, &compiled, &opts.selector.limits))
         .collect::<Result<_>>()?;
     Ok(Report {
         results: results.into_iter().flatten().collect(),
@@ -120,10 +120,14 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
     })
 }
 
-fn check_file(file: &Path, namespaces: &[Compiled], max_bytes: u64) -> Result<Vec<FileResult>> {
+fn check_file(
+    file: &Path,
+    namespaces: &[Compiled],
+    limits: &manifest::Limits,
+) -> Result<Vec<FileResult>> {
     let name = file.to_string_lossy().into_owned();
     let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
-    let docs = match manifest::parse(&name, &bytes, max_bytes) {
+    let docs = match manifest::parse(&name, &bytes, limits) {
         Ok(d) => d,
         Err(f) => {
             return Ok(vec![FileResult {

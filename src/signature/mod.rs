@@ -115,16 +115,26 @@ impl Keyring {
         for (name, files) in &config.keys {
             ring.groups.insert(name.clone(), config.groups_of(name));
             for file in files {
-                let bytes = read_key_file(file)?;
-                let text = std::str::from_utf8(&bytes).unwrap_or("");
-                if ssh::looks_like(text) {
-                    ring.ssh.add(name, file, text)?;
-                } else {
-                    ring.openpgp.add(name, file, &bytes)?;
-                }
+                ring.add_key_bytes(name, file, &read_key_file(file)?)?;
             }
         }
         Ok(ring)
+    }
+
+    /// Adds the keys in one key file's bytes (SSH public keys, or OpenPGP
+    /// certificates armored or binary) under `name`.
+    pub fn add_key_bytes(
+        &mut self,
+        name: &str,
+        file: &Path,
+        bytes: &[u8],
+    ) -> Result<(), ConfigError> {
+        let text = std::str::from_utf8(bytes).unwrap_or("");
+        if ssh::looks_like(text) {
+            self.ssh.add(name, file, text)
+        } else {
+            self.openpgp.add(name, file, bytes)
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -6,6 +6,7 @@ mod support;
 
 mod apply;
 mod audit;
+mod bounds;
 mod check;
 mod demo;
 mod hostile;

@@ -184,7 +184,7 @@ fn broken_and_hostile_yaml_is_rejected_with_file_and_line() {
     w.commit(&work, "bomb.yaml", &bomb, "feat: lol");
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[manifest-invalid] bomb.yaml");
+        .assert_says("error[manifest-too-complex] bomb.yaml");
     w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
 
     w.commit(

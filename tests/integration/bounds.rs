@@ -1,0 +1,247 @@
+//! Every bound on pusher-controlled input, on real pushes: each rejects
+//! with a message naming its `limits.*` key, is recorded once, and lets the
+//! same push through when it fits.
+
+use std::path::PathBuf;
+
+use crate::support::*;
+
+fn setup(w: &World, limits: &str) -> PathBuf {
+    let cfg = format!(
+        "version: 1\naudit:\n  database: audit.db\nrefs:\n  - match: refs/heads/**\n    allow_force_push: false\nlimits:\n{limits}"
+    );
+    w.server(&cfg);
+    w.clone("work")
+}
+
+/// The audit records as JSON, newest first.
+fn records(w: &World) -> Vec<serde_json::Value> {
+    let server = w.path("server.git");
+    let r = w.pushgate(
+        w.dir.path(),
+        &[
+            "audit",
+            "list",
+            "--format",
+            "json",
+            "--limit",
+            "1000",
+            "--repo",
+            server.to_str().unwrap(),
+        ],
+    );
+    assert!(r.ok(), "{}{}", r.stdout, r.stderr);
+    serde_json::from_str::<Vec<serde_json::Value>>(&r.stdout).unwrap()
+}
+
+fn rules(record: &serde_json::Value) -> Vec<String> {
+    record["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn too_many_commits_is_rejected_whole_and_recorded() {
+    let w = World::new();
+    let work = setup(&w, "  max_commits: 3\n");
+    for i in 0..5 {
+        w.commit(&work, &format!("f{i}"), "x", &format!("c{i}"));
+    }
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("more than 3 new commits (limits.max_commits)")
+        .assert_says("none of them was checked");
+    assert_eq!(w.server_ref("refs/heads/main"), None);
+    let r = records(&w);
+    assert_eq!(r.len(), 1);
+    assert_eq!(rules(&r[0]), ["too-many-commits"]);
+    assert_eq!(r[0]["decision"], "rejected");
+
+    // Within the bound it goes through.
+    w.git_ok(&work, &["push", "-q", "origin", "HEAD~2:refs/heads/main"]);
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+}
+
+#[test]
+fn an_oversized_commit_object_is_rejected_naming_it() {
+    let w = World::new();
+    let work = setup(&w, "  max_object_bytes: 2048\n");
+    std::fs::write(work.join("a"), "a").unwrap();
+    w.git_ok(&work, &["add", "a"]);
+    let message = format!("subject\n\n{}", "long body line\n".repeat(300));
+    w.git_ok(&work, &["commit", "-q", "-m", &message]);
+    let id = w.git_ok(&work, &["rev-parse", "HEAD"]);
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says(&format!("commit {id} is"))
+        .assert_says("limits.max_object_bytes");
+    assert_eq!(rules(&records(&w)[0]), ["object-too-large"]);
+}
+
+#[test]
+fn too_many_ref_updates_and_push_options_are_refused() {
+    let w = World::new();
+    let work = setup(&w, "  max_ref_updates: 2\n  max_push_options: 1\n");
+    w.commit(&work, "a", "a", "a");
+    for b in ["b1", "b2", "b3"] {
+        w.git_ok(&work, &["branch", b]);
+    }
+    w.push(&work, None, &["origin", "b1", "b2", "b3"])
+        .assert_rejected()
+        .assert_says("more than 2 refs (limits.max_ref_updates)");
+    w.push(&work, None, &["-o", "a", "-o", "b", "origin", "b1"])
+        .assert_rejected()
+        .assert_says("2 push options; the limit is 1 (limits.max_push_options)");
+    w.push(&work, None, &["-o", "a", "origin", "b1", "b2"])
+        .assert_ok();
+}
+
+#[test]
+fn an_overlong_ref_name_is_refused() {
+    let w = World::new();
+    let work = setup(&w, "  max_ref_name_bytes: 64\n");
+    w.commit(&work, "a", "a", "a");
+    let long = format!("refs/heads/{}", "n".repeat(80));
+    w.push(&work, None, &["origin", &format!("HEAD:{long}")])
+        .assert_rejected()
+        .assert_says("limits.max_ref_name_bytes");
+    assert_eq!(w.server_ref(&long), None);
+}
+
+#[test]
+fn yaml_bounds_come_from_the_config() {
+    let w = World::new();
+    let work = setup(&w, "  yaml_max_depth: 3\n");
+    w.commit(&work, "ok.yaml", "a:\n  b: 1\n", "shallow");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(&work, "deep.yaml", "a:\n  b:\n    c:\n      d: 1\n", "deep");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("deep.yaml")
+        .assert_says("manifest-too-complex")
+        .assert_says("limits.yaml_max_depth");
+}
+
+/// A policy that would run for hours: each evaluation stops at
+/// `limits.policy_timeout_seconds`, the update is rejected and recorded as
+/// `gate-error`, naming the limit.
+const SLOW_POLICY: &str = "package main
+import rego.v1
+deny contains \"never\" if {
+  some i in numbers.range(1, 100000)
+  some j in numbers.range(1, 100000)
+  i * j == -1
+}
+";
+
+#[test]
+fn a_runaway_policy_is_stopped_and_the_push_recorded_rejected() {
+    let w = World::new();
+    let pol = w.path("policy");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(pol.join("slow.rego"), SLOW_POLICY).unwrap();
+    let cfg = format!(
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\nlimits:\n  policy_timeout_seconds: 1\n",
+        pol.display()
+    );
+    w.server(&cfg);
+    let work = w.clone("work");
+    w.commit(&work, "a.yaml", "kind: A\n", "a");
+    let started = std::time::Instant::now();
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("gate-error")
+        .assert_says("the gate could not decide");
+    // Not a timing test: only that it did not run for the hours it would.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let r = records(&w);
+    assert_eq!(r.len(), 1);
+    assert_eq!(rules(&r[0]), ["gate-error"]);
+}
+
+/// The watchdog: the whole gate over `limits.timeout_seconds` (here while a
+/// policy runs, with a generous per-evaluation limit) is stopped ten
+/// seconds later, and the push recorded once as `gate-timeout`.
+#[test]
+fn the_whole_gate_budget_is_enforced_by_the_watchdog() {
+    let w = World::new();
+    let pol = w.path("policy");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(pol.join("slow.rego"), SLOW_POLICY).unwrap();
+    let cfg = format!(
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\nlimits:\n  policy_timeout_seconds: 600\n  timeout_seconds: 1\n",
+        pol.display()
+    );
+    w.server(&cfg);
+    let work = w.clone("work");
+    w.commit(&work, "a.yaml", "kind: A\n", "a");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("gate-timeout")
+        .assert_says("limits.timeout_seconds");
+    assert_eq!(w.server_ref("refs/heads/main"), None);
+    let r = records(&w);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(rules(&r[0]), ["gate-timeout"]);
+    let server = w.path("server.git");
+    w.pushgate(
+        w.dir.path(),
+        &["audit", "verify", "--repo", server.to_str().unwrap()],
+    )
+    .assert_ok();
+}
+
+#[test]
+fn a_zero_limit_is_a_config_error_on_its_line() {
+    let w = World::new();
+    let work = setup(&w, "  max_commits: 5\n");
+    let cfg = w.path("server.git/pushgate.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("max_commits: 5", "max_commits: 0")).unwrap();
+    w.commit(&work, "a", "a", "a");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("pushgate.yaml:8:")
+        .assert_says("limits.max_commits");
+}
+
+#[test]
+fn apply_output_is_bounded_and_the_rest_counted() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    // 20,000 lines of 51 bytes, and one 1 MB line without a newline.
+    let script = "#!/bin/sh\ni=0\nwhile [ $i -lt 20000 ]; do echo \"line $i ........................................\"; i=$((i+1)); done\nhead -c 1000000 /dev/zero | tr '\\0' x\n";
+    std::fs::write(server.join("apply.sh"), script).unwrap();
+    std::fs::set_permissions(
+        server.join("apply.sh"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\naudit:\n  database: audit.db\nrefs:\n  - match: refs/heads/main\n    environment: production\napply:\n  command: [./apply.sh]\n  max_output_bytes: 10000\n",
+    )
+    .unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_ok();
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "a");
+    let r = w.push(&work, None, &["origin", "main"]);
+    r.assert_ok()
+        .assert_says("apply.max_output_bytes")
+        .assert_says("bytes of output dropped");
+    let shown = r.stderr.lines().filter(|l| l.contains("| line ")).count();
+    // 10,000 bytes of 47-to-51-byte lines.
+    assert!((150..=250).contains(&shown), "{shown} lines shown");
+    let rec = &records(&w)[0];
+    assert_eq!(rec["apply"]["status"], "succeeded");
+    let dropped = rec["apply"]["output_dropped_bytes"].as_u64().unwrap();
+    assert!(dropped > 1_000_000, "{dropped}");
+}
