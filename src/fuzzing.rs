@@ -49,6 +49,9 @@ pub fn hook_protocol(data: &[u8]) {
 fn keyring() -> &'static Keyring {
     static RING: OnceLock<Keyring> = OnceLock::new();
     RING.get_or_init(|| {
+        // As in the hooks: libgit2's object cache stays small, or a long
+        // run grows it to hundreds of MB and libFuzzer calls that a leak.
+        crate::git::limit_object_cache();
         let mut ring = Keyring::default();
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/keys");
         let _ = ring.add_key_bytes(

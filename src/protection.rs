@@ -308,6 +308,9 @@ pub(crate) fn describe(s: &Strict, setting: &str) -> String {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
