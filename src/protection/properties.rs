@@ -93,18 +93,19 @@ fn config(rules: &[Rule]) -> Config {
     Config::parse(&y, Path::new("/srv/pushgate.yaml")).unwrap_or_else(|e| panic!("{e}\n{y}"))
 }
 
+/// Force push, delete, linear, immutable, signed; signers, pushers.
+type Strictness = (
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    Option<BTreeSet<String>>,
+    Option<BTreeSet<String>>,
+);
+
 /// The settings that decide acceptance, without the "required here" sources.
-fn strictness(
-    e: &Effective,
-) -> (
-    bool,
-    bool,
-    bool,
-    bool,
-    bool,
-    Option<BTreeSet<String>>,
-    Option<BTreeSet<String>>,
-) {
+fn strictness(e: &Effective) -> Strictness {
     (
         e.deny_force_push.on,
         e.deny_delete.on,
