@@ -301,11 +301,13 @@ impl Store {
         Ok(reconciled)
     }
 
-    /// Compares a repository's refs with the log: every ref's current value
-    /// must be the `new` of its newest landed, accepted decision. A newer
-    /// accepted decision that set the ref to its current value but was never
-    /// marked landed (post-receive was killed or never ran) is marked landed
-    /// now; anything else is drift, a ref moved past the gate.
+    /// Compares a repository's refs with the log. Each ref's current value
+    /// must be the `new` of an accepted decision no older than the newest
+    /// one already marked landed; otherwise the ref moved past the gate
+    /// (drift). From that decision the ref's history is followed backwards
+    /// (`old` to the `new` before it), and every accepted decision on that
+    /// path that is not marked landed is marked now: its update did land,
+    /// but post-receive was killed or never ran.
     /// `refs` is the repository's (name, id) list; refs the log knows that
     /// are gone from the repository are checked too (deleted past the gate).
     pub fn reconcile(
@@ -328,61 +330,64 @@ impl Store {
         }
         let mut out = Vec::new();
         for (refname, current) in names {
-            // A gone ref is explained by a delete, whose `new` is all zeros
-            // (40 for SHA-1 repositories, 64 for SHA-256).
-            let (value, alt) = match &current {
-                Some(id) => (id.clone(), id.clone()),
-                None => ("0".repeat(40), "0".repeat(64)),
-            };
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let last: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, new FROM decisions WHERE repository = ?1 AND ref = ?2
-                     AND decision = 'accepted' AND landed = 1 ORDER BY id DESC LIMIT 1",
-                    params![repository, refname],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let explained = match (&last, &current) {
-                (Some((_, new)), Some(id)) => new == id,
-                (Some((_, new)), None) => crate::protocol::is_zero(new),
-                // Never set through the gate and not there: nothing to explain.
-                (None, None) => true,
-                (None, Some(_)) => false,
+            // (id, old, new, landed), newest first.
+            let rows: Vec<(i64, String, String, bool)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id, old, new, landed FROM decisions WHERE repository = ?1 AND ref = ?2
+                     AND decision = 'accepted' ORDER BY id DESC",
+                )?;
+                let rows = stmt.query_map(params![repository, refname], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? != 0))
+                })?;
+                rows.collect::<rusqlite::Result<_>>()?
             };
-            if explained {
+            let newest_landed = rows.iter().find(|r| r.3);
+            let is_value = |new: &str, value: Option<&str>| match value {
+                Some(v) => new == v,
+                None => crate::protocol::is_zero(new),
+            };
+            let start = rows.iter().position(|r| is_value(&r.2, current.as_deref()));
+            let drift = match (start, newest_landed) {
+                // Never set through the gate and not there: nothing to explain.
+                (None, None) if current.is_none() => false,
+                (None, _) => true,
+                // Moved back to an older value past the gate.
+                (Some(i), Some(landed)) => landed.0 > rows[i].0,
+                (Some(_), None) => false,
+            };
+            if drift {
                 tx.commit()?;
+                out.push(Reconciled::Drift {
+                    refname,
+                    current,
+                    last_decision: newest_landed.map(|r| (r.0, r.2.clone())),
+                });
                 continue;
             }
-            let after = last.as_ref().map_or(0, |(id, _)| *id);
-            let pending: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM decisions WHERE repository = ?1 AND ref = ?2
-                     AND decision = 'accepted' AND landed = 0 AND id > ?3
-                     AND new IN (?4, ?5) ORDER BY id DESC LIMIT 1",
-                    params![repository, refname, after, value, alt],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match pending {
-                Some(id) => {
+            let mut at = start;
+            while let Some(i) = at {
+                let (id, old, _, landed) = &rows[i];
+                if !landed {
                     let body = serde_json::json!({"landed": true, "time": now_rfc3339(), "by": "reconcile"}).to_string();
-                    Self::append(&tx, "landed", Some(id), &body)?;
+                    Self::append(&tx, "landed", Some(*id), &body)?;
                     tx.execute("UPDATE decisions SET landed = 1 WHERE id = ?1", params![id])?;
-                    tx.commit()?;
-                    out.push(Reconciled::MarkedLanded { refname, id });
-                }
-                None => {
-                    tx.commit()?;
-                    out.push(Reconciled::Drift {
-                        refname,
-                        current,
-                        last_decision: last,
+                    out.push(Reconciled::MarkedLanded {
+                        refname: refname.clone(),
+                        id: *id,
                     });
                 }
+                if crate::protocol::is_zero(old) {
+                    break;
+                }
+                at = rows[i + 1..]
+                    .iter()
+                    .position(|r| r.2 == *old)
+                    .map(|k| i + 1 + k);
             }
+            tx.commit()?;
         }
         Ok(out)
     }

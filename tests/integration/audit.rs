@@ -318,3 +318,40 @@ fn signer_filter_answers_what_a_key_let_through() {
     assert_eq!(by_bob[0]["decision"], "accepted");
     assert_eq!(list(&w, &["--signer", "alice"]).len(), 0);
 }
+
+#[test]
+fn reconcile_finds_refs_moved_past_the_gate() {
+    let w = World::new();
+    let work = setup(&w);
+    let first = w.commit(&work, "a.yaml", "kind: A\n", "first");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    w.commit(&work, "b.yaml", "kind: B\n", "second");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    w.push(&work, Some("alice"), &["origin", "main:side"])
+        .assert_ok();
+    audit(&w, &["reconcile"])
+        .assert_ok()
+        .assert_says("all 2 refs are explained");
+
+    // Moved back with plain git on the server, a new ref written directly,
+    // and a ref deleted directly: each is drift, named.
+    let server = w.path("server.git");
+    w.git_ok(&server, &["update-ref", "refs/heads/main", &first]);
+    w.git_ok(&server, &["update-ref", "refs/heads/sneaky", &first]);
+    w.git_ok(&server, &["update-ref", "-d", "refs/heads/side"]);
+    let r = audit(&w, &["reconcile"]);
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    r.assert_says(&format!(
+        "DRIFT    refs/heads/main is at {first}, but the newest landed decision"
+    ))
+    .assert_says("DRIFT    refs/heads/sneaky")
+    .assert_says("no accepted decision in the audit log ever set it")
+    .assert_says("DRIFT    refs/heads/side is gone")
+    .assert_says("3 ref(s) moved past the gate");
+    let json = audit(&w, &["reconcile", "--format", "json"]);
+    let found: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(found.len(), 3);
+    assert!(found.iter().all(|f| f["kind"] == "drift"));
+}

@@ -8,6 +8,7 @@ mod apply;
 mod audit;
 mod bounds;
 mod check;
+mod crash;
 mod demo;
 mod hostile;
 mod install;
