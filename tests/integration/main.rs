@@ -13,6 +13,7 @@ mod demo;
 mod hostile;
 mod install;
 mod keys;
+mod load;
 mod policies;
 mod protection;
 mod signatures;
