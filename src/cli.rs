@@ -496,13 +496,7 @@ fn start_watchdog(
         .name("pushgate-watchdog".into())
         .spawn(move || {
             std::thread::sleep(std::time::Duration::from_secs(seconds).saturating_add(GRACE));
-            let won = ANSWER.compare_exchange(
-                UNCLAIMED,
-                WATCHDOG,
-                std::sync::atomic::Ordering::SeqCst,
-                std::sync::atomic::Ordering::SeqCst,
-            );
-            if won.is_err() {
+            if !claim(WATCHDOG) {
                 return;
             }
             let err = anyhow::Error::new(gate::TimedOut { seconds });
@@ -527,17 +521,19 @@ fn start_watchdog(
 /// Claims the answer for the main thread, or, if the watchdog already has
 /// it, waits for the watchdog to finish and exit the process.
 fn claim_or_wait() {
-    let won = ANSWER.compare_exchange(
-        UNCLAIMED,
-        MAIN,
-        std::sync::atomic::Ordering::SeqCst,
-        std::sync::atomic::Ordering::SeqCst,
-    );
-    if won.is_err() {
+    if !claim(MAIN) {
         loop {
             std::thread::park();
         }
     }
+}
+
+/// Whether `who` is first to claim the answer.
+fn claim(who: u8) -> bool {
+    use std::sync::atomic::Ordering::SeqCst;
+    ANSWER
+        .compare_exchange(UNCLAIMED, who, SeqCst, SeqCst)
+        .is_ok()
 }
 
 fn hook_file(path: &Path, args: &[String]) -> ExitCode {

@@ -14,24 +14,8 @@ fn setup(w: &World, limits: &str) -> PathBuf {
     w.clone("work")
 }
 
-/// The audit records as JSON, newest first.
 fn records(w: &World) -> Vec<serde_json::Value> {
-    let server = w.path("server.git");
-    let r = w.pushgate(
-        w.dir.path(),
-        &[
-            "audit",
-            "list",
-            "--format",
-            "json",
-            "--limit",
-            "1000",
-            "--repo",
-            server.to_str().unwrap(),
-        ],
-    );
-    assert!(r.ok(), "{}{}", r.stdout, r.stderr);
-    serde_json::from_str::<Vec<serde_json::Value>>(&r.stdout).unwrap()
+    w.records(&w.path("server.git"))
 }
 
 fn rules(record: &serde_json::Value) -> Vec<String> {
@@ -218,12 +202,7 @@ fn apply_output_is_bounded_and_the_rest_counted() {
     );
     // 20,000 lines of 51 bytes, and one 1 MB line without a newline.
     let script = "#!/bin/sh\ni=0\nwhile [ $i -lt 20000 ]; do echo \"line $i ........................................\"; i=$((i+1)); done\nhead -c 1000000 /dev/zero | tr '\\0' x\n";
-    std::fs::write(server.join("apply.sh"), script).unwrap();
-    std::fs::set_permissions(
-        server.join("apply.sh"),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    w.script(&server.join("apply.sh"), script);
     std::fs::write(
         server.join("pushgate.yaml"),
         "version: 1\naudit:\n  database: audit.db\nrefs:\n  - match: refs/heads/main\n    environment: production\napply:\n  command: [./apply.sh]\n  max_output_bytes: 10000\n",

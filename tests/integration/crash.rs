@@ -96,24 +96,6 @@ fn killer(server: PathBuf, stop: Arc<AtomicBool>, seed: u64) -> BTreeMap<String,
     kills
 }
 
-pub fn records(w: &World, server: &Path) -> Vec<serde_json::Value> {
-    let r = w.pushgate(
-        w.dir.path(),
-        &[
-            "audit",
-            "list",
-            "--format",
-            "json",
-            "--limit",
-            "1000000",
-            "--repo",
-            server.to_str().unwrap(),
-        ],
-    );
-    assert!(r.ok(), "{}{}", r.stdout, r.stderr);
-    serde_json::from_str(&r.stdout).unwrap()
-}
-
 /// The `attempt=` push option of a record.
 pub fn attempt_of(record: &serde_json::Value) -> Option<String> {
     record["push_options"]
@@ -232,7 +214,7 @@ fn killed_hooks_never_leave_an_unrecorded_ref_or_a_broken_chain() {
     w.pushgate(w.dir.path(), &["audit", "verify", "--repo", server_s])
         .assert_ok();
 
-    let records = records(&w, &server);
+    let records = w.records(&server);
     let mut by_attempt: BTreeMap<String, Vec<&serde_json::Value>> = BTreeMap::new();
     for r in &records {
         let a = attempt_of(r).expect("every record carries its attempt");

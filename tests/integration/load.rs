@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::crash::{attempt_of, records};
+use crate::crash::attempt_of;
 use crate::support::*;
 
 const CLONES: usize = 32;
@@ -30,12 +30,7 @@ fn server(w: &World, name: &str, db: &Path) -> PathBuf {
         w.dir.path(),
         &["init", "-q", "--bare", server.to_str().unwrap()],
     );
-    std::fs::write(server.join("apply.sh"), APPLY).unwrap();
-    std::fs::set_permissions(
-        server.join("apply.sh"),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    w.script(&server.join("apply.sh"), APPLY);
     std::fs::write(
         server.join("pushgate.yaml"),
         format!(
@@ -148,7 +143,7 @@ fn thirty_two_concurrent_pushers_two_repositories_one_log() {
     let a = servers[0].to_str().unwrap();
     w.pushgate(w.dir.path(), &["audit", "verify", "--repo", a])
         .assert_ok();
-    let records = records(&w, &servers[0]);
+    let records = w.records(&servers[0]);
     let mut by_attempt: BTreeMap<String, usize> = BTreeMap::new();
     for r in &records {
         *by_attempt.entry(attempt_of(r).unwrap()).or_default() += 1;

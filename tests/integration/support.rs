@@ -206,4 +206,30 @@ impl World {
         self.git(&self.path("server.git"), &["cat-file", "-e", id])
             .ok()
     }
+
+    /// Writes an executable script (mode 755).
+    pub fn script(&self, path: &Path, text: &str) {
+        std::fs::write(path, text).unwrap();
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+
+    /// Every audit record of `server`'s log, newest first, as JSON.
+    pub fn records(&self, server: &Path) -> Vec<serde_json::Value> {
+        let r = self.pushgate(
+            self.dir.path(),
+            &[
+                "audit",
+                "list",
+                "--format",
+                "json",
+                "--limit",
+                "1000000",
+                "--repo",
+                server.to_str().unwrap(),
+            ],
+        );
+        assert!(r.ok(), "{}{}", r.stdout, r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    }
 }
