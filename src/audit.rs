@@ -392,6 +392,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Takes the write lock and lets it go, writing nothing: whether a push
+    /// could be recorded right now.
+    pub fn check_writable(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.rollback()?;
+        Ok(())
+    }
+
     /// Appends a later fact (`apply` progress) about decision `id`.
     pub fn append_fact(&mut self, id: i64, kind: &str, body: &str) -> Result<()> {
         let tx = self

@@ -35,7 +35,7 @@ enum Command {
     /// Install the hooks into a bare repository (or every one under --all DIR).
     Install {
         /// The bare repository to guard.
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        #[arg(required_unless_present_any = ["all", "template"], conflicts_with_all = ["all", "template"])]
         bare_repo: Option<PathBuf>,
         /// Config file (default: <BARE_REPO>/pushgate.yaml).
         #[arg(long)]
@@ -44,14 +44,28 @@ enum Command {
         /// update,post-receive (per-ref accept/reject).
         #[arg(long, default_value = "pre-receive,post-receive")]
         hooks: String,
-        #[arg(long, default_value = "plain", value_parser = ["plain", "gitolite", "gitea", "gitlab"])]
+        /// Who runs the repository's hooks (default: detected per
+        /// repository from what the host left in it).
+        #[arg(long, value_parser = ["auto", "plain", "gitolite", "gitea", "forgejo", "gitlab"], default_value = "auto")]
         forge: String,
         /// Replace hooks that pushgate did not write (they are kept as <hook>.pushgate-old).
         #[arg(long)]
         force: bool,
         /// Install into every bare repository under DIR.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "template")]
         all: Option<PathBuf>,
+        /// Write a git template directory instead (for `init.templateDir`),
+        /// so that repositories created later start guarded; needs --config.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
+    },
+    /// Say, for one bare repository or every one under DIR, whether it is
+    /// really guarded, and how to fix what is not (exit 1 if any is not).
+    Doctor {
+        /// A bare repository, or a directory holding some (default: .).
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
     /// Entry points that git runs; installed by `pushgate install`.
     #[command(subcommand)]
@@ -283,7 +297,9 @@ pub fn main() -> ExitCode {
             forge,
             force,
             all,
-        } => cmd_install(bare_repo, config, &hooks, forge, force, all),
+            template,
+        } => cmd_install(bare_repo, config, &hooks, &forge, force, all, template),
+        Command::Doctor { dir, format } => cmd_doctor(dir, format),
         Command::Hook(HookCommand::PreReceive) => hook_pre_receive(),
         Command::Hook(HookCommand::Update { refname, old, new }) => {
             hook_update(&refname, &old, &new)
@@ -349,9 +365,10 @@ fn cmd_install(
     bare_repo: Option<PathBuf>,
     config: Option<PathBuf>,
     hooks: &str,
-    forge: String,
+    forge: &str,
     force: bool,
     all: Option<PathBuf>,
+    template: Option<PathBuf>,
 ) -> ExitCode {
     let run = || -> Result<()> {
         let hooks = install::parse_hooks(hooks)?;
@@ -359,9 +376,20 @@ fn cmd_install(
         let opts = install::Options {
             config,
             hooks,
-            forge,
+            forge: install::Forge::parse(forge),
             force,
         };
+        if let Some(dir) = &template {
+            for d in install::install_template(dir, &opts, &exe)? {
+                println!("  {d}");
+            }
+            println!(
+                "{}: template written; guard new repositories with: git config --system init.templateDir {}",
+                dir.display(),
+                dir.display()
+            );
+            return Ok(());
+        }
         let repos = match (&bare_repo, &all) {
             (Some(r), _) => vec![r.clone()],
             (None, Some(dir)) => {
@@ -405,6 +433,32 @@ fn cmd_install(
     }
 }
 
+fn cmd_doctor(dir: Option<PathBuf>, format: TableFormat) -> ExitCode {
+    let run = || -> Result<u8> {
+        let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+        let repos = install::find_bare_repos(&dir)?;
+        if repos.is_empty() {
+            bail!("no bare repository at or under {}", dir.display());
+        }
+        let reports: Vec<crate::doctor::Report> = repos
+            .iter()
+            .map(|r| crate::doctor::examine(r, env!("CARGO_PKG_VERSION")))
+            .collect();
+        match format {
+            TableFormat::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+            TableFormat::Table => print!("{}", report::doctor(&reports)),
+        }
+        Ok(u8::from(reports.iter().any(|r| !r.guarded)))
+    };
+    match run() {
+        Ok(code) => exit(code),
+        Err(e) => {
+            print_error("pushgate doctor: could not run", &e);
+            exit(2)
+        }
+    }
+}
+
 /// Loads what a hook needs. Any failure here rejects the push.
 fn hook_context() -> Result<(Repo, Gate)> {
     let repo = Repo::open_for_hook()?;
@@ -423,6 +477,11 @@ fn push_for(config: &Config, updates: Vec<RefUpdate>, push_options: Vec<String>)
 fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
     match result {
         Ok(decision) => {
+            // GitLab shows hook output in its UI only on lines that start
+            // with GL-HOOK-ERR: (merges, web edits); git clients see all.
+            if std::env::var_os("GL_ID").is_some() && !decision.accepted() {
+                eprint!("{}", report::gitlab_summary(&decision));
+            }
             eprint!("{}", report::text(&decision, atomicity));
             exit(if decision.accepted() { 0 } else { 1 })
         }
@@ -461,12 +520,33 @@ fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
         let update = RefUpdate::parse(old, new, refname, limits.max_ref_name_bytes)?;
         let options = protocol::push_options_from_env(limits.max_push_options)?;
         let push = push_for(&gate.config, vec![update], options);
-        start_watchdog(&repo, &gate, &push, None, Atomicity::PerRef);
+        // With pushgate's pre-receive installed, that hook records the
+        // push; without it (`--hooks update,post-receive`), this one does.
+        let records = !installed_hooks(&repo).iter().any(|h| h == "pre-receive");
+        let audit = match (&gate.config.audit, records) {
+            (Some(a), true) => Some(a.database.clone()),
+            _ => None,
+        };
+        start_watchdog(&repo, &gate, &push, audit, Atomicity::PerRef);
         let decision = gate::decide_or_reject(&repo, &gate, &push);
         claim_or_wait();
+        if records {
+            audit_record(&gate, &decision, false)?;
+        }
         Ok(decision)
     })();
     finish_hook(result, Atomicity::PerRef)
+}
+
+/// The hooks `install` wrote (`pushgate.hooks`); the default set when the
+/// key is missing (installs older than the key).
+fn installed_hooks(repo: &Repo) -> Vec<String> {
+    let listed = repo
+        .git
+        .config()
+        .and_then(|c| c.get_string("pushgate.hooks"))
+        .unwrap_or_else(|_| "pre-receive,post-receive".into());
+    listed.split(',').map(|h| h.trim().to_owned()).collect()
 }
 
 /// Who answers git: the hook's own thread (`MAIN`) or its watchdog.
@@ -537,11 +617,7 @@ fn claim(who: u8) -> bool {
 }
 
 fn hook_file(path: &Path, args: &[String]) -> ExitCode {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    match (name, args) {
+    match (install::hook_name(path), args) {
         ("pre-receive", []) => hook_pre_receive(),
         ("post-receive", []) => hook_post_receive(),
         ("update", [refname, old, new]) => hook_update(refname, old, new),

@@ -108,7 +108,7 @@ fn run_demo() -> Result<bool> {
     let opts = crate::install::Options {
         config: None,
         hooks: vec!["pre-receive".into(), "post-receive".into()],
-        forge: "plain".into(),
+        forge: Some(crate::install::Forge::Plain),
         force: false,
     };
     crate::install::install(&server, &opts, &exe)?;

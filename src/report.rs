@@ -267,3 +267,53 @@ pub fn reconciled(repository: &str, refs: usize, found: &[crate::audit::Reconcil
     }
     out
 }
+
+/// One `GL-HOOK-ERR:` line per problem (at most a few), which GitLab's UI
+/// shows when a merge or web edit is rejected.
+pub fn gitlab_summary(decision: &Decision) -> String {
+    let mut out = String::new();
+    let problems = decision
+        .updates
+        .iter()
+        .flat_map(|u| u.violations.iter().map(move |v| (u, v)));
+    for (u, v) in problems.take(3) {
+        let _ = writeln!(
+            out,
+            "GL-HOOK-ERR: pushgate rejected {}: [{}] {} (fix: {})",
+            printable(&u.refname),
+            v.rule,
+            printable(&v.message),
+            printable(&v.help)
+        );
+    }
+    out
+}
+
+/// `pushgate doctor`'s text: each repository's verdict, its failed checks
+/// with their fixes, and a count.
+pub fn doctor(reports: &[crate::doctor::Report]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let verdict = if r.guarded { "guarded" } else { "NOT GUARDED" };
+        let _ = writeln!(
+            out,
+            "{} ({}): {verdict}",
+            r.repository.display(),
+            r.forge.name()
+        );
+        for c in r.checks.iter().filter(|c| !c.ok) {
+            let _ = writeln!(out, "  x {}: {}", c.what, c.message);
+            if let Some(fix) = &c.fix {
+                let _ = writeln!(out, "    fix: {fix}");
+            }
+        }
+    }
+    let unguarded = reports.iter().filter(|r| !r.guarded).count();
+    let _ = writeln!(
+        out,
+        "{} repositories: {} guarded, {unguarded} not guarded",
+        reports.len(),
+        reports.len() - unguarded
+    );
+    out
+}

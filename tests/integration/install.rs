@@ -203,7 +203,7 @@ fn install_all_finds_every_bare_repository() {
 }
 
 #[test]
-fn unsupported_forges_are_a_usage_error() {
+fn unknown_forges_are_a_usage_error() {
     let w = World::new();
     let server = w.path("server.git");
     w.git_ok(
@@ -213,7 +213,8 @@ fn unsupported_forges_are_a_usage_error() {
     std::fs::write(server.join("pushgate.yaml"), CONFIG).unwrap();
     let r = w.pushgate(
         w.dir.path(),
-        &["install", server.to_str().unwrap(), "--forge", "gitlab"],
+        &["install", server.to_str().unwrap(), "--forge", "bitbucket"],
     );
     assert_eq!(r.status, 2);
+    r.assert_says("bitbucket");
 }

@@ -10,6 +10,7 @@ mod bounds;
 mod check;
 mod crash;
 mod demo;
+mod forges;
 mod hostile;
 mod install;
 mod keys;

@@ -1,0 +1,329 @@
+//! `pushgate doctor`: whether each repository is really guarded.
+//!
+//! The commonest failure of a server-side gate is silent: a forge upgrade
+//! regenerated a hook, a repository was created after the install, hooks
+//! were pointed elsewhere, the binary moved. Then pushes go through
+//! unchecked. Doctor looks at what git will actually run for each
+//! repository, and at everything the gate loads, and says how to fix each
+//! problem.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::install::{Forge, MARKER};
+
+/// One thing doctor checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// What was checked: `hooks/pre-receive`, `config`, `audit`, ...
+    pub what: String,
+    pub ok: bool,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// One repository's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub repository: PathBuf,
+    pub forge: Forge,
+    pub guarded: bool,
+    pub checks: Vec<Check>,
+}
+
+fn ok(what: impl Into<String>, message: impl Into<String>) -> Check {
+    Check {
+        what: what.into(),
+        ok: true,
+        message: message.into(),
+        fix: None,
+    }
+}
+
+fn bad(what: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) -> Check {
+    Check {
+        what: what.into(),
+        ok: false,
+        message: message.into(),
+        fix: Some(fix.into()),
+    }
+}
+
+/// Examines one bare repository. `version` is this pushgate's; hooks must
+/// run a binary of the same version.
+pub fn examine(path: &Path, version: &str) -> Report {
+    let mut checks = Vec::new();
+    let repo = match git2::Repository::open_bare(path) {
+        Ok(r) => r,
+        Err(e) => {
+            return Report {
+                repository: path.to_path_buf(),
+                forge: Forge::Plain,
+                guarded: false,
+                checks: vec![bad(
+                    "repository",
+                    format!("not a bare git repository: {}", e.message()),
+                    "point doctor at the server's bare repositories",
+                )],
+            }
+        }
+    };
+    let git_dir = std::path::absolute(repo.path()).unwrap_or_else(|_| repo.path().to_path_buf());
+    let cfg = repo.config().ok();
+    let get = |key: &str| cfg.as_ref().and_then(|c| c.get_string(key).ok());
+    let detected = Forge::detect(&git_dir);
+    let recorded = get("pushgate.forge").as_deref().and_then(Forge::parse);
+    let forge = recorded.unwrap_or(detected);
+    let hooks: Vec<String> = get("pushgate.hooks")
+        .unwrap_or_else(|| "pre-receive,post-receive".into())
+        .split(',')
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .collect();
+    let reinstall = format!(
+        "pushgate install {} --forge {}",
+        git_dir.display(),
+        detected.name()
+    );
+
+    if recorded.is_none() {
+        checks.push(bad(
+            "install",
+            "pushgate was never installed here (no pushgate.* keys in the repository's git config)",
+            reinstall.clone(),
+        ));
+    } else if recorded != Some(detected) && detected != Forge::Plain {
+        checks.push(bad(
+            "forge",
+            format!(
+                "installed for {}, but the repository now looks like a {} repository (its hooks were regenerated?)",
+                forge.name(),
+                detected.name()
+            ),
+            reinstall.clone(),
+        ));
+    }
+
+    if let Some(hooks_path) = get("core.hooksPath") {
+        let hp = PathBuf::from(&hooks_path);
+        let hp = if hp.is_absolute() {
+            hp
+        } else {
+            git_dir.join(hp)
+        };
+        let ours = git_dir.join("hooks");
+        let same = hp.canonicalize().ok() == ours.canonicalize().ok();
+        // GitLab's Gitaly points core.hooksPath at its own runner, which
+        // then runs custom_hooks/: that is the layout, not a bypass.
+        if !same && forge != Forge::Gitlab {
+            checks.push(bad(
+                "core.hooksPath",
+                format!("git runs hooks from {hooks_path}, not from {}", ours.display()),
+                format!("unset it (git config --unset core.hooksPath, also --global/--system), or install pushgate's hooks into {hooks_path}"),
+            ));
+        }
+    }
+
+    for name in &hooks {
+        checks.extend(check_hook(&git_dir, forge, name, version, &reinstall));
+    }
+
+    let config_path = get("pushgate.config")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| git_dir.join("pushgate.yaml"));
+    match crate::gate::Gate::load(&config_path) {
+        Ok(gate) => {
+            checks.push(ok(
+                "config",
+                format!(
+                    "{} loads: keys, policies and globs are valid",
+                    config_path.display()
+                ),
+            ));
+            if let Some(audit) = &gate.config.audit {
+                checks.push(match crate::audit::Store::open(&audit.database)
+                    .and_then(|mut s| s.check_writable())
+                {
+                    Ok(()) => ok("audit", format!("{} is writable", audit.database)),
+                    Err(e) => bad(
+                        "audit",
+                        format!("{} cannot be written: {e:#}; every push would be rejected", audit.database),
+                        "give the user that runs the hooks write access to the database and its directory",
+                    ),
+                });
+            }
+        }
+        Err(e) => checks.push(bad(
+            "config",
+            format!("{e}"),
+            "fix the config; every push is rejected until it loads",
+        )),
+    }
+
+    Report {
+        repository: git_dir,
+        forge,
+        guarded: checks.iter().all(|c| c.ok),
+        checks,
+    }
+}
+
+/// The checks for one of pushgate's hooks: there, executable, ours, naming
+/// a binary that exists and is this version, and run by the host.
+fn check_hook(
+    git_dir: &Path,
+    forge: Forge,
+    name: &str,
+    version: &str,
+    reinstall: &str,
+) -> Vec<Check> {
+    let rel = forge.hook_path(name);
+    let what = rel.display().to_string();
+    let path = git_dir.join(&rel);
+    let mut out = Vec::new();
+    if let Some(runner) = forge.runner(name) {
+        let text = std::fs::read_to_string(git_dir.join(&runner)).unwrap_or_default();
+        if !text.contains(".d/") || !is_executable(&git_dir.join(&runner)) {
+            out.push(bad(
+                runner.display().to_string(),
+                format!("does not run the scripts in {}.d/, so pushgate's hook never runs", runner.display()),
+                "let the forge regenerate its hooks (Gitea: Site Administration, \"Resynchronize pre-receive, update and post-receive hooks\")",
+            ));
+        }
+    }
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(_) if path.exists() => {
+            out.push(bad(
+                &what,
+                "is not a text file pushgate wrote",
+                reinstall.to_owned() + " --force",
+            ));
+            return out;
+        }
+        Err(_) => {
+            out.push(bad(
+                &what,
+                "is missing: pushes are not checked",
+                reinstall.to_owned(),
+            ));
+            return out;
+        }
+    };
+    if !text.contains(MARKER) {
+        out.push(bad(
+            &what,
+            "was not written by pushgate (replaced or regenerated by something else): pushes are not checked",
+            reinstall.to_owned() + " --force",
+        ));
+        return out;
+    }
+    if !is_executable(&path) {
+        out.push(bad(
+            &what,
+            "is not executable, so git skips it",
+            reinstall.to_owned(),
+        ));
+        return out;
+    }
+    let Some(binary) = hook_binary(&text) else {
+        out.push(bad(&what, "names no pushgate binary", reinstall.to_owned()));
+        return out;
+    };
+    if !is_executable(&binary) {
+        out.push(bad(
+            &what,
+            format!(
+                "runs {}, which does not exist (moved or uninstalled?)",
+                binary.display()
+            ),
+            reinstall.to_owned(),
+        ));
+        return out;
+    }
+    match binary_version(&binary) {
+        Some(v) if v == version => out.push(ok(&what, format!("runs {} {v}", binary.display()))),
+        Some(v) => out.push(bad(
+            &what,
+            format!(
+                "runs {}, which is pushgate {v}; this is {version}",
+                binary.display()
+            ),
+            reinstall.to_owned(),
+        )),
+        None => out.push(bad(
+            &what,
+            format!(
+                "runs {}, which does not answer as pushgate",
+                binary.display()
+            ),
+            reinstall.to_owned(),
+        )),
+    }
+    out
+}
+
+/// The binary a hook script runs: the `#!` interpreter of the direct form,
+/// or the quoted path after `exec` in the shell form.
+fn hook_binary(text: &str) -> Option<PathBuf> {
+    let first = text.lines().next()?;
+    if let Some(rest) = first.strip_prefix("#!") {
+        if let Some(bin) = rest.strip_suffix(" hook-file") {
+            return Some(PathBuf::from(bin));
+        }
+    }
+    let exec = text.lines().find_map(|l| l.strip_prefix("exec '"))?;
+    // '...' with '\'' for each quote inside.
+    let mut out = String::new();
+    let mut rest = exec;
+    loop {
+        let end = rest.find('\'')?;
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+        if let Some(r) = rest.strip_prefix(r"'\''") {
+            out.push('\'');
+            rest = r;
+        } else {
+            return Some(PathBuf::from(out));
+        }
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// `pushgate --version` prints `pushgate X.Y.Z`.
+fn binary_version(binary: &Path) -> Option<String> {
+    let out = std::process::Command::new(binary)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().strip_prefix("pushgate ").map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_binary_in_both_hook_forms() {
+        assert_eq!(
+            hook_binary("#!/usr/bin/pushgate hook-file\n# x\n"),
+            Some(PathBuf::from("/usr/bin/pushgate"))
+        );
+        assert_eq!(
+            hook_binary(
+                "#!/bin/sh\n# x\nexec '/opt/my tools/it'\\''s/pushgate' hook update \"$@\"\n"
+            ),
+            Some(PathBuf::from("/opt/my tools/it's/pushgate"))
+        );
+        assert_eq!(hook_binary("#!/bin/sh\necho hi\n"), None);
+    }
+}
