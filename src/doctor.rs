@@ -70,7 +70,11 @@ pub fn examine(path: &Path, version: &str) -> Report {
             }
         }
     };
-    let git_dir = std::path::absolute(repo.path()).unwrap_or_else(|_| repo.path().to_path_buf());
+    // (libgit2's path ends in a slash; components() drops it.)
+    let git_dir: PathBuf = std::path::absolute(repo.path())
+        .unwrap_or_else(|_| repo.path().to_path_buf())
+        .components()
+        .collect();
     let cfg = repo.config().ok();
     let get = |key: &str| cfg.as_ref().and_then(|c| c.get_string(key).ok());
     let detected = Forge::detect(&git_dir);

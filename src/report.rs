@@ -309,11 +309,12 @@ pub fn doctor(reports: &[crate::doctor::Report]) -> String {
         }
     }
     let unguarded = reports.iter().filter(|r| !r.guarded).count();
+    let n = reports.len();
+    let noun = if n == 1 { "repository" } else { "repositories" };
     let _ = writeln!(
         out,
-        "{} repositories: {} guarded, {unguarded} not guarded",
-        reports.len(),
-        reports.len() - unguarded
+        "{n} {noun}: {} guarded, {unguarded} not guarded",
+        n - unguarded
     );
     out
 }
