@@ -1,4 +1,4 @@
-//! Load: 32 clones pushing at once to two repositories that share one audit
+//! Load: 32 clones pushing at once to one repository, and to two that share one audit
 //! database, with applies. Every attempted ref update has exactly one
 //! record, the chain verifies, applies for one environment of one
 //! repository never overlap, and no push fails for any reason but its own
@@ -54,20 +54,30 @@ apply:
 }
 
 #[test]
+fn thirty_two_concurrent_pushers_one_repository() {
+    load(1);
+}
+
+#[test]
 fn thirty_two_concurrent_pushers_two_repositories_one_log() {
+    load(2);
+}
+
+fn load(repos: usize) {
     let rounds: usize = std::env::var("PUSHGATE_LOAD_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
     let w = Arc::new(World::new());
     let db = w.path("shared-audit.db");
-    let servers = [server(&w, "a.git", &db), server(&w, "b.git", &db)];
+    let names = ["a.git", "b.git"];
+    let servers: Vec<PathBuf> = names[..repos].iter().map(|n| server(&w, n, &db)).collect();
     let out = w.path("applied");
     std::fs::create_dir_all(&out).unwrap();
     let clones: Vec<PathBuf> = (0..CLONES)
         .map(|i| {
             let work = w.path(&format!("c{i}"));
-            let server = &servers[i % 2];
+            let server = &servers[i % repos];
             w.git_ok(
                 w.dir.path(),
                 &[
@@ -124,7 +134,7 @@ fn thirty_two_concurrent_pushers_two_repositories_one_log() {
         .flat_map(|h| h.join().unwrap())
         .collect();
     eprintln!(
-        "load test: {} pushes from {CLONES} clones in {:?}",
+        "load test: {} pushes from {CLONES} clones to {repos} repositories in {:?}",
         results.len(),
         started.elapsed()
     );
@@ -159,7 +169,7 @@ fn thirty_two_concurrent_pushers_two_repositories_one_log() {
     }
 
     // Applies per repository (one environment each) never overlap.
-    for repo in ["a.git", "b.git"] {
+    for (index, repo) in names[..repos].iter().enumerate() {
         let mut spans: Vec<(u128, u128)> = Vec::new();
         for e in std::fs::read_dir(&out).unwrap() {
             let p = e.unwrap().path();
@@ -179,12 +189,11 @@ fn thirty_two_concurrent_pushers_two_repositories_one_log() {
             };
             spans.push((read(".start"), read(".end")));
         }
-        // Clone i pushes to servers[i % 2].
-        let index = usize::from(repo == "b.git");
+        // Clone i pushes to servers[i % repos].
         let accepted = results
             .iter()
             .filter(|r| {
-                !r.1 && r.0.split('.').next().unwrap().parse::<usize>().unwrap() % 2 == index
+                !r.1 && r.0.split('.').next().unwrap().parse::<usize>().unwrap() % repos == index
             })
             .count();
         assert_eq!(spans.len(), accepted, "{repo}: one apply per accepted push");
