@@ -2,7 +2,9 @@
 //! 20 refs, a commit each), written through pushgate's own store so the
 //! chain and indexes are real.
 //!
-//!   cargo run --release --example gen-audit-log -- <audit.db> <count>
+//!   cargo run --release --example gen-audit-log -- <audit.db | postgres://...> <count>
+//!
+//! (PostgreSQL: the password, if any, from PUSHGATE_AUDIT_PASSWORD.)
 
 use anyhow::{bail, Context, Result};
 use pushgate::audit::{DecisionBody, Store};
@@ -13,7 +15,7 @@ fn main() -> Result<()> {
         bail!("usage: gen-audit-log <audit.db> <count>");
     };
     let count: usize = count.parse().context("count")?;
-    let mut store = Store::open(db)?;
+    let mut store = Store::open_url(db)?;
     let mut done = 0;
     while done < count {
         let batch: Vec<DecisionBody> = (done..count.min(done + 10_000))
@@ -38,6 +40,7 @@ fn main() -> Result<()> {
                 commits: vec![format!("{:040x}", i + 1)],
                 signers: vec![format!("signer{}", i % 7)],
                 push_options: vec![],
+                server: Some(format!("git{}", i % 3)),
             })
             .collect();
         done += batch.len();

@@ -503,7 +503,7 @@ fn hook_pre_receive() -> ExitCode {
         let updates = protocol::read_updates(std::io::stdin().lock(), limits)?;
         let options = protocol::push_options_from_env(limits.max_push_options)?;
         let push = push_for(&gate.config, updates, options);
-        let audit = gate.config.audit.as_ref().map(|a| a.database.clone());
+        let audit = gate.config.audit.clone();
         start_watchdog(&repo, &gate, &push, audit, Atomicity::AllOrNothing);
         let decision = gate::decide_or_reject(&repo, &gate, &push);
         claim_or_wait();
@@ -523,10 +523,7 @@ fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
         // With pushgate's pre-receive installed, that hook records the
         // push; without it (`--hooks update,post-receive`), this one does.
         let records = !installed_hooks(&repo).iter().any(|h| h == "pre-receive");
-        let audit = match (&gate.config.audit, records) {
-            (Some(a), true) => Some(a.database.clone()),
-            _ => None,
-        };
+        let audit = gate.config.audit.clone().filter(|_| records);
         start_watchdog(&repo, &gate, &push, audit, Atomicity::PerRef);
         let decision = gate::decide_or_reject(&repo, &gate, &push);
         claim_or_wait();
@@ -565,7 +562,7 @@ fn start_watchdog(
     repo: &Repo,
     gate: &Gate,
     push: &gate::Push,
-    audit: Option<String>,
+    audit: Option<crate::config::Audit>,
     atomicity: Atomicity,
 ) {
     const GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -581,10 +578,11 @@ fn start_watchdog(
             }
             let err = anyhow::Error::new(gate::TimedOut { seconds });
             let decision = Decision::rejected(&name, &push, gate::failure_finding(&err));
-            if let Some(db) = audit {
+            if let Some(audit) = audit {
                 let all_or_nothing = matches!(atomicity, Atomicity::AllOrNothing);
-                let recorded = crate::audit::Store::open(&db)
-                    .and_then(|mut s| s.record(&decision.audit_bodies(all_or_nothing)));
+                let bodies = decision.audit_bodies(all_or_nothing, &audit.server);
+                let recorded =
+                    crate::audit::Store::open(&audit.target()).and_then(|mut s| s.record(&bodies));
                 if let Err(e) = recorded {
                     print_error("pushgate: the timed-out push could not be recorded", &e);
                 }
@@ -638,10 +636,10 @@ fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Resul
     let Some(audit) = &gate.config.audit else {
         return Ok(());
     };
-    let mut store = crate::audit::Store::open(&audit.database)
+    let mut store = crate::audit::Store::open(&audit.target())
         .context("the audit log cannot be written, so the push is not accepted")?;
     store
-        .record(&decision.audit_bodies(all_or_nothing))
+        .record(&decision.audit_bodies(all_or_nothing, &audit.server))
         .with_context(|| {
             format!(
                 "writing to the audit log {}; the push is not accepted",
@@ -663,7 +661,7 @@ fn hook_post_receive() -> ExitCode {
         let Some(audit) = &config.audit else {
             return Ok(());
         };
-        let mut store = crate::audit::Store::open(&audit.database)?;
+        let mut store = crate::audit::Store::open(&audit.target())?;
         let mut jobs = Vec::new();
         for u in &updates {
             let Some(id) = store.mark_landed(&repo.name, &u.refname, &u.old, &u.new)? else {
@@ -776,7 +774,7 @@ fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCod
                 config_path.display()
             );
         };
-        let mut store = crate::audit::Store::open(&audit.database)?;
+        let mut store = crate::audit::Store::open(&audit.target())?;
         let record = store
             .show(id)?
             .with_context(|| format!("no decision with id {id}"))?;
@@ -982,7 +980,7 @@ fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
             config_path.display()
         )
     })?;
-    crate::audit::Store::open(&audit.database)
+    crate::audit::Store::open(&audit.target())
 }
 
 fn cmd_audit(cmd: AuditCommand) -> ExitCode {

@@ -156,8 +156,37 @@ pub struct PolicySet {
 
 #[derive(Debug, Clone)]
 pub struct Audit {
+    /// A SQLite file (absolute) or a `postgres://` URL.
     pub database: String,
+    /// PostgreSQL: a file holding the password.
+    pub password_file: Option<PathBuf>,
+    /// PostgreSQL: how long a hook waits to connect before rejecting.
+    pub connect_timeout_seconds: u64,
+    /// The name this Git server records in each decision (`server`).
+    pub server: String,
     pub line: u64,
+}
+
+impl Audit {
+    pub fn target(&self) -> crate::audit::Target {
+        crate::audit::Target {
+            database: self.database.clone(),
+            password_file: self.password_file.clone(),
+            connect_timeout: std::time::Duration::from_secs(self.connect_timeout_seconds),
+        }
+    }
+}
+
+/// This machine's host name, for `audit.server`'s default.
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into buf.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return "unknown".into();
+    }
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +286,9 @@ struct RawPolicySet {
 #[serde(deny_unknown_fields)]
 struct RawAudit {
     database: String,
+    password_file: Option<String>,
+    connect_timeout_seconds: Option<u64>,
+    server: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -563,14 +595,50 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         });
     }
 
-    let audit = raw.audit.map(|a| Audit {
-        line: a.referenced.line(),
-        database: if a.value.database.contains("://") {
-            a.value.database
-        } else {
-            resolve(&a.value.database).to_string_lossy().into_owned()
-        },
-    });
+    let audit = match raw.audit {
+        None => None,
+        Some(a) => {
+            let line = a.referenced.line();
+            let v = a.value;
+            let url = v.database.contains("://");
+            if url
+                && !(v.database.starts_with("postgres://")
+                    || v.database.starts_with("postgresql://"))
+            {
+                return Err(at(
+                    line,
+                    format!(
+                        "`audit.database: {}` is neither a file path nor a postgres:// URL",
+                        v.database
+                    ),
+                    "a SQLite file (audit.db) or postgres://user@host/dbname",
+                ));
+            }
+            if url
+                && v.database.split_once("://").is_some_and(|(_, rest)| {
+                    rest.split_once('@')
+                        .is_some_and(|(user, _)| user.contains(':'))
+                })
+            {
+                return Err(at(
+                    line,
+                    "`audit.database` carries a password; config files are read by many".into(),
+                    "put the password in a file named by `audit.password_file`, or in PUSHGATE_AUDIT_PASSWORD",
+                ));
+            }
+            Some(Audit {
+                line,
+                database: if url {
+                    v.database
+                } else {
+                    resolve(&v.database).to_string_lossy().into_owned()
+                },
+                password_file: v.password_file.as_deref().map(resolve),
+                connect_timeout_seconds: v.connect_timeout_seconds.unwrap_or(10),
+                server: v.server.unwrap_or_else(host_name),
+            })
+        }
+    };
 
     let apply = match raw.apply {
         None => None,
@@ -669,14 +737,6 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
 /// would make a gate that checks nothing look like one that passes, so they
 /// are configuration errors until their feature lands.
 fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
-    let unsupported = |line: u64, what: &str| ConfigError {
-        file: config.path.clone(),
-        line: Some(line),
-        message: format!("{what} is not supported by this build of pushgate yet"),
-        help: Some(
-            "remove it from the config, or upgrade pushgate; it is never ignored silently".into(),
-        ),
-    };
     for r in &config.refs {
         let signed = r.require_signed_commits == Some(true) || r.require_signed_tags == Some(true);
         if signed && config.keys.is_empty() {
@@ -692,9 +752,6 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
                 ),
             });
         }
-    }
-    if let Some(a) = config.audit.as_ref().filter(|a| a.database.contains("://")) {
-        return Err(unsupported(a.line, "a PostgreSQL `audit.database`"));
     }
     if let (Some(a), None) = (&config.apply, &config.audit) {
         return Err(ConfigError {
@@ -768,8 +825,11 @@ mod tests {
 
     #[test]
     fn unsupported_settings_fail_closed() {
-        let err = parse("version: 1\naudit:\n  database: postgres://db/audit\n").unwrap_err();
-        assert!(err.message.contains("not supported"), "{err}");
+        let err = parse("version: 1\naudit:\n  database: mysql://db/audit\n").unwrap_err();
+        assert!(err.message.contains("neither a file path"), "{err}");
+        let err = parse("version: 1\naudit:\n  database: postgres://u:pw@db/audit\n").unwrap_err();
+        assert!(err.message.contains("carries a password"), "{err}");
+        assert!(parse("version: 1\naudit:\n  database: postgres://u@db/audit\n").is_ok());
         let err = parse("version: 1\napply:\n  command: [./deploy.sh]\n").unwrap_err();
         assert!(err.message.contains("needs `audit`"), "{err}");
     }

@@ -281,7 +281,7 @@ fn run_demo() -> Result<bool> {
         false,
     )?;
 
-    let store = crate::audit::Store::open(&server.join("audit.db").to_string_lossy())?;
+    let mut store = crate::audit::Store::open_url(&server.join("audit.db").to_string_lossy())?;
     let records = store.list(&crate::audit::Filter {
         limit: 50,
         ..Default::default()

@@ -147,7 +147,7 @@ pub fn examine(path: &Path, version: &str) -> Report {
                 ),
             ));
             if let Some(audit) = &gate.config.audit {
-                checks.push(match crate::audit::Store::open(&audit.database)
+                checks.push(match crate::audit::Store::open(&audit.target())
                     .and_then(|mut s| s.check_writable())
                 {
                     Ok(()) => ok("audit", format!("{} is writable", audit.database)),

@@ -724,7 +724,11 @@ fn check_tag(
 
 impl Decision {
     /// The audit bodies of this decision, one per ref update.
-    pub fn audit_bodies(&self, all_or_nothing: bool) -> Vec<crate::audit::DecisionBody> {
+    pub fn audit_bodies(
+        &self,
+        all_or_nothing: bool,
+        server: &str,
+    ) -> Vec<crate::audit::DecisionBody> {
         let time = crate::audit::now_rfc3339();
         let push_rejected = !self.accepted();
         self.updates
@@ -750,6 +754,7 @@ impl Decision {
                     commits: u.commits.clone(),
                     signers: u.signers.clone(),
                     push_options: self.push_options.clone(),
+                    server: Some(server.to_owned()),
                 }
             })
             .collect()

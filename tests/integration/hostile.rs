@@ -73,8 +73,10 @@ fn config_using_unsupported_features_fails_closed() {
     w.commit(&work, "x", "x", "x");
     for (config, says) in [
         (
-            "version: 1\naudit:\n  database: postgres://db.example/audit\n",
-            "not supported by this build",
+            // Nothing listens there: the push cannot be recorded, so it
+            // is rejected, saying so.
+            "version: 1\naudit:\n  database: postgres://pushgate@127.0.0.1:1/audit\n  connect_timeout_seconds: 2\n",
+            "cannot reach the audit database postgres://pushgate@127.0.0.1:1/audit",
         ),
         (
             "version: 1\nrefs:\n  - match: refs/heads/**\n    require_signed_commits: true\n",

@@ -1,0 +1,101 @@
+//! The little SQL the audit log needs, over either engine: transactions,
+//! statements with numbered parameters (`?1`, written once and translated
+//! for PostgreSQL), streamed rows, and the two things the engines spell
+//! differently (schema, the highest sequence number ever handed out).
+
+use anyhow::Result;
+
+/// A statement parameter. NULLs are typed: PostgreSQL wants to know.
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    Int(Option<i64>),
+    Text(Option<&'a str>),
+}
+
+pub fn int(v: i64) -> Arg<'static> {
+    Arg::Int(Some(v))
+}
+
+pub fn text(v: &str) -> Arg<'_> {
+    Arg::Text(Some(v))
+}
+
+pub fn opt_text(v: Option<&str>) -> Arg<'_> {
+    Arg::Text(v)
+}
+
+/// One result row; columns by position.
+pub trait Row {
+    fn int(&self, i: usize) -> Result<i64>;
+    fn text(&self, i: usize) -> Result<String>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>>;
+    fn opt_int(&self, i: usize) -> Result<Option<i64>>;
+}
+
+/// An open connection to one audit database.
+pub trait Db {
+    /// What `audit verify` and errors call it: the file, or the URL
+    /// without its password.
+    fn describe(&self) -> String;
+    /// Starts a transaction that holds the chain's write lock until
+    /// [`Db::commit`] or [`Db::rollback`]: SQLite's `BEGIN IMMEDIATE`, a
+    /// transaction-scoped advisory lock in PostgreSQL. Every append runs
+    /// under it, so concurrent writers (on any number of machines, for
+    /// PostgreSQL) never fork the chain.
+    fn begin_write(&mut self) -> Result<()>;
+    fn commit(&mut self) -> Result<()>;
+    fn rollback(&mut self) -> Result<()>;
+    /// Runs a statement; returns the rows it changed.
+    fn exec(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64>;
+    /// Runs a query, handing each row to `each` as it arrives.
+    fn rows(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+        each: &mut dyn FnMut(&dyn Row) -> Result<()>,
+    ) -> Result<()>;
+    /// The tables and indexes of schema version 1, in this engine's types.
+    fn schema(&self) -> &'static str;
+    /// Runs several statements (schema creation).
+    fn batch(&mut self, sql: &str) -> Result<()>;
+    /// The highest entry sequence number ever handed out, even if that
+    /// entry is gone: how `verify` notices the newest records removed.
+    fn max_seq_ever(&mut self) -> Result<Option<i64>>;
+    /// After entries were written with explicit sequence numbers (import):
+    /// make sure the next append continues after them.
+    fn imported(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Convenience over [`Db::rows`]: the first row, mapped.
+pub fn first<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[Arg<'_>],
+    map: impl Fn(&dyn Row) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut out = None;
+    db.rows(sql, args, &mut |r| {
+        if out.is_none() {
+            out = Some(map(r)?);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Convenience over [`Db::rows`]: every row, mapped.
+pub fn all<T>(
+    db: &mut dyn Db,
+    sql: &str,
+    args: &[Arg<'_>],
+    map: impl Fn(&dyn Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    db.rows(sql, args, &mut |r| {
+        out.push(map(r)?);
+        Ok(())
+    })?;
+    Ok(out)
+}

@@ -1,0 +1,785 @@
+//! The audit log: every decision, append-only, hash-chained, queryable.
+//!
+//! Each entry (a decision, or a later fact about one: it landed) is a
+//! canonical JSON body chained to the previous entry by SHA-256 over
+//! `prev_hash || body`, computed while holding the chain's write lock
+//! ([`db::Db::begin_write`]) so concurrent pushes, on one server or many,
+//! cannot fork the chain. Query tables (`decisions`, `decision_commits`,
+//! `decision_signers`) are derived indexes: `list` and `show` only select
+//! ids from them and read the chained bodies, and `verify` checks that they
+//! agree with the bodies.
+//!
+//! Two engines, one [`Store`]: SQLite (a file path; the embedded default)
+//! and PostgreSQL (a `postgres://` URL; one log for a fleet of servers).
+//! Everything above [`db::Db`] is shared, so both behave the same.
+
+mod db;
+mod postgres;
+mod sqlite;
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use db::{all, first, int, opt_text, text, Arg, Db};
+
+const SCHEMA_VERSION: i64 = 1;
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A decision as recorded: the spec's audit fields, less the facts that
+/// arrive later (`landed`, `apply`) and the chain fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DecisionBody {
+    pub time: String,
+    pub repository: String,
+    pub pusher: Option<String>,
+    #[serde(rename = "ref")]
+    pub refname: String,
+    pub old: String,
+    pub new: String,
+    pub action: String,
+    pub environment: Option<String>,
+    pub decision: String,
+    pub violations: serde_json::Value,
+    pub warnings: serde_json::Value,
+    pub commits: Vec<String>,
+    pub signers: Vec<String>,
+    pub push_options: Vec<String>,
+    /// The Git server that decided (`audit.server`, default its host
+    /// name), so one log can serve a fleet. Absent in older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+}
+
+/// A decision with its later facts merged in, as `audit list/show` print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub id: i64,
+    #[serde(flatten)]
+    pub body: DecisionBody,
+    pub landed: bool,
+    pub apply: Option<serde_json::Value>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub refname: Option<String>,
+    pub pusher: Option<String>,
+    pub signer: Option<String>,
+    pub decision: Option<String>,
+    pub environment: Option<String>,
+    pub commit: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: usize,
+}
+
+/// One finding of [`Store::reconcile`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reconciled {
+    /// The update landed but its record was not marked (post-receive did
+    /// not run to the end); it is marked now.
+    MarkedLanded {
+        #[serde(rename = "ref")]
+        refname: String,
+        id: i64,
+    },
+    /// The ref's value is not what the newest landed decision set it to.
+    Drift {
+        #[serde(rename = "ref")]
+        refname: String,
+        /// None: the ref is gone.
+        current: Option<String>,
+        /// The newest landed decision's (id, new), if any.
+        last_decision: Option<(i64, String)>,
+    },
+}
+
+/// What `verify` found.
+pub enum Verification {
+    Intact { entries: i64, head: String },
+    Broken { id: i64, why: String },
+}
+
+/// The audit log, on whichever engine the config names.
+pub struct Store {
+    db: Box<dyn Db>,
+}
+
+/// How to reach the database: `audit:` in the config.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// A SQLite file path, or a `postgres://` / `postgresql://` URL.
+    pub database: String,
+    /// For PostgreSQL: a file holding the password (else
+    /// `PUSHGATE_AUDIT_PASSWORD`, else the URL's, else none).
+    pub password_file: Option<std::path::PathBuf>,
+    /// For PostgreSQL: give up connecting after this long; the push is
+    /// then rejected.
+    pub connect_timeout: std::time::Duration,
+}
+
+impl Target {
+    pub fn file_or_url(database: &str) -> Target {
+        Target {
+            database: database.to_owned(),
+            password_file: None,
+            connect_timeout: std::time::Duration::from_secs(10),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database.starts_with("postgres://") || self.database.starts_with("postgresql://")
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    crate::git::rfc3339(git2::Time::new(secs, 0)).replace("+00:00", "Z")
+}
+
+fn chain(prev: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(body.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Opens (creating the schema on first use) the database `target` names.
+    pub fn open(target: &Target) -> Result<Store> {
+        let db: Box<dyn Db> = if target.is_postgres() {
+            Box::new(postgres::Postgres::connect(target)?)
+        } else if target.database.contains("://") {
+            bail!(
+                "audit database {}: not a file path nor a postgres:// URL",
+                target.database
+            );
+        } else {
+            Box::new(sqlite::Sqlite::open(&target.database)?)
+        };
+        let mut store = Store { db };
+        let name = store.db.describe();
+        store
+            .migrate()
+            .with_context(|| format!("audit database {name}: schema"))?;
+        Ok(store)
+    }
+
+    /// [`Store::open`] with defaults, for a path or URL alone.
+    pub fn open_url(database: &str) -> Result<Store> {
+        Store::open(&Target::file_or_url(database))
+    }
+
+    pub fn describe(&self) -> String {
+        self.db.describe()
+    }
+
+    /// Runs `f` in a write transaction (the chain's lock held), committing
+    /// if it succeeds and rolling back otherwise: nothing is written half.
+    fn write<T>(&mut self, f: impl FnOnce(&mut dyn Db) -> Result<T>) -> Result<T> {
+        self.db.begin_write()?;
+        match f(self.db.as_mut()) {
+            Ok(v) => {
+                self.db.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.db.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.write(|db| {
+            db.batch(
+                "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+            )?;
+            let version: Option<i64> = first(
+                db,
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                &[],
+                |r| r.text(0),
+            )?
+            .and_then(|v| v.parse().ok());
+            match version {
+                None => {
+                    let schema = db.schema();
+                    db.batch(schema)?;
+                    db.exec(
+                        "INSERT INTO meta VALUES('schema_version', ?1)",
+                        &[text(&SCHEMA_VERSION.to_string())],
+                    )?;
+                }
+                Some(SCHEMA_VERSION) => {}
+                Some(v) => bail!(
+                    "schema version {v} is newer than this pushgate understands ({SCHEMA_VERSION})"
+                ),
+            }
+            Ok(())
+        })
+    }
+
+    /// Appends one chained entry (the write lock held); returns its
+    /// sequence number.
+    fn append(db: &mut dyn Db, kind: &str, decision_id: Option<i64>, body: &str) -> Result<i64> {
+        let prev = first(
+            db,
+            "SELECT hash FROM entries ORDER BY seq DESC LIMIT 1",
+            &[],
+            |r| r.text(0),
+        )?
+        .unwrap_or_else(|| GENESIS.to_owned());
+        let hash = chain(&prev, body);
+        first(
+            db,
+            "INSERT INTO entries(kind, decision_id, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5) RETURNING seq",
+            &[text(kind), Arg::Int(decision_id), text(body), text(&prev), text(&hash)],
+            |r| r.int(0),
+        )?
+        .ok_or_else(|| anyhow!("the database returned no sequence number"))
+    }
+
+    /// Writes one entry exactly as exported (`audit import`), after
+    /// checking it links to the current head.
+    fn append_verbatim(db: &mut dyn Db, e: &Entry) -> Result<()> {
+        let head = first(
+            db,
+            "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+            &[],
+            |r| Ok((r.int(0)?, r.text(1)?)),
+        )?
+        .unwrap_or((0, GENESIS.to_owned()));
+        if e.prev_hash != head.1 || e.seq != head.0 + 1 {
+            bail!(
+                "entry {} does not follow entry {} of the target log (its prev_hash or sequence differ); import into an empty log, in order",
+                e.seq,
+                head.0
+            );
+        }
+        if chain(&e.prev_hash, &e.body) != e.hash {
+            bail!(
+                "entry {}: its content does not match its hash (altered export)",
+                e.seq
+            );
+        }
+        db.exec(
+            "INSERT INTO entries(seq, kind, decision_id, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+            &[int(e.seq), text(&e.kind), Arg::Int(e.decision_id), text(&e.body), text(&e.prev_hash), text(&e.hash)],
+        )?;
+        match e.kind.as_str() {
+            "decision" => {
+                let d: DecisionBody = serde_json::from_str(&e.body)
+                    .with_context(|| format!("entry {} is not a decision body", e.seq))?;
+                Self::index(db, e.seq, &d)?;
+            }
+            "landed" => {
+                if let Some(id) = e.decision_id {
+                    db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(id)])?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The query-index rows of decision `id`.
+    fn index(db: &mut dyn Db, id: i64, d: &DecisionBody) -> Result<()> {
+        db.exec(
+            "INSERT INTO decisions(id, time, repository, pusher, ref, old, new, environment, decision)
+             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            &[
+                int(id),
+                text(&d.time),
+                text(&d.repository),
+                opt_text(d.pusher.as_deref()),
+                text(&d.refname),
+                text(&d.old),
+                text(&d.new),
+                opt_text(d.environment.as_deref()),
+                text(&d.decision),
+            ],
+        )?;
+        for c in &d.commits {
+            db.exec(
+                "INSERT INTO decision_commits VALUES(?1, ?2)",
+                &[int(id), text(c)],
+            )?;
+        }
+        for s in &d.signers {
+            db.exec(
+                "INSERT INTO decision_signers VALUES(?1, ?2)",
+                &[int(id), text(s)],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Records decisions (one per ref update) in one transaction; returns
+    /// their ids in order.
+    pub fn record(&mut self, decisions: &[DecisionBody]) -> Result<Vec<i64>> {
+        self.write(|db| {
+            let mut ids = Vec::new();
+            for d in decisions {
+                let body = serde_json::to_string(d)?;
+                let id = Self::append(db, "decision", None, &body)?;
+                Self::index(db, id, d)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
+    /// Marks the newest accepted, not yet landed decision for this exact
+    /// update as landed. Returns its id, if one was found.
+    pub fn mark_landed(
+        &mut self,
+        repository: &str,
+        refname: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<Option<i64>> {
+        self.write(|db| {
+            let args = [text(repository), text(refname), text(old), text(new)];
+            let id = first(
+                db,
+                "SELECT id FROM decisions WHERE repository = ?1 AND ref = ?2 AND old = ?3 AND new = ?4
+                 AND decision = 'accepted' AND landed = 0 ORDER BY id DESC LIMIT 1",
+                &args,
+                |r| r.int(0),
+            )?;
+            if let Some(id) = id {
+                let body = serde_json::json!({"landed": true, "time": now_rfc3339()}).to_string();
+                Self::append(db, "landed", Some(id), &body)?;
+                db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(id)])?;
+                return Ok(Some(id));
+            }
+            // `audit reconcile` may have run between the ref moving and this
+            // hook: the decision is already marked, by it, and nothing else
+            // has happened to it yet. It is still this hook's to apply.
+            first(
+                db,
+                "SELECT d.id FROM decisions d WHERE d.repository = ?1 AND d.ref = ?2 AND d.old = ?3
+                 AND d.new = ?4 AND d.decision = 'accepted' AND d.landed = 1
+                 AND EXISTS (SELECT 1 FROM entries e WHERE e.decision_id = d.id AND e.kind = 'landed'
+                             AND e.body LIKE ?5)
+                 AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.decision_id = d.id AND e.kind <> 'landed')
+                 ORDER BY d.id DESC LIMIT 1",
+                &[args[0], args[1], args[2], args[3], text(r#"%"by":"reconcile"%"#)],
+                |r| r.int(0),
+            )
+        })
+    }
+
+    /// Compares a repository's refs with the log. Each ref's current value
+    /// must be the `new` of an accepted decision no older than the newest
+    /// one already marked landed; otherwise the ref moved past the gate
+    /// (drift). From that decision the ref's history is followed backwards
+    /// (`old` to the `new` before it), and every accepted decision on that
+    /// path that is not marked landed is marked now: its update did land,
+    /// but post-receive was killed or never ran.
+    /// `refs` is the repository's (name, id) list; refs the log knows that
+    /// are gone from the repository are checked too (deleted past the gate).
+    pub fn reconcile(
+        &mut self,
+        repository: &str,
+        refs: &[(String, String)],
+    ) -> Result<Vec<Reconciled>> {
+        let mut names: std::collections::BTreeMap<String, Option<String>> = refs
+            .iter()
+            .map(|(n, id)| (n.clone(), Some(id.clone())))
+            .collect();
+        let logged = all(
+            self.db.as_mut(),
+            "SELECT DISTINCT ref FROM decisions WHERE repository = ?1",
+            &[text(repository)],
+            |r| r.text(0),
+        )?;
+        for name in logged {
+            names.entry(name).or_insert(None);
+        }
+        let mut out = Vec::new();
+        for (refname, current) in names {
+            let found = self.write(|db| Self::reconcile_ref(db, repository, &refname, current))?;
+            out.extend(found);
+        }
+        Ok(out)
+    }
+
+    fn reconcile_ref(
+        db: &mut dyn Db,
+        repository: &str,
+        refname: &str,
+        current: Option<String>,
+    ) -> Result<Vec<Reconciled>> {
+        // (id, old, new, landed), newest first.
+        let rows: Vec<(i64, String, String, bool)> = all(
+            db,
+            "SELECT id, old, new, landed FROM decisions WHERE repository = ?1 AND ref = ?2
+             AND decision = 'accepted' ORDER BY id DESC",
+            &[text(repository), text(refname)],
+            |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.int(3)? != 0)),
+        )?;
+        let newest_landed = rows.iter().find(|r| r.3);
+        let is_value = |new: &str, value: Option<&str>| match value {
+            Some(v) => new == v,
+            None => crate::protocol::is_zero(new),
+        };
+        let start = rows.iter().position(|r| is_value(&r.2, current.as_deref()));
+        let drift = match (start, newest_landed) {
+            // Never set through the gate and not there: nothing to explain.
+            (None, None) if current.is_none() => false,
+            (None, _) => true,
+            // Moved back to an older value past the gate.
+            (Some(i), Some(landed)) => landed.0 > rows[i].0,
+            (Some(_), None) => false,
+        };
+        if drift {
+            return Ok(vec![Reconciled::Drift {
+                refname: refname.to_owned(),
+                current,
+                last_decision: newest_landed.map(|r| (r.0, r.2.clone())),
+            }]);
+        }
+        let mut out = Vec::new();
+        let mut at = start;
+        while let Some(i) = at {
+            let (id, old, _, landed) = &rows[i];
+            if !landed {
+                let body =
+                    serde_json::json!({"landed": true, "time": now_rfc3339(), "by": "reconcile"})
+                        .to_string();
+                Self::append(db, "landed", Some(*id), &body)?;
+                db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(*id)])?;
+                out.push(Reconciled::MarkedLanded {
+                    refname: refname.to_owned(),
+                    id: *id,
+                });
+            }
+            if crate::protocol::is_zero(old) {
+                break;
+            }
+            at = rows[i + 1..]
+                .iter()
+                .position(|r| r.2 == *old)
+                .map(|k| i + 1 + k);
+        }
+        Ok(out)
+    }
+
+    /// Takes the write lock and lets it go, writing nothing: whether a push
+    /// could be recorded right now.
+    pub fn check_writable(&mut self) -> Result<()> {
+        self.db.begin_write()?;
+        self.db.rollback()
+    }
+
+    /// Appends a later fact (`apply` progress) about decision `id`.
+    pub fn append_fact(&mut self, id: i64, kind: &str, body: &str) -> Result<()> {
+        self.write(|db| Self::append(db, kind, Some(id), body).map(|_| ()))
+    }
+
+    pub fn list<'a>(&mut self, f: &'a Filter) -> Result<Vec<Record>> {
+        let mut sql = String::from("SELECT d.id FROM decisions d WHERE 1=1");
+        let mut args: Vec<&str> = Vec::new();
+        let mut add = |clause: &str, v: &'a Option<String>| {
+            if let Some(v) = v {
+                args.push(v.as_str());
+                sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+            }
+        };
+        add(" AND d.ref = ?", &f.refname);
+        add(" AND d.pusher = ?", &f.pusher);
+        add(" AND d.decision = ?", &f.decision);
+        add(" AND d.environment = ?", &f.environment);
+        add(" AND d.time >= ?", &f.since);
+        add(" AND d.time < ?", &f.until);
+        add(
+            " AND d.id IN (SELECT decision_id FROM decision_commits WHERE commit_id = ?)",
+            &f.commit,
+        );
+        add(
+            " AND d.id IN (SELECT decision_id FROM decision_signers WHERE signer = ?)",
+            &f.signer,
+        );
+        sql.push_str(&format!(" ORDER BY d.id DESC LIMIT {}", f.limit));
+        let args: Vec<Arg<'_>> = args.into_iter().map(text).collect();
+        let ids = all(self.db.as_mut(), &sql, &args, |r| r.int(0))?;
+        ids.into_iter()
+            .map(|id| {
+                self.show(id)?
+                    .ok_or_else(|| anyhow!("record {id} vanished"))
+            })
+            .collect()
+    }
+
+    pub fn show(&mut self, id: i64) -> Result<Option<Record>> {
+        let row = first(
+            self.db.as_mut(),
+            "SELECT body, prev_hash, hash FROM entries WHERE seq = ?1 AND kind = 'decision'",
+            &[int(id)],
+            |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+        )?;
+        let Some((body, prev_hash, hash)) = row else {
+            return Ok(None);
+        };
+        let body: DecisionBody = serde_json::from_str(&body)
+            .with_context(|| format!("audit record {id} is not a decision body"))?;
+        let mut landed = false;
+        let mut apply = None;
+        let facts = all(
+            self.db.as_mut(),
+            "SELECT kind, body FROM entries WHERE decision_id = ?1 ORDER BY seq",
+            &[int(id)],
+            |r| Ok((r.text(0)?, r.text(1)?)),
+        )?;
+        for (kind, body) in facts {
+            match kind.as_str() {
+                "landed" => landed = true,
+                "apply" => apply = serde_json::from_str(&body).ok(),
+                _ => {}
+            }
+        }
+        Ok(Some(Record {
+            id,
+            body,
+            landed,
+            apply,
+            prev_hash,
+            hash,
+        }))
+    }
+
+    /// Recomputes the chain and checks the indexes against it, in one
+    /// streamed pass over the entries (joined to their index rows).
+    pub fn verify(&mut self) -> Result<Verification> {
+        let mut prev = GENESIS.to_owned();
+        let mut expected_seq = 1;
+        let mut count = 0;
+        let mut broken: Option<(i64, String)> = None;
+        self.db.rows(
+            "SELECT e.seq, e.kind, e.body, e.prev_hash, e.hash, d.ref, d.pusher, d.decision
+             FROM entries e LEFT JOIN decisions d ON d.id = e.seq ORDER BY e.seq",
+            &[],
+            &mut |r| {
+                if broken.is_some() {
+                    return Ok(());
+                }
+                let seq = r.int(0)?;
+                let (kind, body, prev_hash, hash) =
+                    (r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?);
+                if seq != expected_seq {
+                    broken = Some((
+                        expected_seq,
+                        format!(
+                            "record {expected_seq} is missing (the next present is {seq}): removed"
+                        ),
+                    ));
+                    return Ok(());
+                }
+                if prev_hash != prev {
+                    broken = Some((
+                        seq,
+                        "its prev_hash does not match the record before it: removed or reordered"
+                            .into(),
+                    ));
+                    return Ok(());
+                }
+                if chain(&prev, &body) != hash {
+                    broken = Some((seq, "its content does not match its hash: altered".into()));
+                    return Ok(());
+                }
+                if kind == "decision" {
+                    let d: DecisionBody = match serde_json::from_str(&body) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            broken = Some((seq, format!("unreadable body: {e}")));
+                            return Ok(());
+                        }
+                    };
+                    let idx = match r.opt_text(5)? {
+                        Some(refname) => {
+                            Some((refname, r.opt_text(6)?, r.opt_text(7)?.unwrap_or_default()))
+                        }
+                        None => None,
+                    };
+                    if idx != Some((d.refname.clone(), d.pusher.clone(), d.decision.clone())) {
+                        broken = Some((
+                            seq,
+                            "the query index disagrees with the chained record: altered".into(),
+                        ));
+                        return Ok(());
+                    }
+                }
+                prev = hash;
+                expected_seq += 1;
+                count += 1;
+                Ok(())
+            },
+        )?;
+        if let Some((id, why)) = broken {
+            return Ok(Verification::Broken { id, why });
+        }
+        if let Some(max) = self.db.max_seq_ever()? {
+            if max >= expected_seq {
+                return Ok(Verification::Broken {
+                    id: expected_seq,
+                    why: format!(
+                        "records {expected_seq}..{max} were written and are gone: removed"
+                    ),
+                });
+            }
+        }
+        Ok(Verification::Intact {
+            entries: count,
+            head: prev,
+        })
+    }
+
+    /// Every entry, in order, as JSON lines: the whole log, movable to
+    /// another engine with `import` and verifiable there.
+    pub fn export(&mut self, out: &mut dyn std::io::Write) -> Result<u64> {
+        let mut n = 0;
+        self.db.rows(
+            "SELECT seq, kind, decision_id, body, prev_hash, hash FROM entries ORDER BY seq",
+            &[],
+            &mut |r| {
+                let e = Entry {
+                    seq: r.int(0)?,
+                    kind: r.text(1)?,
+                    decision_id: r.opt_int(2)?,
+                    body: r.text(3)?,
+                    prev_hash: r.text(4)?,
+                    hash: r.text(5)?,
+                };
+                serde_json::to_writer(&mut *out, &e)?;
+                out.write_all(b"\n")?;
+                n += 1;
+                Ok(())
+            },
+        )?;
+        out.flush()?;
+        Ok(n)
+    }
+
+    /// Appends exported entries, which must continue this log's chain (in
+    /// practice: into an empty log). Each batch of entries is one
+    /// transaction; a line that does not link stops the import there.
+    pub fn import(&mut self, input: impl std::io::BufRead) -> Result<u64> {
+        let mut n = 0;
+        let mut batch: Vec<Entry> = Vec::new();
+        let flush = |store: &mut Store, batch: &mut Vec<Entry>| -> Result<()> {
+            store.write(|db| {
+                for e in batch.iter() {
+                    Self::append_verbatim(db, e)?;
+                }
+                Ok(())
+            })?;
+            batch.clear();
+            Ok(())
+        };
+        for (i, line) in input.lines().enumerate() {
+            let line = line.context("reading the export")?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let e: Entry = serde_json::from_str(&line)
+                .with_context(|| format!("line {}: not an exported audit entry", i + 1))?;
+            batch.push(e);
+            n += 1;
+            if batch.len() >= 1000 {
+                flush(self, &mut batch)?;
+            }
+        }
+        flush(self, &mut batch)?;
+        self.write(|db| db.imported())?;
+        Ok(n)
+    }
+}
+
+/// One chained entry as `audit export` writes it (one JSON object a line).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: i64,
+    pub kind: String,
+    pub decision_id: Option<i64>,
+    pub body: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// `YYYY-MM-DD` becomes the start of that day (UTC); RFC 3339 stays.
+pub fn normalize_time(t: &str) -> Result<String> {
+    let b = t.as_bytes();
+    let date_ok = b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !date_ok {
+        bail!("`{t}` is not a date: use RFC 3339 (2025-06-30T14:00:00Z) or YYYY-MM-DD");
+    }
+    if t.len() == 10 {
+        return Ok(format!("{t}T00:00:00Z"));
+    }
+    Ok(t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_links_and_detects_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
+        let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
+        let body = DecisionBody {
+            time: now_rfc3339(),
+            repository: "r".into(),
+            pusher: Some("alice".into()),
+            refname: "refs/heads/main".into(),
+            old: "0".repeat(40),
+            new: "1".repeat(40),
+            action: "create".into(),
+            environment: None,
+            decision: "accepted".into(),
+            violations: serde_json::json!([]),
+            warnings: serde_json::json!([]),
+            commits: vec![],
+            signers: vec![],
+            push_options: vec![],
+            server: Some("git1".into()),
+        };
+        let ids = store.record(&[body.clone(), body]).unwrap();
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Intact { entries: 2, .. }
+        ));
+        let second = store.show(ids[1]).unwrap().unwrap();
+        let first = store.show(ids[0]).unwrap().unwrap();
+        assert_eq!(second.prev_hash, first.hash);
+        store
+            .db
+            .exec(
+                "UPDATE entries SET body = replace(body, 'alice', 'bob') WHERE seq = 1",
+                &[],
+            )
+            .unwrap();
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Broken { id: 1, .. }
+        ));
+    }
+}
