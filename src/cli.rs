@@ -217,6 +217,20 @@ enum AuditCommand {
         #[command(flatten)]
         source: AuditSource,
     },
+    /// Write every entry of the log, in order, as JSON lines (stdout): to
+    /// move it to another engine with `import`, or to archive it.
+    Export {
+        #[command(flatten)]
+        source: AuditSource,
+    },
+    /// Append exported entries (a file, or - for stdin) to this config's
+    /// log, which they must continue (in practice: an empty log). Each entry
+    /// is checked against the chain as it goes in.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        source: AuditSource,
+    },
     /// Compare the repository's refs with the log: list refs moved past the
     /// gate (exit 1), and mark landed the accepted updates whose
     /// post-receive never ran.
@@ -1060,6 +1074,26 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                     }
                 }
                 Ok(u8::from(drift))
+            }
+            AuditCommand::Export { source } => {
+                let mut store = audit_store(&source)?;
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                let n = store.export(&mut out)?;
+                eprintln!("exported {n} entries from {}", store.describe());
+                Ok(0)
+            }
+            AuditCommand::Import { file, source } => {
+                let mut store = audit_store(&source)?;
+                let n = if file == Path::new("-") {
+                    store.import(std::io::stdin().lock())?
+                } else {
+                    let f = std::fs::File::open(&file)
+                        .with_context(|| format!("opening {}", file.display()))?;
+                    store.import(std::io::BufReader::new(f))?
+                };
+                println!("imported {n} entries into {}", store.describe());
+                Ok(0)
             }
             AuditCommand::Verify { source } => match audit_store(&source)?.verify()? {
                 Verification::Intact { entries, head } => {

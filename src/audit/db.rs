@@ -61,9 +61,9 @@ pub trait Db {
     /// The highest entry sequence number ever handed out, even if that
     /// entry is gone: how `verify` notices the newest records removed.
     fn max_seq_ever(&mut self) -> Result<Option<i64>>;
-    /// After entries were written with explicit sequence numbers (import):
-    /// make sure the next append continues after them.
-    fn imported(&mut self) -> Result<()> {
+    /// Entry `seq` was just written (inside the write transaction): keep
+    /// whatever [`Db::max_seq_ever`] reads up to date.
+    fn appended(&mut self, _seq: i64) -> Result<()> {
         Ok(())
     }
 }

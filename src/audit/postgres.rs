@@ -1,7 +1,9 @@
 //! PostgreSQL: one audit log for a fleet of Git servers. Appends from every
 //! hook process on every server serialise on a transaction-scoped advisory
 //! lock, so the chain never forks; a server that cannot reach the database
-//! within the connect timeout rejects the push.
+//! within the connect timeout rejects the push. Sequence numbers are not a
+//! PostgreSQL sequence (those skip values after a crash): the store
+//! computes them under the lock.
 
 use anyhow::{Context, Result};
 use postgres::fallible_iterator::FallibleIterator;
@@ -138,7 +140,7 @@ impl Db for Postgres {
     }
     fn schema(&self) -> &'static str {
         "CREATE TABLE entries(
-            seq BIGSERIAL PRIMARY KEY,
+            seq BIGINT PRIMARY KEY,
             kind TEXT NOT NULL,
             decision_id BIGINT,
             body TEXT NOT NULL,
@@ -166,20 +168,22 @@ impl Db for Postgres {
     fn max_seq_ever(&mut self) -> Result<Option<i64>> {
         let row = self
             .client
-            .query_one("SELECT last_value, is_called FROM entries_seq_seq", &[])?;
-        let (last, called): (i64, bool) = (row.try_get(0)?, row.try_get(1)?);
-        Ok(called.then_some(last))
-    }
-    fn imported(&mut self) -> Result<()> {
-        // Explicit sequence numbers do not move a BIGSERIAL's counter.
-        let max: Option<i64> = self
-            .client
-            .query_one("SELECT max(seq) FROM entries", &[])?
-            .try_get(0)?;
-        if let Some(max) = max {
-            self.client
-                .execute("SELECT setval('entries_seq_seq', $1)", &[&max])?;
+            .query_opt("SELECT value FROM meta WHERE key = 'last_seq'", &[])?;
+        match row {
+            Some(r) => {
+                let v: String = r.try_get(0)?;
+                Ok(Some(v.parse().context("meta.last_seq is not a number")?))
+            }
+            None => Ok(None),
         }
+    }
+    fn appended(&mut self, seq: i64) -> Result<()> {
+        // What sqlite_sequence is to SQLite's AUTOINCREMENT: the newest
+        // sequence number ever written, so a removed tail shows.
+        self.client.execute(
+            "INSERT INTO meta VALUES('last_seq', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&seq.to_string()],
+        )?;
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
 //! The audit log on real pushes: one record per ref update, landed only
 //! once the ref moved, every filter, tamper detection, concurrency, and
-//! failing closed when it cannot be written.
+//! failing closed when it cannot be written. The suite runs twice: on
+//! SQLite and on a PostgreSQL server of its own (`sqlite::` and
+//! `postgres::` test names).
 
 use std::path::PathBuf;
 
@@ -8,7 +10,7 @@ use crate::support::*;
 
 const CONFIG: &str = "version: 1
 audit:
-  database: audit.db
+  database: DATABASE
 refs:
   - match: refs/heads/main
     environment: production
@@ -19,7 +21,31 @@ policies:
     manifest_namespaces: [main]
 ";
 
-fn setup(w: &World) -> PathBuf {
+/// Every test below that takes a [`Backend`] runs on both engines.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(crate::support::Backend::Sqlite) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(crate::support::Backend::Postgres) } )*
+        }
+    };
+}
+
+on_both_engines!(
+    every_decision_is_recorded_with_its_fields,
+    filters_select_what_they_say,
+    verify_detects_altered_and_removed_records,
+    the_last_record_removed_is_caught,
+    concurrent_pushes_keep_one_chain,
+    signer_filter_answers_what_a_key_let_through,
+    reconcile_finds_refs_moved_past_the_gate,
+    export_and_import_carry_the_chain_across_engines,
+);
+
+fn setup(w: &World, backend: Backend) -> (PathBuf, AuditDb) {
+    let db = AuditDb::new(w, backend);
     let pol = w.path("policy");
     std::fs::create_dir_all(&pol).unwrap();
     std::fs::write(
@@ -27,8 +53,12 @@ fn setup(w: &World) -> PathBuf {
         "package main\nimport rego.v1\ndeny contains \"no secrets\" if input.kind == \"Secret\"\n",
     )
     .unwrap();
-    w.server(&CONFIG.replace("POLICY", pol.to_str().unwrap()));
-    w.clone("work")
+    w.server(
+        &CONFIG
+            .replace("POLICY", pol.to_str().unwrap())
+            .replace("DATABASE", &db.database),
+    );
+    (w.clone("work"), db)
 }
 
 fn audit(w: &World, args: &[&str]) -> Run {
@@ -51,10 +81,9 @@ fn list(w: &World, filters: &[&str]) -> Vec<serde_json::Value> {
         .clone()
 }
 
-#[test]
-fn every_decision_is_recorded_with_its_fields() {
+fn every_decision_is_recorded_with_its_fields(backend: Backend) {
     let w = World::new();
-    let work = setup(&w);
+    let (work, _db) = setup(&w, backend);
     let good = w.commit(&work, "app.yaml", "kind: ConfigMap\n", "good");
     w.push(&work, Some("alice"), &["-o", "ticket=42", "origin", "main"])
         .assert_ok();
@@ -108,10 +137,9 @@ fn every_decision_is_recorded_with_its_fields() {
         .assert_says("mallory");
 }
 
-#[test]
-fn filters_select_what_they_say() {
+fn filters_select_what_they_say(backend: Backend) {
     let w = World::new();
-    let work = setup(&w);
+    let (work, _db) = setup(&w, backend);
     let first = w.commit(&work, "a.yaml", "kind: A\n", "a");
     w.push(&work, Some("alice"), &["origin", "main"])
         .assert_ok();
@@ -138,10 +166,9 @@ fn filters_select_what_they_say() {
     assert_eq!(audit(&w, &["list", "--since", "yesterday"]).status, 2);
 }
 
-#[test]
-fn verify_detects_altered_and_removed_records() {
+fn verify_detects_altered_and_removed_records(backend: Backend) {
     let w = World::new();
-    let work = setup(&w);
+    let (work, db) = setup(&w, backend);
     for i in 0..4 {
         w.commit(&work, &format!("f{i}.yaml"), "kind: A\n", &format!("c{i}"));
         w.push(&work, Some("alice"), &["origin", "main"])
@@ -151,61 +178,41 @@ fn verify_detects_altered_and_removed_records() {
         .assert_ok()
         .assert_says("audit log intact: 8 entries");
 
-    let db = w.path("server.git/audit.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute(
-        "UPDATE entries SET body = replace(body, '\"alice\"', '\"bob\"') WHERE seq = 3",
-        [],
-    )
-    .unwrap();
+    db.exec("UPDATE entries SET body = replace(body, '\"alice\"', '\"bob\"') WHERE seq = 3");
     let r = audit(&w, &["verify"]);
     assert_eq!(r.status, 1);
     r.assert_says("BROKEN at record 3").assert_says("altered");
 
     // Tampering with the query index only is caught too.
-    conn.execute(
-        "UPDATE entries SET body = replace(body, '\"bob\"', '\"alice\"') WHERE seq = 3",
-        [],
-    )
-    .unwrap();
+    db.exec("UPDATE entries SET body = replace(body, '\"bob\"', '\"alice\"') WHERE seq = 3");
     audit(&w, &["verify"]).assert_ok();
-    conn.execute("UPDATE decisions SET pusher = 'mallory' WHERE id = 5", [])
-        .unwrap();
+    db.exec("UPDATE decisions SET pusher = 'mallory' WHERE id = 5");
     audit(&w, &["verify"])
         .assert_rejected()
         .assert_says("BROKEN at record 5");
-    conn.execute("UPDATE decisions SET pusher = 'alice' WHERE id = 5", [])
-        .unwrap();
+    db.exec("UPDATE decisions SET pusher = 'alice' WHERE id = 5");
 
-    conn.execute("DELETE FROM entries WHERE seq = 4", [])
-        .unwrap();
+    db.exec("DELETE FROM entries WHERE seq = 4");
     let r = audit(&w, &["verify"]);
     assert_eq!(r.status, 1);
     r.assert_says("record 4 is missing").assert_says("removed");
 }
 
-#[test]
-fn the_last_record_removed_is_caught() {
+fn the_last_record_removed_is_caught(backend: Backend) {
     let w = World::new();
-    let work = setup(&w);
+    let (work, db) = setup(&w, backend);
     w.commit(&work, "a.yaml", "kind: A\n", "a");
     w.push(&work, Some("alice"), &["origin", "main"])
         .assert_ok();
-    let conn = rusqlite::Connection::open(w.path("server.git/audit.db")).unwrap();
-    conn.execute(
-        "DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)",
-        [],
-    )
-    .unwrap();
+    db.exec("DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)");
     audit(&w, &["verify"])
         .assert_rejected()
         .assert_says("removed");
 }
 
-#[test]
-fn concurrent_pushes_keep_one_chain() {
+fn concurrent_pushes_keep_one_chain(backend: Backend) {
     let w = World::new();
-    let work = setup(&w);
+    let (work, _db) = setup(&w, backend);
     w.commit(&work, "base.yaml", "kind: A\n", "base");
     w.push(&work, Some("alice"), &["origin", "main"])
         .assert_ok();
@@ -258,7 +265,7 @@ fn concurrent_pushes_keep_one_chain() {
 #[test]
 fn an_unwritable_audit_log_rejects_the_push() {
     let w = World::new();
-    let work = setup(&w);
+    let (work, _db) = setup(&w, Backend::Sqlite);
     let server = w.path("server.git");
     let cfg = std::fs::read_to_string(server.join("pushgate.yaml")).unwrap();
     std::fs::write(
@@ -274,9 +281,9 @@ fn an_unwritable_audit_log_rejects_the_push() {
     assert!(w.server_ref("refs/heads/main").is_none());
 }
 
-#[test]
-fn signer_filter_answers_what_a_key_let_through() {
+fn signer_filter_answers_what_a_key_let_through(backend: Backend) {
     let w = World::new();
+    let db = AuditDb::new(&w, backend);
     let (key, public) = crate::keys::ssh_keygen(&w, "bob", "ed25519");
     let server = w.path("server.git");
     w.git_ok(
@@ -286,7 +293,7 @@ fn signer_filter_answers_what_a_key_let_through() {
     std::fs::copy(&public, server.join("bob.pub")).unwrap();
     std::fs::write(
         server.join("pushgate.yaml"),
-        "version: 1\naudit:\n  database: audit.db\nkeys:\n  bob: bob.pub\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n",
+        format!("version: 1\naudit:\n  database: {}\nkeys:\n  bob: bob.pub\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n", db.database),
     )
     .unwrap();
     w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
@@ -319,10 +326,9 @@ fn signer_filter_answers_what_a_key_let_through() {
     assert_eq!(list(&w, &["--signer", "alice"]).len(), 0);
 }
 
-#[test]
-fn reconcile_finds_refs_moved_past_the_gate() {
+fn reconcile_finds_refs_moved_past_the_gate(backend: Backend) {
     let w = World::new();
-    let work = setup(&w);
+    let (work, _db) = setup(&w, backend);
     let first = w.commit(&work, "a.yaml", "kind: A\n", "first");
     w.push(&work, Some("alice"), &["origin", "main"])
         .assert_ok();
@@ -354,4 +360,89 @@ fn reconcile_finds_refs_moved_past_the_gate() {
     let found: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(found.len(), 3);
     assert!(found.iter().all(|f| f["kind"] == "drift"));
+}
+
+/// `audit export` writes the whole chain as JSON lines; `audit import` puts
+/// it into an empty log on the other engine, where it verifies and answers
+/// queries the same; then new pushes append to it.
+fn export_and_import_carry_the_chain_across_engines(backend: Backend) {
+    let w = World::new();
+    let (work, _db) = setup(&w, backend);
+    for i in 0..3 {
+        w.commit(&work, &format!("f{i}.yaml"), "kind: A\n", &format!("c{i}"));
+        w.push(&work, Some("alice"), &["origin", "main"])
+            .assert_ok();
+    }
+    w.commit(&work, "s.yaml", "kind: Secret\n", "secret");
+    w.push(&work, Some("bob"), &["origin", "main"])
+        .assert_rejected();
+    w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    let before = list(&w, &["--limit", "100"]);
+    let exported = audit(&w, &["export"]);
+    exported.assert_ok();
+    assert_eq!(
+        exported.stdout.lines().count(),
+        7,
+        "4 decisions, 3 landed facts"
+    );
+    let dump = w.path("log.jsonl");
+    std::fs::write(&dump, &exported.stdout).unwrap();
+
+    // The other engine.
+    let other = match backend {
+        Backend::Sqlite => AuditDb::new(&w, Backend::Postgres),
+        Backend::Postgres => AuditDb::new(&w, Backend::Sqlite),
+    };
+    let server = w.path("server.git");
+    let cfg = std::fs::read_to_string(server.join("pushgate.yaml")).unwrap();
+    let current = cfg
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("database: "))
+        .unwrap()
+        .to_owned();
+    let moved = cfg.replace(&current, &other.database.replace("audit.db", "moved.db"));
+    std::fs::write(server.join("pushgate.yaml"), moved).unwrap();
+    audit(&w, &["import", dump.to_str().unwrap()])
+        .assert_ok()
+        .assert_says("imported 7 entries");
+    audit(&w, &["verify"]).assert_ok().assert_says("7 entries");
+    let after = list(&w, &["--limit", "100"]);
+    assert_eq!(before, after);
+    // Importing again is refused: the entries do not continue the chain.
+    audit(&w, &["import", dump.to_str().unwrap()])
+        .assert_rejected()
+        .assert_says("does not follow");
+    // The moved log keeps growing.
+    w.commit(&work, "g.yaml", "kind: A\n", "after");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    audit(&w, &["verify"]).assert_ok().assert_says("9 entries");
+}
+
+/// PostgreSQL going away: pushes are rejected, saying the log cannot be
+/// reached, and nothing is written half; once it is back, pushes pass and
+/// the chain verifies.
+#[test]
+fn postgres_outage_rejects_pushes_until_it_is_back() {
+    let w = World::new();
+    let (work, db) = setup(&w, Backend::Postgres);
+    w.commit(&work, "a.yaml", "kind: A\n", "a");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    let pg = db.pg().unwrap();
+    pg.stop();
+    w.commit(&work, "b.yaml", "kind: B\n", "b");
+    let before = w.server_ref("refs/heads/main");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("cannot reach the audit database")
+        .assert_says("the push is not accepted");
+    assert_eq!(w.server_ref("refs/heads/main"), before);
+    pg.start_again();
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    audit(&w, &["verify"]).assert_ok().assert_says("4 entries");
+    let all = list(&w, &[]);
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|r| r["landed"] == true));
 }

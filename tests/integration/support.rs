@@ -233,3 +233,213 @@ impl World {
         serde_json::from_str(&r.stdout).unwrap()
     }
 }
+
+/// A PostgreSQL server of our own (Debian's `postgresql` package), in a temp
+/// dir, listening only on a Unix socket there. Stopped and removed on drop.
+/// As root, the server runs as the `postgres` user (it refuses root).
+pub struct PgServer {
+    dir: PathBuf,
+    bin: PathBuf,
+    as_postgres: bool,
+    /// `postgres://pushgate@<socket dir>/postgres`
+    pub url: String,
+}
+
+impl PgServer {
+    pub fn start() -> PgServer {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("bin"))
+            .filter(|b| b.join("initdb").exists())
+            .max()
+            .expect(
+                "PostgreSQL server binaries not found (apt-get install postgresql; .ci/run does)",
+            );
+        // SAFETY: geteuid has no preconditions.
+        let as_postgres = unsafe { libc::geteuid() } == 0;
+        let dir = tempfile::Builder::new()
+            .prefix("pushgate-pg")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let server = PgServer {
+            url: format!(
+                "postgres://pushgate@{}/postgres",
+                dir.to_str().unwrap().replace('/', "%2F")
+            ),
+            dir,
+            bin,
+            as_postgres,
+        };
+        if as_postgres {
+            let o = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&server.dir)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let data = server.dir.join("data");
+        server.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "pushgate",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+        );
+        server.start_again();
+        server
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let exe = self.bin.join(program);
+        let mut c = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let o = c.args(args).stdin(Stdio::null()).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{program} {args:?}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    pub fn stop(&self) {
+        let data = self.dir.join("data");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        );
+    }
+
+    pub fn start_again(&self) {
+        let data = self.dir.join("data");
+        let log = self.dir.join("log");
+        let opts = format!(
+            "-k {} -c listen_addresses= -c fsync=off -c max_connections=200",
+            self.dir.display()
+        );
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "-o",
+                &opts,
+                "start",
+            ],
+        );
+    }
+
+    /// A client for tampering and inspection.
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let exe = self.bin.join("pg_ctl");
+        let mut c = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let _ = c
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ])
+            .stdin(Stdio::null())
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The audit database a test runs on: a SQLite file in the server
+/// repository, or a PostgreSQL server of its own.
+#[derive(Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A started backend: what goes in `audit.database`, and raw SQL access.
+pub struct AuditDb {
+    pub database: String,
+    pg: Option<PgServer>,
+    sqlite_path: Option<PathBuf>,
+}
+
+impl AuditDb {
+    pub fn new(w: &World, backend: Backend) -> AuditDb {
+        match backend {
+            Backend::Sqlite => AuditDb {
+                database: "audit.db".into(),
+                pg: None,
+                sqlite_path: Some(w.path("server.git/audit.db")),
+            },
+            Backend::Postgres => {
+                let pg = PgServer::start();
+                AuditDb {
+                    database: pg.url.clone(),
+                    pg: Some(pg),
+                    sqlite_path: None,
+                }
+            }
+        }
+    }
+
+    /// Runs SQL against the log directly (tampering, in tests).
+    pub fn exec(&self, sql: &str) {
+        match (&self.pg, &self.sqlite_path) {
+            (Some(pg), _) => {
+                pg.client().batch_execute(sql).unwrap();
+            }
+            (None, Some(path)) => {
+                rusqlite::Connection::open(path)
+                    .unwrap()
+                    .execute_batch(sql)
+                    .unwrap();
+            }
+            (None, None) => unreachable!(),
+        }
+    }
+
+    pub fn pg(&self) -> Option<&PgServer> {
+        self.pg.as_ref()
+    }
+}
