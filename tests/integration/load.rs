@@ -8,7 +8,7 @@
 //! in docs/reliability.md come from a longer run).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::crash::attempt_of;
@@ -24,7 +24,7 @@ sleep 0.02
 date +%s%N > \"$out.end\"
 ";
 
-fn server(w: &World, name: &str, db: &Path) -> PathBuf {
+fn server(w: &World, name: &str, db: &str) -> PathBuf {
     let server = w.path(name);
     w.git_ok(
         w.dir.path(),
@@ -37,6 +37,7 @@ fn server(w: &World, name: &str, db: &Path) -> PathBuf {
             "version: 1
 audit:
   database: {}
+  server: git-{}
 refs:
   - match: refs/heads/team/**
     environment: staging
@@ -44,7 +45,8 @@ refs:
 apply:
   command: [./apply.sh]
 ",
-            db.display()
+            db,
+            name.trim_end_matches(".git")
         ),
     )
     .unwrap();
@@ -55,21 +57,32 @@ apply:
 
 #[test]
 fn thirty_two_concurrent_pushers_one_repository() {
-    load(1);
+    load(1, Backend::Sqlite);
 }
 
 #[test]
 fn thirty_two_concurrent_pushers_two_repositories_one_log() {
-    load(2);
+    load(2, Backend::Sqlite);
 }
 
-fn load(repos: usize) {
+/// Two "servers" (two configs naming themselves git-a and git-b) writing to
+/// one PostgreSQL log.
+#[test]
+fn thirty_two_concurrent_pushers_two_servers_one_postgres_log() {
+    load(2, Backend::Postgres);
+}
+
+fn load(repos: usize, backend: Backend) {
     let rounds: usize = std::env::var("PUSHGATE_LOAD_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
     let w = Arc::new(World::new());
-    let db = w.path("shared-audit.db");
+    let pg = matches!(backend, Backend::Postgres).then(PgServer::start);
+    let db = match &pg {
+        Some(pg) => pg.url.clone(),
+        None => w.path("shared-audit.db").to_str().unwrap().to_owned(),
+    };
     let names = ["a.git", "b.git"];
     let servers: Vec<PathBuf> = names[..repos].iter().map(|n| server(&w, n, &db)).collect();
     let out = w.path("applied");
@@ -159,6 +172,18 @@ fn load(repos: usize) {
         *by_attempt.entry(attempt_of(r).unwrap()).or_default() += 1;
     }
     assert_eq!(by_attempt.len(), results.len());
+    // Each record names the server that decided it.
+    for r in &records {
+        let clone: usize = attempt_of(r)
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let server = format!("git-{}", ["a", "b"][clone % repos]);
+        assert_eq!(r["server"], server.as_str());
+    }
     assert!(by_attempt.values().all(|n| *n == 1), "{by_attempt:?}");
     for s in &servers {
         w.pushgate(
