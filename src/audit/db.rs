@@ -54,8 +54,9 @@ pub trait Db {
         args: &[Arg<'_>],
         each: &mut dyn FnMut(&dyn Row) -> Result<()>,
     ) -> Result<()>;
-    /// The tables and indexes of schema version 1, in this engine's types.
-    fn schema(&self) -> &'static str;
+    /// The tables and indexes of schema version 1, in this engine's types
+    /// (see [`schema`]).
+    fn schema(&self) -> String;
     /// Runs several statements (schema creation).
     fn batch(&mut self, sql: &str) -> Result<()>;
     /// The highest entry sequence number ever handed out, even if that
@@ -98,4 +99,34 @@ pub fn all<T>(
         Ok(())
     })?;
     Ok(out)
+}
+
+/// Schema version 1, written once for both engines: `int` is the 64-bit
+/// integer type, `seq` the entries' key column (SQLite keeps AUTOINCREMENT
+/// for `sqlite_sequence`, which shows a removed tail).
+pub fn schema(int: &str, seq: &str) -> String {
+    format!(
+        "CREATE TABLE entries(
+            seq {seq},
+            kind TEXT NOT NULL,
+            decision_id {int},
+            body TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL);
+         CREATE INDEX entries_decision ON entries(decision_id);
+         CREATE TABLE decisions(
+            id {int} PRIMARY KEY,
+            time TEXT NOT NULL, repository TEXT NOT NULL, pusher TEXT,
+            ref TEXT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
+            environment TEXT, decision TEXT NOT NULL, landed {int} NOT NULL DEFAULT 0);
+         CREATE INDEX decisions_pusher ON decisions(pusher, id);
+         CREATE INDEX decisions_ref ON decisions(ref, id);
+         CREATE INDEX decisions_time ON decisions(time);
+         CREATE INDEX decisions_env ON decisions(environment, id);
+         CREATE INDEX decisions_pending ON decisions(repository, ref, old, new, landed);
+         CREATE TABLE decision_commits(decision_id {int} NOT NULL, commit_id TEXT NOT NULL);
+         CREATE INDEX decision_commits_commit ON decision_commits(commit_id);
+         CREATE TABLE decision_signers(decision_id {int} NOT NULL, signer TEXT NOT NULL);
+         CREATE INDEX decision_signers_signer ON decision_signers(signer, decision_id);"
+    )
 }

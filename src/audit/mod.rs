@@ -213,7 +213,7 @@ impl Store {
             match version {
                 None => {
                     let schema = db.schema();
-                    db.batch(schema)?;
+                    db.batch(&schema)?;
                     db.exec(
                         "INSERT INTO meta VALUES('schema_version', ?1)",
                         &[text(&SCHEMA_VERSION.to_string())],

@@ -138,29 +138,8 @@ impl Db for Postgres {
         }
         Ok(())
     }
-    fn schema(&self) -> &'static str {
-        "CREATE TABLE entries(
-            seq BIGINT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            decision_id BIGINT,
-            body TEXT NOT NULL,
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL);
-         CREATE INDEX entries_decision ON entries(decision_id);
-         CREATE TABLE decisions(
-            id BIGINT PRIMARY KEY,
-            time TEXT NOT NULL, repository TEXT NOT NULL, pusher TEXT,
-            ref TEXT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
-            environment TEXT, decision TEXT NOT NULL, landed BIGINT NOT NULL DEFAULT 0);
-         CREATE INDEX decisions_pusher ON decisions(pusher, id);
-         CREATE INDEX decisions_ref ON decisions(ref, id);
-         CREATE INDEX decisions_time ON decisions(time);
-         CREATE INDEX decisions_env ON decisions(environment, id);
-         CREATE INDEX decisions_pending ON decisions(repository, ref, old, new, landed);
-         CREATE TABLE decision_commits(decision_id BIGINT NOT NULL, commit_id TEXT NOT NULL);
-         CREATE INDEX decision_commits_commit ON decision_commits(commit_id);
-         CREATE TABLE decision_signers(decision_id BIGINT NOT NULL, signer TEXT NOT NULL);
-         CREATE INDEX decision_signers_signer ON decision_signers(signer, decision_id);"
+    fn schema(&self) -> String {
+        super::db::schema("BIGINT", "BIGINT PRIMARY KEY")
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.client.batch_execute(sql)?)

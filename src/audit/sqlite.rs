@@ -93,29 +93,8 @@ impl Db for Sqlite {
         }
         Ok(())
     }
-    fn schema(&self) -> &'static str {
-        "CREATE TABLE entries(
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            kind TEXT NOT NULL,
-            decision_id INTEGER,
-            body TEXT NOT NULL,
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL);
-         CREATE INDEX entries_decision ON entries(decision_id);
-         CREATE TABLE decisions(
-            id INTEGER PRIMARY KEY,
-            time TEXT NOT NULL, repository TEXT NOT NULL, pusher TEXT,
-            ref TEXT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
-            environment TEXT, decision TEXT NOT NULL, landed INTEGER NOT NULL DEFAULT 0);
-         CREATE INDEX decisions_pusher ON decisions(pusher, id);
-         CREATE INDEX decisions_ref ON decisions(ref, id);
-         CREATE INDEX decisions_time ON decisions(time);
-         CREATE INDEX decisions_env ON decisions(environment, id);
-         CREATE INDEX decisions_pending ON decisions(repository, ref, old, new, landed);
-         CREATE TABLE decision_commits(decision_id INTEGER NOT NULL, commit_id TEXT NOT NULL);
-         CREATE INDEX decision_commits_commit ON decision_commits(commit_id);
-         CREATE TABLE decision_signers(decision_id INTEGER NOT NULL, signer TEXT NOT NULL);
-         CREATE INDEX decision_signers_signer ON decision_signers(signer, decision_id);"
+    fn schema(&self) -> String {
+        super::db::schema("INTEGER", "INTEGER PRIMARY KEY AUTOINCREMENT")
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.conn.execute_batch(sql)?)

@@ -82,12 +82,7 @@ impl Env {
             .args(args)
             .env("APPLY_OUT", &self.out)
             .env("APPLY_MODE", apply_mode);
-        let o = c.output().unwrap();
-        Run {
-            status: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
+        Run::from(c.output().unwrap())
     }
 
     fn runs(&self) -> Vec<PathBuf> {

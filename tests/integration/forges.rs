@@ -84,12 +84,7 @@ fn push_as(w: &World, work: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     for (k, v) in env {
         c.env(k, v);
     }
-    let o = c.output().unwrap();
-    Run {
-        status: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    Run::from(c.output().unwrap())
 }
 
 fn pushers(w: &World, repo: &Path) -> Vec<(String, String)> {
@@ -493,18 +488,14 @@ fn gitolite_pushes_as_two_users_are_gated_and_named() {
         path
     };
     let git_as = |user: &str, cwd: &Path, args: &[&str]| {
-        let o = w
-            .cmd("git", cwd)
-            .args(args)
-            .env("GIT_SSH_COMMAND", ssh(user))
-            .env("GIT_SSH_VARIANT", "simple")
-            .output()
-            .unwrap();
-        Run {
-            status: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
+        Run::from(
+            w.cmd("git", cwd)
+                .args(args)
+                .env("GIT_SSH_COMMAND", ssh(user))
+                .env("GIT_SSH_VARIANT", "simple")
+                .output()
+                .unwrap(),
+        )
     };
     let work = w.path("work");
     git_as(
