@@ -50,6 +50,6 @@ for engine in $ENGINES; do
 import json, statistics, sys
 for f in sys.argv[1:]:
     for r in json.load(open(f))["results"]:
-        print(f"{statistics.median(r['times']) * 1000:9.1f} ms  median of {len(r['times']):2d}  {r['name']}")
+        print(f"{statistics.median(r['times']) * 1000:9.1f} ms  median of {len(r['times']):2d}  {r['command']}")
 PY
 done
