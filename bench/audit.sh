@@ -32,7 +32,7 @@ for engine in $ENGINES; do
     sqlite)
       DB=$T/audit.db ;;
     postgres)
-      mkdir -p "$T/pg"; [ "$(id -u)" = 0 ] && chown postgres "$T/pg"
+      chmod 711 "$T"; mkdir -p "$T/pg"; [ "$(id -u)" = 0 ] && chown postgres "$T/pg"
       as_pg "$PGBIN/initdb" -D "$T/pg/data" -A trust -U pushgate -E UTF8 --locale=C >/dev/null
       as_pg "$PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/log" -w -o "-k $T/pg -c listen_addresses=" start >/dev/null
       DB="postgres://pushgate@$(printf '%s' "$T/pg" | sed 's|/|%2F|g')/postgres" ;;

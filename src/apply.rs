@@ -50,31 +50,6 @@ pub enum Output {
     Log(PathBuf),
 }
 
-/// The environment lock: an OS file lock, so a crashed apply cannot leave
-/// it held. One file per environment, in the repository's git directory.
-fn lock(git_dir: &Path, environment: &str) -> Result<std::fs::File> {
-    let safe: String = environment
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let path = git_dir.join(format!("pushgate-apply-{safe}.lock"));
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("opening the apply lock {}", path.display()))?;
-    f.lock()
-        .with_context(|| format!("waiting for the apply lock {}", path.display()))?;
-    Ok(f)
-}
-
 fn fact(store: &mut Store, id: i64, body: serde_json::Value) -> Result<()> {
     store.append_fact(id, "apply", &body.to_string())
 }
@@ -97,8 +72,7 @@ pub fn run(
     job: &Job,
     out: Output,
 ) -> Result<&'static str> {
-    let git_dir = repo.git.path().to_path_buf();
-    let _lock = lock(&git_dir, &job.environment)?;
+    let _lock = store.environment_lock(&job.environment)?;
     let started = now_rfc3339();
     let log = match &out {
         Output::Log(p) => Some(p.display().to_string()),

@@ -107,6 +107,13 @@ pub enum Verification {
 /// The audit log, on whichever engine the config names.
 pub struct Store {
     db: Box<dyn Db>,
+    target: Target,
+}
+
+/// Held while an apply runs; dropping it (or the process dying) releases
+/// the environment.
+pub struct EnvironmentLock {
+    _held: Box<dyn std::any::Any>,
 }
 
 /// How to reach the database: `audit:` in the config.
@@ -165,7 +172,10 @@ impl Store {
         } else {
             Box::new(sqlite::Sqlite::open(&target.database)?)
         };
-        let mut store = Store { db };
+        let mut store = Store {
+            db,
+            target: target.clone(),
+        };
         let name = store.db.describe();
         store
             .migrate()
@@ -180,6 +190,46 @@ impl Store {
 
     pub fn describe(&self) -> String {
         self.db.describe()
+    }
+
+    /// Serialises applies to `environment` across everything that shares
+    /// this log: every repository using the same SQLite file (an OS lock on
+    /// a file beside it), every server using the same PostgreSQL database
+    /// (a session advisory lock on a connection of its own). Both are
+    /// released if the process dies, so a crashed apply never wedges an
+    /// environment.
+    pub fn environment_lock(&self, environment: &str) -> Result<EnvironmentLock> {
+        if self.target.is_postgres() {
+            let mut pg = postgres::Postgres::connect(&self.target)?;
+            let digest = Sha256::digest(format!("pushgate-apply\n{environment}").as_bytes());
+            let mut key = [0u8; 8];
+            key.copy_from_slice(&digest[..8]);
+            pg.session_lock(i64::from_be_bytes(key))
+                .with_context(|| format!("waiting for the apply lock of {environment}"))?;
+            return Ok(EnvironmentLock {
+                _held: Box::new(pg),
+            });
+        }
+        let safe: String = environment
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = format!("{}.apply-{safe}.lock", self.target.database);
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("opening the apply lock {path}"))?;
+        f.lock()
+            .with_context(|| format!("waiting for the apply lock {path}"))?;
+        Ok(EnvironmentLock { _held: Box::new(f) })
     }
 
     /// Runs `f` in a write transaction (the chain's lock held), committing

@@ -63,6 +63,16 @@ impl Postgres {
     }
 }
 
+impl Postgres {
+    /// Takes a session-level advisory lock, held until this connection
+    /// closes (dropped, or the process gone).
+    pub fn session_lock(&mut self, key: i64) -> Result<()> {
+        self.client
+            .execute("SELECT pg_advisory_lock($1)", &[&key])?;
+        Ok(())
+    }
+}
+
 /// `?N` (SQLite's numbered parameters, as the shared SQL is written) to `$N`.
 fn dialect(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());

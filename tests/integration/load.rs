@@ -193,7 +193,10 @@ fn load(repos: usize, backend: Backend) {
         .assert_ok();
     }
 
-    // Applies per repository (one environment each) never overlap.
+    // One apply per accepted push, in each repository; and applies to the
+    // one environment (`staging`, in every repository sharing the log)
+    // never overlap, across repositories too.
+    let mut all_spans: Vec<(u128, u128)> = Vec::new();
     for (index, repo) in names[..repos].iter().enumerate() {
         let mut spans: Vec<(u128, u128)> = Vec::new();
         for e in std::fs::read_dir(&out).unwrap() {
@@ -222,9 +225,13 @@ fn load(repos: usize, backend: Backend) {
             })
             .count();
         assert_eq!(spans.len(), accepted, "{repo}: one apply per accepted push");
-        spans.sort();
-        for pair in spans.windows(2) {
-            assert!(pair[0].1 <= pair[1].0, "{repo}: applies overlap: {pair:?}");
-        }
+        all_spans.extend(spans);
+    }
+    all_spans.sort();
+    for pair in all_spans.windows(2) {
+        assert!(
+            pair[0].1 <= pair[1].0,
+            "applies to staging overlap: {pair:?}"
+        );
     }
 }
