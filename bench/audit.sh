@@ -38,7 +38,7 @@ for engine in $ENGINES; do
       DB="postgres://pushgate@$(printf '%s' "$T/pg" | sed 's|/|%2F|g')/postgres" ;;
   esac
   printf 'version: 1\naudit:\n  database: %s\n' "$DB" >"$T/$engine.yaml"
-  /usr/bin/time -f "$engine: generated $N in %e s" "$GEN" "$DB" "$N" | tee -a "$OUT/audit-medians.txt"
+  { /usr/bin/time -f "$engine: generated $N in %e s" "$GEN" "$DB" "$N"; } 2>&1 | tee -a "$OUT/audit-medians.txt"
   C=$T/$engine.yaml
   hyperfine -N --warmup 3 --runs 30 --export-json "$T/$engine-a.json" \
     -n "$engine: audit list --pusher p7 --limit 20 ($N records)" "$PGATE audit list --config $C --pusher p7 --limit 20" \
