@@ -190,20 +190,41 @@ mod tests {
             assert!(!files.is_empty(), "{} has no inputs", dir.display());
             for f in files {
                 let data = std::fs::read(&f).unwrap();
-                let started = std::time::Instant::now();
-                target(&data);
-                let took = started.elapsed();
-                // Not a timing test: a target that takes seconds on one
-                // small input is a hang the fuzzer would have reported.
-                assert!(
-                    took < std::time::Duration::from_secs(20),
-                    "{} took {took:?}",
-                    f.display()
-                );
-                replayed += 1;
+                // A `.bundle` is a whole corpus (fuzz/bundle.py): inputs as
+                // a 4-byte little-endian length and the bytes.
+                let inputs: Vec<&[u8]> = if f.extension().is_some_and(|e| e == "bundle") {
+                    unbundle(&data)
+                } else {
+                    vec![&data[..]]
+                };
+                for (i, input) in inputs.into_iter().enumerate() {
+                    let started = std::time::Instant::now();
+                    target(input);
+                    let took = started.elapsed();
+                    // Not a timing test: a target that takes seconds on one
+                    // small input is a hang the fuzzer would have reported.
+                    assert!(
+                        took < std::time::Duration::from_secs(20),
+                        "{} input {i} took {took:?}",
+                        f.display()
+                    );
+                    replayed += 1;
+                }
             }
         }
         assert!(replayed >= 4);
+    }
+
+    fn unbundle(mut data: &[u8]) -> Vec<&[u8]> {
+        let mut out = Vec::new();
+        while data.len() >= 4 {
+            let len = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
+            assert!(data.len() >= 4 + len, "truncated bundle");
+            out.push(&data[4..4 + len]);
+            data = &data[4 + len..];
+        }
+        assert!(data.is_empty(), "trailing bytes in bundle");
+        out
     }
 
     /// The git-object target is only worth running if its keyring holds the
