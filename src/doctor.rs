@@ -300,16 +300,51 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// `pushgate --version` prints `pushgate X.Y.Z`.
+/// Every pushgate binary carries its version between these markers, so
+/// doctor can read a hook's binary's version without running it. (Doctor
+/// often runs as root from a timer, and hook files are writable by the git
+/// user: executing whatever path a hook names would hand root to anyone
+/// who can edit a hook.)
+const VERSION_TAG: &[u8] = b"\0pushgate-version=";
+
+#[used]
+static EMBEDDED_VERSION: [u8; VERSION_TAG.len() + env!("CARGO_PKG_VERSION").len() + 1] = {
+    let mut out = [0u8; VERSION_TAG.len() + env!("CARGO_PKG_VERSION").len() + 1];
+    let v = env!("CARGO_PKG_VERSION").as_bytes();
+    let mut i = 0;
+    while i < VERSION_TAG.len() {
+        out[i] = VERSION_TAG[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < v.len() {
+        out[i + j] = v[j];
+        j += 1;
+    }
+    out
+};
+
+/// The version embedded in the pushgate binary at `binary`, read from the
+/// file (never executed); None if it carries none.
 fn binary_version(binary: &Path) -> Option<String> {
-    let out = std::process::Command::new(binary)
-        .arg("--version")
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.trim().strip_prefix("pushgate ").map(str::to_owned)
+    // Keep the static alive in this binary, whatever the optimiser thinks.
+    std::hint::black_box(&EMBEDDED_VERSION);
+    let bytes = std::fs::read(binary).ok()?;
+    // The tag also appears on its own (the constant searched for here), so
+    // take the first occurrence followed by a version and a NUL.
+    bytes
+        .windows(VERSION_TAG.len())
+        .enumerate()
+        .filter(|(_, w)| *w == VERSION_TAG)
+        .find_map(|(at, _)| {
+            let rest = &bytes[at + VERSION_TAG.len()..];
+            let end = rest.iter().take(64).position(|b| *b == 0)?;
+            let v = &rest[..end];
+            let plausible = !v.is_empty()
+                && v.iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+            plausible.then(|| String::from_utf8_lossy(v).into_owned())
+        })
 }
 
 #[cfg(test)]
@@ -329,5 +364,28 @@ mod tests {
             Some(PathBuf::from("/opt/my tools/it's/pushgate"))
         );
         assert_eq!(hook_binary("#!/bin/sh\necho hi\n"), None);
+    }
+
+    #[test]
+    fn versions_are_read_from_the_file_not_by_running_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("pushgate");
+        // A script that would leave a trace if doctor ran it.
+        std::fs::write(
+            &fake,
+            format!("#!/bin/sh\ntouch {}/ran\n", dir.path().display()),
+        )
+        .unwrap();
+        std::os::unix::fs::PermissionsExt::set_mode(
+            &mut std::fs::metadata(&fake).unwrap().permissions(),
+            0o755,
+        );
+        assert_eq!(binary_version(&fake), None);
+        assert!(!dir.path().join("ran").exists());
+        let mut tagged = b"ELF...".to_vec();
+        tagged.extend_from_slice(VERSION_TAG);
+        tagged.extend_from_slice(b"9.9.9\0more");
+        std::fs::write(&fake, tagged).unwrap();
+        assert_eq!(binary_version(&fake).as_deref(), Some("9.9.9"));
     }
 }
