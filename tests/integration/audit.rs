@@ -446,3 +446,48 @@ fn postgres_outage_rejects_pushes_until_it_is_back() {
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|r| r["landed"] == true));
 }
+
+/// A PostgreSQL that wants a password: it comes from `audit.password_file`
+/// or from PUSHGATE_AUDIT_PASSWORD, never the URL; without it the push is
+/// rejected, naming the database (and not the password).
+#[test]
+fn postgres_passwords_come_from_a_file_or_the_environment() {
+    let w = World::new();
+    let pg = PgServer::start_with(Some("s3cret-pw"));
+    let server = w.server("version: 1\n");
+    let config = |extra: &str| {
+        std::fs::write(
+            server.join("pushgate.yaml"),
+            format!(
+                "version: 1\naudit:\n  database: {}\n  connect_timeout_seconds: 5\n{extra}",
+                pg.url
+            ),
+        )
+        .unwrap();
+    };
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "a");
+
+    config("");
+    let r = w.push(&work, None, &["origin", "main"]);
+    r.assert_rejected()
+        .assert_says("cannot reach the audit database postgres://pushgate@");
+    assert!(!format!("{}{}", r.stdout, r.stderr).contains("s3cret-pw"));
+
+    std::fs::write(w.path("pw"), "s3cret-pw\n").unwrap();
+    config(&format!("  password_file: {}\n", w.path("pw").display()));
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+
+    config("");
+    w.commit(&work, "b", "b", "b");
+    let mut c = w.cmd("git", &work);
+    c.args(["push", "origin", "main"])
+        .env("PUSHGATE_AUDIT_PASSWORD", "s3cret-pw");
+    Run::from(c.output().unwrap()).assert_ok();
+    let mut c = w.cmd(pushgate_bin(), w.dir.path());
+    c.args(["audit", "verify", "--repo", server.to_str().unwrap()])
+        .env("PUSHGATE_AUDIT_PASSWORD", "s3cret-pw");
+    Run::from(c.output().unwrap())
+        .assert_ok()
+        .assert_says("4 entries");
+}

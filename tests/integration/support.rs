@@ -247,6 +247,12 @@ pub struct PgServer {
 
 impl PgServer {
     pub fn start() -> PgServer {
+        PgServer::start_with(None)
+    }
+
+    /// With `password`, the server only lets the `pushgate` user in with
+    /// that password (SCRAM), over the socket too.
+    pub fn start_with(password: Option<&str>) -> PgServer {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .ok()
             .into_iter()
@@ -274,6 +280,10 @@ impl PgServer {
             bin,
             as_postgres,
         };
+        let pwfile = server.dir.join("pwfile");
+        if let Some(pw) = password {
+            std::fs::write(&pwfile, format!("{pw}\n")).unwrap();
+        }
         if as_postgres {
             let o = Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -283,21 +293,22 @@ impl PgServer {
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         }
         let data = server.dir.join("data");
-        server.run(
-            "initdb",
-            &[
-                "-D",
-                data.to_str().unwrap(),
-                "-A",
-                "trust",
-                "-U",
-                "pushgate",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ],
-        );
+        let mut args = vec![
+            "-D",
+            data.to_str().unwrap(),
+            "-U",
+            "pushgate",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ];
+        let pwarg = format!("--pwfile={}", pwfile.display());
+        match password {
+            Some(_) => args.extend(["-A", "scram-sha-256", pwarg.as_str()]),
+            None => args.extend(["-A", "trust"]),
+        }
+        server.run("initdb", &args);
         server.start_again();
         server
     }
