@@ -99,31 +99,7 @@ enum Command {
         args: Vec<String>,
     },
     /// Validate manifests and run manifest-level policies on files (conftest-style).
-    Validate {
-        /// Take manifest globs (and, without -p, policy sets) from this config.
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Policy directory or file (default: ./policy, or the config's sets).
-        #[arg(long = "policy", short = 'p')]
-        policies: Vec<PathBuf>,
-        /// Data directory or file, merged into `data`.
-        #[arg(long = "data", short = 'd')]
-        data: Vec<PathBuf>,
-        /// Namespace (package) whose rules run (default: main, or the config's).
-        #[arg(long = "namespace", short = 'n')]
-        namespaces: Vec<String>,
-        /// Run the rules of every package.
-        #[arg(long)]
-        all_namespaces: bool,
-        /// Exit 1 on warnings too.
-        #[arg(long)]
-        fail_on_warn: bool,
-        #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
-        output: Output,
-        /// Files or directories.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-    },
+    Validate(ValidateArgs),
     /// Rego policy tools.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -135,6 +111,50 @@ enum Command {
     Apply(ApplyCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
+}
+
+/// `validate`'s flags: conftest's names, values and exit codes.
+#[derive(clap::Args)]
+struct ValidateArgs {
+    /// Take manifest globs (and, without -p, policy sets and their data) from this config.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Policy directory or file; only `.rego` files are read (default: ./policy, or the config's sets).
+    #[arg(long = "policy", short = 'p')]
+    policies: Vec<PathBuf>,
+    /// Data directory or file (JSON/YAML), merged into `data` under its directory's path.
+    #[arg(long = "data", short = 'd')]
+    data: Vec<PathBuf>,
+    /// Namespace (package) whose rules run (default: main, or the config's).
+    #[arg(long = "namespace", short = 'n')]
+    namespaces: Vec<String>,
+    /// Run the rules of every package.
+    #[arg(long)]
+    all_namespaces: bool,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    fail_on_warn: bool,
+    /// Evaluate once over all documents: `input` is the array of `{path, contents}`.
+    #[arg(long)]
+    combine: bool,
+    /// Skip files whose path matches this regular expression.
+    #[arg(long)]
+    ignore: Option<String>,
+    /// Rego syntax of the policies: v1, v0, or auto (v1, else v0, per file).
+    #[arg(long, value_enum, default_value_t = RegoVersionArg::Auto)]
+    rego_version: RegoVersionArg,
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
+    output: Output,
+    /// Files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RegoVersionArg {
+    Auto,
+    V0,
+    V1,
 }
 
 #[derive(Subcommand)]
@@ -286,6 +306,8 @@ enum Output {
     Json,
     Junit,
     Github,
+    Tap,
+    Table,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -337,25 +359,7 @@ pub fn main() -> ExitCode {
             &refname,
         ),
         Command::HookFile { path, args } => hook_file(&path, &args),
-        Command::Validate {
-            config,
-            policies,
-            data,
-            namespaces,
-            all_namespaces,
-            fail_on_warn,
-            output,
-            paths,
-        } => cmd_validate(
-            config,
-            policies,
-            data,
-            namespaces,
-            all_namespaces,
-            fail_on_warn,
-            output,
-            &paths,
-        ),
+        Command::Validate(args) => cmd_validate(args),
         Command::Policy(PolicyCommand::Test { data, dirs }) => cmd_policy_test(data, dirs),
         Command::Audit(cmd) => cmd_audit(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
@@ -876,16 +880,20 @@ fn cmd_check(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn cmd_validate(
-    config: Option<PathBuf>,
-    mut policies: Vec<PathBuf>,
-    data: Vec<PathBuf>,
-    mut namespaces: Vec<String>,
-    all_namespaces: bool,
-    fail_on_warn: bool,
-    output: Output,
-    paths: &[PathBuf],
-) -> ExitCode {
+fn cmd_validate(args: ValidateArgs) -> ExitCode {
+    let ValidateArgs {
+        config,
+        mut policies,
+        mut data,
+        mut namespaces,
+        all_namespaces,
+        fail_on_warn,
+        combine,
+        ignore,
+        rego_version,
+        output,
+        paths,
+    } = args;
     let run = || -> Result<crate::validate::Report> {
         let (manifests, limits) = match &config {
             Some(path) => {
@@ -893,6 +901,7 @@ fn cmd_validate(
                 if policies.is_empty() {
                     for set in &c.policies {
                         policies.push(set.path.clone());
+                        data.extend(set.data.iter().cloned());
                         if namespaces.is_empty() || !all_namespaces {
                             namespaces.extend(set.manifest_namespaces.iter().cloned());
                         }
@@ -911,23 +920,39 @@ fn cmd_validate(
         namespaces.dedup();
         let selector =
             crate::manifest::Selector::new(&manifests, &limits).context("manifest globs")?;
+        let ignore = match ignore {
+            Some(re) => Some(regex::Regex::new(&re).with_context(|| format!("--ignore {re:?}"))?),
+            None => None,
+        };
         let opts = crate::validate::Options {
             policies,
             data,
             namespaces,
             all_namespaces,
             fail_on_warn,
+            combine,
+            ignore,
+            rego_version: match rego_version {
+                RegoVersionArg::Auto => crate::policy::RegoVersion::Auto,
+                RegoVersionArg::V0 => crate::policy::RegoVersion::V0,
+                RegoVersionArg::V1 => crate::policy::RegoVersion::V1,
+            },
             selector,
         };
-        crate::validate::run(paths, &opts)
+        crate::validate::run(&paths, &opts)
     };
     match run() {
         Ok(report) => {
+            for ns in &report.empty_namespaces {
+                eprintln!("WARN - namespace `{ns}` defines no deny, violation or warn rule; nothing in it ran");
+            }
             let text = match output {
                 Output::Text => crate::validate::text(&report),
                 Output::Json => crate::validate::json(&report),
                 Output::Junit => crate::validate::junit(&report),
                 Output::Github => crate::validate::github(&report),
+                Output::Tap => crate::validate::tap(&report),
+                Output::Table => crate::validate::table(&report),
             };
             print!("{text}");
             if !text.ends_with('\n') {
@@ -946,7 +971,7 @@ fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
     if dirs.is_empty() {
         dirs.push(PathBuf::from("policy"));
     }
-    let bundle = match crate::policy::Bundle::load(&dirs, &data, true) {
+    let bundle = match crate::policy::Bundle::load(&dirs, &data) {
         Ok(b) => b,
         Err(e) => {
             print_error("pushgate policy test: could not load the policies", &e);

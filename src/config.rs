@@ -148,6 +148,9 @@ impl Default for Manifests {
 #[derive(Debug, Clone)]
 pub struct PolicySet {
     pub path: PathBuf,
+    /// Data files or directories merged into `data` (conftest's `--data`):
+    /// the policy path itself loads `.rego` files only.
+    pub data: Vec<PathBuf>,
     pub manifest_namespaces: Vec<String>,
     pub push_namespace: Option<String>,
     pub refs: Option<Vec<String>>,
@@ -276,6 +279,8 @@ struct RawManifests {
 #[serde(deny_unknown_fields)]
 struct RawPolicySet {
     path: String,
+    #[serde(default)]
+    data: Vec<String>,
     #[serde(default)]
     manifest_namespaces: Vec<String>,
     push_namespace: Option<String>,
@@ -588,6 +593,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         }
         policies.push(PolicySet {
             path: resolve(&v.path),
+            data: v.data.iter().map(|d| resolve(d)).collect(),
             manifest_namespaces: v.manifest_namespaces,
             push_namespace: v.push_namespace,
             refs: v.refs,

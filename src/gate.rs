@@ -72,7 +72,7 @@ impl Gate {
                 help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
             }
             };
-            let mut bundle = Bundle::load(std::slice::from_ref(&set.path), &[], false)
+            let mut bundle = Bundle::load(std::slice::from_ref(&set.path), &set.data)
                 .map_err(|e| err(format!("policy set {}: {e:#}", set.path.display())))?;
             bundle.set_time_limit(std::time::Duration::from_secs(
                 config.limits.policy_timeout_seconds,

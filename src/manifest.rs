@@ -80,6 +80,10 @@ impl Selector {
     pub fn wants(&self, path: &str) -> bool {
         self.include.is_match(path) && !self.exclude.is_match(path)
     }
+
+    pub fn exclude_matches(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
 }
 
 fn finding(

@@ -11,7 +11,7 @@ use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use regorus::{Engine, Value};
 
@@ -82,35 +82,76 @@ impl Compiled {
         let Value::Array(results) = value else {
             return Ok(vec![Outcome::default(); n]);
         };
-        Ok(results.iter().map(|r| self.outcome(r)).collect())
+        results.iter().map(|r| self.outcome(r)).collect()
     }
 
-    fn outcome(&self, package: &Value) -> Outcome {
+    /// conftest's reading of one input's rule values (policy/engine.go):
+    /// a rule an `exception` names is reported excepted and its results
+    /// dropped, fired or not; a rule's value counts only as a set or array,
+    /// whose non-empty strings are messages and whose objects must carry a
+    /// string `msg`; anything else (`deny := true`, numbers) never fails.
+    fn outcome(&self, package: &Value) -> Result<Outcome> {
         let ns = &self.ns;
         let mut out = Outcome::default();
         let Value::Object(obj) = package else {
-            return out;
+            return Ok(out);
         };
-        let exceptions = exception_names(obj.get(&Value::from("exception")));
+        let exceptions = match obj.get(&Value::from(EXCEPTIONS_KEY)) {
+            Some(Value::Array(names)) => names
+                .iter()
+                .filter_map(|n| n.as_string().ok().map(|s| s.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
         for (key, value) in obj.iter() {
             let Ok(key) = key.as_string() else { continue };
-            let Some((fail, suffix)) = kind_of(key) else {
+            let Some((fail, name)) = kind_of(key) else {
                 continue;
             };
             let rule = format!("{ns}.{key}");
             out.rules.push(rule.clone());
-            if !suffix.is_empty() && exceptions.iter().any(|e| e == suffix) {
-                if !messages(value).is_empty() {
-                    out.exceptions.push(rule);
-                }
+            if exceptions.iter().any(|e| e == name) {
+                out.exceptions.push(rule);
                 continue;
             }
-            for (msg, metadata) in messages(value) {
-                let mut f = Finding::new_owned(
-                    rule.clone(),
-                    msg,
-                    format!("see the rule {key} in package {ns}"),
-                );
+            // `[x | x := data.ns.rule]`: empty when the rule is undefined.
+            let Value::Array(defined) = value else {
+                continue;
+            };
+            let Some(value) = defined.first() else {
+                continue;
+            };
+            let elements: Vec<&Value> = match value {
+                Value::Set(s) => s.iter().collect(),
+                Value::Array(a) => a.iter().collect(),
+                _ => continue,
+            };
+            for element in elements {
+                let (msg, metadata) = match element {
+                    Value::String(s) if s.is_empty() => continue,
+                    Value::String(s) => (s.to_string(), None),
+                    Value::Object(o) => match o.get(&Value::from("msg")) {
+                        Some(Value::String(m)) => {
+                            (m.to_string(), serde_json::to_value(element).ok())
+                        }
+                        _ => bail!(
+                            "rule {rule} returned an object without a string `msg` ({element}); \
+                             conftest refuses such results too: add `\"msg\": \"...\"`"
+                        ),
+                    },
+                    _ => continue,
+                };
+                // A rule object's `fix` (or `help`) is what the pusher reads
+                // as the thing to do; without one, where the rule lives.
+                let help = metadata
+                    .as_ref()
+                    .and_then(|m| m.get("fix").or_else(|| m.get("help")))
+                    .and_then(|h| h.as_str())
+                    .map_or_else(
+                        || format!("see the rule {key} in package {ns}"),
+                        str::to_owned,
+                    );
+                let mut f = Finding::new_owned(rule.clone(), msg, help);
                 f.metadata = metadata;
                 if fail {
                     out.failures.push(f);
@@ -119,9 +160,13 @@ impl Compiled {
                 }
             }
         }
-        out
+        Ok(out)
     }
 }
+
+/// The entry point's key for the names `exception` lists (not a Rego
+/// identifier, so no rule can collide with it).
+const EXCEPTIONS_KEY: &str = "pushgate:exceptions";
 
 /// The verdict of the rules of one namespace on one input.
 #[derive(Debug, Default, Clone)]
@@ -134,14 +179,26 @@ pub struct Outcome {
     pub rules: Vec<String>,
 }
 
-/// A directory entry is loaded as Rego or as data by its extension.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if dir.is_file() {
-        out.push(dir.to_path_buf());
+/// Which Rego syntax a policy file is read as (conftest's `--rego-version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegoVersion {
+    /// Rego v1 (OPA 1.0's default) first, then the old v0 syntax that many
+    /// conftest libraries still use, file by file.
+    #[default]
+    Auto,
+    V0,
+    V1,
+}
+
+/// Every file under `root` (or `root` itself), sorted, hidden entries
+/// (`.git`, editor files) skipped, for which `keep` holds.
+fn walk(root: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
+    if root.is_file() {
+        out.push(root.to_path_buf());
         return Ok(());
     }
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading policy directory {}", dir.display()))?
+    let mut entries: Vec<_> = std::fs::read_dir(root)
+        .with_context(|| format!("reading directory {}", root.display()))?
         .flatten()
         .map(|e| e.path())
         .collect();
@@ -155,80 +212,97 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out)?;
-        } else {
+            walk(&p, keep, out)?;
+        } else if keep(&name) {
             out.push(p);
         }
     }
     Ok(())
 }
 
+fn is_data_file(name: &str) -> bool {
+    name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// One data file's document, placed as OPA's loader places it: under the
+/// path of its directory relative to the root it was found from (a file
+/// given by name goes at the root of `data`).
+fn data_document(root: &Path, file: &Path) -> Result<Value> {
+    let name = file.display().to_string();
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading data file {name}"))?;
+    let mut value: serde_json::Value = if name.ends_with(".json") {
+        serde_json::from_str(&text).with_context(|| format!("{name}: not valid JSON"))?
+    } else {
+        serde_saphyr::from_str(&text)
+            .map_err(|e| anyhow!("{name}: not valid YAML: {}", first_line(&e.to_string())))?
+    };
+    let dir = file.parent().unwrap_or(root);
+    let rel = dir.strip_prefix(root).unwrap_or(Path::new(""));
+    let keys: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    for key in keys.into_iter().rev() {
+        let mut obj = serde_json::Map::new();
+        obj.insert(key, value);
+        value = serde_json::Value::Object(obj);
+    }
+    Ok(Value::from(value))
+}
+
 impl Bundle {
-    /// Loads policies from `policy_dirs` and data from `data_dirs` (and any
-    /// .json/.yaml beside the policies). `with_tests`: also `*_test.rego`.
-    /// Bounds each later evaluation (and compilation) to `limit`; a
-    /// policy that runs longer fails the evaluation, which rejects.
-    ///
-    /// Compiled policies (what the gate evaluates) do not carry the
-    /// engine's timer settings; they read regorus' process-wide fallback,
-    /// so that is set too. One process evaluates one config's policies, so
-    /// a process-wide limit is the config's limit.
-    pub fn set_time_limit(&mut self, limit: Duration) {
-        let config = regorus::utils::limits::ExecutionTimerConfig {
-            limit,
-            check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
-        };
-        self.engine.set_execution_timer_config(config);
-        regorus::utils::limits::set_fallback_execution_timer_config(Some(config));
+    /// Loads the `.rego` files under `policy_paths` (every one, `_test.rego`
+    /// too, as conftest and `opa test` do: one loader for the gate,
+    /// `validate` and `policy test`) and the JSON/YAML data under
+    /// `data_paths`. Any file that does not load is an error naming it.
+    pub fn load(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Result<Bundle> {
+        Bundle::load_as(policy_paths, data_paths, RegoVersion::Auto)
     }
 
-    pub fn load(
-        policy_dirs: &[PathBuf],
-        data_dirs: &[PathBuf],
-        with_tests: bool,
+    pub fn load_as(
+        policy_paths: &[PathBuf],
+        data_paths: &[PathBuf],
+        version: RegoVersion,
     ) -> Result<Bundle> {
         let mut engine = Engine::new();
+        // OPA's `--strict-builtin-errors`: a built-in that fails (to_number
+        // of "abc", object.get on null) is an error, so the gate rejects
+        // rather than letting a rule quietly not fire.
+        engine.set_strict_builtin_errors(true);
         let mut files = Vec::new();
-        let mut rules = Vec::new();
-        let mut all = Vec::new();
-        for d in policy_dirs.iter().chain(data_dirs) {
-            walk(d, &mut all).with_context(|| format!("loading {}", d.display()))?;
+        for root in policy_paths {
+            walk(root, &|n| n.ends_with(".rego"), &mut files)
+                .with_context(|| format!("loading policies from {}", root.display()))?;
         }
-        for path in all {
-            let name = path.to_string_lossy().into_owned();
-            if name.ends_with(".rego") {
-                if name.ends_with("_test.rego") && !with_tests {
-                    continue;
-                }
-                let text = add_rego(&mut engine, &path)?;
-                rules.extend(rule_heads(&text));
-                files.push(path);
-            } else if name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml") {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading data file {name}"))?;
-                let value: serde_json::Value = if name.ends_with(".json") {
-                    serde_json::from_str(&text)
-                        .with_context(|| format!("{name}: not valid JSON"))?
-                } else {
-                    serde_saphyr::from_str(&text).map_err(|e| {
-                        anyhow!("{name}: not valid YAML: {}", first_line(&e.to_string()))
-                    })?
-                };
-                engine
-                    .add_data(Value::from(value))
-                    .with_context(|| format!("{name}: cannot merge into data"))?;
+        for path in &files {
+            add_rego(&mut engine, path, version)?;
+        }
+        for root in data_paths {
+            let mut found = Vec::new();
+            walk(root, &is_data_file, &mut found)
+                .with_context(|| format!("loading data from {}", root.display()))?;
+            for file in found {
+                let doc = data_document(root, &file)?;
+                engine.add_data(doc).with_context(|| {
+                    format!(
+                        "{}: cannot merge into data (a key it sets is already set by another data file)",
+                        file.display()
+                    )
+                })?;
             }
         }
         if files.is_empty() {
             return Err(anyhow!(
                 "no .rego files in {}",
-                policy_dirs
+                policy_paths
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
         }
+        let mut rules = engine.rule_names()?;
         rules.sort();
         rules.dedup();
         let mut bundle = Bundle {
@@ -266,14 +340,45 @@ impl Bundle {
         self.compile(ns)?.evaluate(input)
     }
 
+    /// The conftest rules of `ns` (deny/violation/warn forms and
+    /// `exception`), by name, each once.
+    fn conftest_rules(&self, ns: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .rules
+            .iter()
+            .filter(|(pkg, rule)| pkg == ns && (kind_of(rule).is_some() || rule == "exception"))
+            .map(|(_, rule)| rule.clone())
+            .collect();
+        names.dedup();
+        names
+    }
+
     /// Compiles namespace `ns` for repeated evaluation (see [`Compiled`]).
+    /// Like conftest, each rule is queried on its own (`data.ns.deny`, ...),
+    /// not the package as a whole, so a helper rule that errors on a
+    /// document fails only the rules that use it.
     pub fn compile(&self, ns: &str) -> Result<Compiled> {
+        let rules = self.conftest_rules(ns);
+        let fields: Vec<String> = rules
+            .iter()
+            .map(|r| {
+                if r == "exception" {
+                    // conftest's query: `data.ns.exception[_][_] == name`.
+                    format!("{EXCEPTIONS_KEY:?}: [n | n := data.{ns}.exception[_][_]]")
+                } else {
+                    format!("{r:?}: [x | x := data.{ns}.{r}]")
+                }
+            })
+            .collect();
         let mut engine = self.engine.clone();
         engine.set_rego_v0(false);
         engine
             .add_policy(
                 "<pushgate entry point>".into(),
-                format!("package __pushgate_entry\n\nresult := [r | some d in input; r := data.{ns} with input as d]\n"),
+                format!(
+                    "package __pushgate_entry\n\nresult := [r | some d in input; r := {{{}}} with input as d]\n",
+                    fields.join(", ")
+                ),
             )
             .map_err(|e| anyhow!("`{ns}` is not a valid package name: {e}"))?;
         let policy = engine
@@ -283,6 +388,22 @@ impl Bundle {
             policy,
             ns: ns.to_owned(),
         })
+    }
+
+    /// Sets the time limit of every later evaluation (and compilation); a
+    /// policy that runs longer fails the evaluation, which rejects.
+    ///
+    /// Compiled policies (what the gate evaluates) do not carry the
+    /// engine's timer settings; they read regorus' process-wide fallback,
+    /// so that is set too. One process evaluates one config's policies, so
+    /// a process-wide limit is the config's limit.
+    pub fn set_time_limit(&mut self, limit: Duration) {
+        let config = regorus::utils::limits::ExecutionTimerConfig {
+            limit,
+            check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
+        };
+        self.engine.set_execution_timer_config(config);
+        regorus::utils::limits::set_fallback_execution_timer_config(Some(config));
     }
 
     /// Runs every `test_*` rule, like `opa test`: a test passes when its
@@ -300,7 +421,7 @@ impl Bundle {
                         .first()
                         .and_then(|r| r.expressions.first())
                         .is_some_and(|e| e.value == Value::from(true))),
-                    Err(e) => Err(first_line(&e.to_string()).to_owned()),
+                    Err(e) => Err(error_text(&e)),
                 };
                 (format!("data.{pkg}.{name}"), verdict)
             })
@@ -308,116 +429,72 @@ impl Bundle {
     }
 }
 
-/// The rule names of a Rego file, with its package. Rule heads start a
-/// line (`deny contains msg if`, `deny[msg] {`, `default allow := false`),
-/// so a line scan finds them without reaching into regorus' unstable AST.
-fn rule_heads(text: &str) -> Vec<(String, String)> {
-    let mut pkg = String::new();
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if let Some(p) = line.strip_prefix("package ") {
-            pkg = p.trim().to_owned();
-            continue;
-        }
-        let line = line.strip_prefix("default ").unwrap_or(line);
-        if line.starts_with("import ")
-            || !line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        {
-            continue;
-        }
-        let name: String = line
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        out.push((pkg.clone(), name));
-    }
-    out
+/// An evaluation error on one line: regorus' messages start with the
+/// source location on a line of their own, then the reason.
+fn error_text(e: &anyhow::Error) -> String {
+    let text = format!("{e:#}");
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    parts.join(" ")
 }
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
 
-/// Adds one Rego file. Rego v1 (OPA 1.0's default) first; files in the old
-/// `deny[msg] { ... }` form that many conftest policies still use are
-/// accepted as v0. An error names the file and line.
-fn add_rego(engine: &mut Engine, path: &Path) -> Result<String> {
+/// Adds one Rego file, in `version`'s syntax (Auto: v1 first, then v0).
+/// An error names the file and line.
+fn add_rego(engine: &mut Engine, path: &Path, version: RegoVersion) -> Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let name = path.to_string_lossy().into_owned();
-    engine.set_rego_v0(false);
-    let v1 = engine.add_policy(name.clone(), text.clone());
-    let Err(e1) = v1 else {
-        return Ok(text);
+    let tries: &[bool] = match version {
+        RegoVersion::Auto => &[false, true],
+        RegoVersion::V1 => &[false],
+        RegoVersion::V0 => &[true],
     };
-    engine.set_rego_v0(true);
-    let v0 = engine.add_policy(name.clone(), text.clone());
-    engine.set_rego_v0(false);
-    match v0 {
-        Ok(_) => Ok(text),
-        Err(_) => Err(anyhow!("{}", e1.to_string().trim_end()))
-            .context(format!("{name} does not compile")),
+    let mut first_err = None;
+    for &v0 in tries {
+        engine.set_rego_v0(v0);
+        let r = engine.add_policy(name.clone(), text.clone());
+        engine.set_rego_v0(false);
+        match r {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
     }
+    let e = first_err.map_or_else(|| "no syntax tried".to_string(), |e| e.to_string());
+    Err(anyhow!("{}", e.trim_end())).context(format!("{name} does not compile"))
 }
 
-/// `deny`, `violation`, `deny_x`, `violation_x` fail; `warn`, `warn_x`
-/// warn. Returns (fails, suffix).
+/// conftest's rule names: `^(deny|violation)(_[a-zA-Z0-9]+)*$` fail,
+/// `^warn(_[a-zA-Z0-9]+)*$` warns. Returns (fails, the name an exception
+/// uses: the part after `deny_`/`violation_`/`warn_`, "" for the bare rule).
 fn kind_of(rule: &str) -> Option<(bool, &str)> {
     for (prefix, fail) in [("deny", true), ("violation", true), ("warn", false)] {
-        if rule == prefix {
+        let Some(rest) = rule.strip_prefix(prefix) else {
+            continue;
+        };
+        if rest.is_empty() {
             return Some((fail, ""));
         }
-        if let Some(rest) = rule.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) {
-            return Some((fail, rest));
+        let Some(name) = rest.strip_prefix('_') else {
+            continue;
+        };
+        let groups_ok = rest
+            .split('_')
+            .skip(1)
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if groups_ok {
+            return Some((fail, name));
         }
     }
     None
-}
-
-/// conftest's `exception[rules] { rules := ["run_as_root"] }`: a set of
-/// arrays (or strings) of rule names without prefix.
-fn exception_names(v: Option<&Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut push = |v: &Value| match v {
-        Value::String(s) => out.push(s.to_string()),
-        Value::Array(a) => out.extend(
-            a.iter()
-                .filter_map(|x| x.as_string().ok().map(|s| s.to_string())),
-        ),
-        _ => {}
-    };
-    match v {
-        Some(Value::Set(s)) => s.iter().for_each(&mut push),
-        Some(Value::Array(a)) => a.iter().for_each(&mut push),
-        Some(other) => push(other),
-        None => {}
-    }
-    out
-}
-
-/// A rule's messages: strings, objects with `msg` (the rest kept as
-/// metadata), or `true` for a boolean rule.
-fn messages(v: &Value) -> Vec<(String, Option<serde_json::Value>)> {
-    let one = |v: &Value| -> Option<(String, Option<serde_json::Value>)> {
-        match v {
-            Value::String(s) => Some((s.to_string(), None)),
-            Value::Object(o) => {
-                let msg = o
-                    .get(&Value::from("msg"))
-                    .and_then(|m| m.as_string().ok().map(|s| s.to_string()));
-                let meta = serde_json::to_value(v).ok();
-                Some((msg.unwrap_or_else(|| v.to_string()), meta))
-            }
-            Value::Bool(true) => Some(("rule is true".to_string(), None)),
-            Value::Bool(false) | Value::Undefined | Value::Null => None,
-            other => Some((other.to_string(), None)),
-        }
-    };
-    match v {
-        Value::Set(s) => s.iter().filter_map(one).collect(),
-        Value::Array(a) => a.iter().filter_map(one).collect(),
-        other => one(other).into_iter().collect(),
-    }
 }
 
 #[cfg(test)]
@@ -429,7 +506,7 @@ mod tests {
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).unwrap();
         }
-        let b = Bundle::load(&[dir.path().to_path_buf()], &[], true).unwrap();
+        let b = Bundle::load(&[dir.path().to_path_buf()], &[]).unwrap();
         (dir, b)
     }
 
@@ -489,7 +566,7 @@ exception contains ["run_as_root"] if input.exempt
             "package main\n\ndeny contains msg if {\n  msg := \n}\n",
         )
         .unwrap();
-        let err = Bundle::load(&[dir.path().to_path_buf()], &[], false)
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[])
             .err()
             .unwrap();
         let text = format!("{err:#}");

@@ -20,6 +20,12 @@ pub struct Options {
     pub namespaces: Vec<String>,
     pub all_namespaces: bool,
     pub fail_on_warn: bool,
+    /// conftest's `--combine`: one evaluation per namespace over every
+    /// document, `input` being the array of `{path, contents}`.
+    pub combine: bool,
+    /// conftest's `--ignore`: paths matching it are not read.
+    pub ignore: Option<regex::Regex>,
+    pub rego_version: crate::policy::RegoVersion,
     pub selector: Selector,
 }
 
@@ -40,6 +46,8 @@ pub struct FileResult {
 pub struct Report {
     pub results: Vec<FileResult>,
     pub fail_on_warn: bool,
+    /// Namespaces asked for that define no rule: conftest warns and passes.
+    pub empty_namespaces: Vec<String>,
 }
 
 impl Report {
@@ -63,7 +71,11 @@ impl Report {
 
 /// Files under `paths`: a named file always, files in directories when the
 /// manifest selector wants them.
-fn collect(paths: &[PathBuf], selector: &Selector) -> Result<Vec<PathBuf>> {
+fn collect(
+    paths: &[PathBuf],
+    selector: &Selector,
+    ignore: Option<&regex::Regex>,
+) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_file() {
@@ -84,7 +96,9 @@ fn collect(paths: &[PathBuf], selector: &Selector) -> Result<Vec<PathBuf>> {
                             .unwrap_or(&path)
                             .to_string_lossy()
                             .replace('\\', "/");
-                        if selector.wants(&rel) {
+                        // conftest reads JSON documents in a directory too.
+                        let json = rel.ends_with(".json") && !selector.exclude_matches(&rel);
+                        if selector.wants(&rel) || json {
                             out.push(path);
                         }
                     }
@@ -94,30 +108,92 @@ fn collect(paths: &[PathBuf], selector: &Selector) -> Result<Vec<PathBuf>> {
             bail!("{} does not exist", p.display());
         }
     }
+    if let Some(re) = ignore {
+        out.retain(|p| !re.is_match(&p.to_string_lossy()));
+    }
     out.sort();
     Ok(out)
 }
 
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
-    let bundle = Bundle::load(&opts.policies, &opts.data, false)?;
-    let namespaces = if opts.all_namespaces {
+    let bundle = Bundle::load_as(&opts.policies, &opts.data, opts.rego_version)?;
+    let asked = if opts.all_namespaces {
         bundle.packages()?
     } else {
         opts.namespaces.clone()
     };
+    let (namespaces, empty): (Vec<String>, Vec<String>) =
+        asked.into_iter().partition(|ns| bundle.has_rules(ns));
+    let empty_namespaces = if opts.all_namespaces { vec![] } else { empty };
     let compiled = namespaces
         .iter()
         .map(|ns| bundle.compile(ns))
         .collect::<Result<Vec<_>>>()?;
-    let files = collect(paths, &opts.selector)?;
-    let results: Vec<Vec<FileResult>> = files
-        .par_iter()
-        .map(|f| check_file(f, &compiled, &opts.selector.limits))
-        .collect::<Result<_>>()?;
+    let files = collect(paths, &opts.selector, opts.ignore.as_ref())?;
+    let results = if opts.combine {
+        check_combined(&files, &compiled, &opts.selector.limits)?
+    } else {
+        let per_file: Vec<Vec<FileResult>> = files
+            .par_iter()
+            .map(|f| check_file(f, &compiled, &opts.selector.limits))
+            .collect::<Result<_>>()?;
+        per_file.into_iter().flatten().collect()
+    };
     Ok(Report {
-        results: results.into_iter().flatten().collect(),
+        results,
         fail_on_warn: opts.fail_on_warn,
+        empty_namespaces,
     })
+}
+
+/// conftest's `--combine`: every document of every file in one `input`.
+fn check_combined(
+    files: &[PathBuf],
+    namespaces: &[Compiled],
+    limits: &manifest::Limits,
+) -> Result<Vec<FileResult>> {
+    let mut combined = Vec::new();
+    for file in files {
+        let name = file.to_string_lossy().into_owned();
+        let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
+        let docs = manifest::parse(&name, &bytes, limits)
+            .map_err(|f| anyhow::anyhow!("{name}: {}", f.message))?;
+        for d in docs {
+            combined.push(serde_json::json!({"path": name, "contents": d.document}));
+        }
+    }
+    let input = serde_json::Value::Array(combined);
+    let mut out = Vec::new();
+    for compiled in namespaces {
+        let ns = compiled.namespace();
+        let o = compiled
+            .evaluate(regorus::Value::from(input.clone()))
+            .with_context(|| format!("combined input: policy {ns}"))?;
+        out.push(file_result("Combined".into(), ns, o));
+    }
+    Ok(out)
+}
+
+fn file_result(filename: String, ns: &str, o: crate::policy::Outcome) -> FileResult {
+    let failing: std::collections::BTreeSet<String> = o
+        .failures
+        .iter()
+        .chain(&o.warnings)
+        .map(|f| f.rule.to_string())
+        .collect();
+    FileResult {
+        filename,
+        namespace: ns.to_owned(),
+        successes: o
+            .rules
+            .iter()
+            .filter(|x| !failing.contains(*x) && !o.exceptions.contains(x))
+            .count(),
+        failures: o.failures,
+        warnings: o.warnings,
+        exceptions: o.exceptions,
+        rules: o.rules,
+    }
 }
 
 fn check_file(
@@ -218,9 +294,149 @@ pub fn text(report: &Report) -> String {
     out
 }
 
+/// conftest's JSON: per file and namespace, `failures`/`warnings` as
+/// `{msg, metadata}` (metadata: the rule object's other keys), so scripts
+/// written for conftest keep working. pushgate adds `rule`, `line`,
+/// `document` and `fix` to each entry; conftest's readers ignore them.
 pub fn json(report: &Report) -> String {
-    serde_json::to_string_pretty(&report.results)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let entry = |f: &Finding| {
+        let mut e = serde_json::Map::new();
+        e.insert("msg".into(), f.message.clone().into());
+        if let Some(serde_json::Value::Object(meta)) = &f.metadata {
+            let rest: serde_json::Map<String, serde_json::Value> = meta
+                .iter()
+                .filter(|(k, _)| k.as_str() != "msg")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !rest.is_empty() {
+                e.insert("metadata".into(), serde_json::Value::Object(rest));
+            }
+        }
+        e.insert("rule".into(), f.rule.to_string().into());
+        if let Some(l) = f.line {
+            e.insert("line".into(), l.into());
+        }
+        if let Some(d) = f.document {
+            e.insert("document".into(), d.into());
+        }
+        e.insert("fix".into(), f.help.clone().into());
+        serde_json::Value::Object(e)
+    };
+    let results: Vec<serde_json::Value> = report
+        .results
+        .iter()
+        .map(|r| {
+            let mut o = serde_json::Map::new();
+            o.insert("filename".into(), r.filename.clone().into());
+            o.insert("namespace".into(), r.namespace.clone().into());
+            o.insert("successes".into(), r.successes.into());
+            for (key, list) in [("failures", &r.failures), ("warnings", &r.warnings)] {
+                if !list.is_empty() {
+                    o.insert(key.into(), list.iter().map(entry).collect());
+                }
+            }
+            if !r.exceptions.is_empty() {
+                let ex: Vec<serde_json::Value> = r
+                    .exceptions
+                    .iter()
+                    .map(|e| serde_json::json!({"msg": format!("exempted from {e}"), "rule": e}))
+                    .collect();
+                o.insert("exceptions".into(), ex.into());
+            }
+            serde_json::Value::Object(o)
+        })
+        .collect();
+    serde_json::to_string_pretty(&results).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// TAP, as conftest's `--output tap`: a plan, then `not ok` per failure and
+/// warning, `ok` per passed rule.
+pub fn tap(report: &Report) -> String {
+    let mut out = String::new();
+    for r in &report.results {
+        let n = r.failures.len() + r.warnings.len() + r.exceptions.len() + r.successes;
+        if n == 0 {
+            continue;
+        }
+        let _ = writeln!(out, "1..{n}");
+        let mut i = 0;
+        for f in &r.failures {
+            i += 1;
+            let _ = writeln!(out, "not ok {i} - {} - {}", r.filename, f.message);
+        }
+        if !r.warnings.is_empty() {
+            let _ = writeln!(out, "# warnings");
+            for f in &r.warnings {
+                i += 1;
+                let _ = writeln!(out, "not ok {i} - {} - {}", r.filename, f.message);
+            }
+        }
+        if !r.exceptions.is_empty() {
+            let _ = writeln!(out, "# exceptions");
+            for e in &r.exceptions {
+                i += 1;
+                let _ = writeln!(out, "ok {i} - {} - {e}", r.filename);
+            }
+        }
+        if r.successes > 0 {
+            let _ = writeln!(out, "# successes");
+            for _ in 0..r.successes {
+                i += 1;
+                let _ = writeln!(out, "ok {i} - {} - {}", r.filename, r.namespace);
+            }
+        }
+    }
+    out
+}
+
+/// A table, as conftest's `--output table`: result, file, namespace, message.
+pub fn table(report: &Report) -> String {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for r in &report.results {
+        for (label, list) in [("failure", &r.failures), ("warning", &r.warnings)] {
+            for f in list {
+                rows.push([label.into(), loc(f), r.namespace.clone(), f.message.clone()]);
+            }
+        }
+        for e in &r.exceptions {
+            rows.push([
+                "exception".into(),
+                r.filename.clone(),
+                r.namespace.clone(),
+                e.clone(),
+            ]);
+        }
+        if r.successes > 0 {
+            rows.push([
+                "success".into(),
+                r.filename.clone(),
+                r.namespace.clone(),
+                format!("{} passed", r.successes),
+            ]);
+        }
+    }
+    let header = ["RESULT", "FILE", "NAMESPACE", "MESSAGE"].map(String::from);
+    let mut widths = [0usize; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |row: &[String; 4]| {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    let mut out = line(&header);
+    let sep: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    out.push_str(&format!("|-{}-|\n", sep.join("-|-")));
+    for row in &rows {
+        out.push_str(&line(row));
+    }
+    out
 }
 
 fn xml(s: &str) -> String {

@@ -17,4 +17,5 @@ mod keys;
 mod load;
 mod policies;
 mod protection;
+mod rego_parity;
 mod signatures;

@@ -1,0 +1,226 @@
+//! The differential test against OPA: every case under tests/rego-diff/cases
+//! (public policy libraries with their fixtures, plus hand-written semantic
+//! cases) holds the verdicts OPA's own engine gave, with conftest's
+//! conventions, as `expected.json`; `opa_conftest.py --check` in .ci/run
+//! recomputes them with OPA, so they are OPA's, not ours. Here the gate's
+//! own loader and evaluator (`policy::Bundle`, what the hooks, `check` and
+//! `validate` run) must give the same (rule, value) sets per document and
+//! namespace, and fail exactly where OPA fails.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pushgate::policy::{Bundle, Outcome};
+use serde_json::{json, Value};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rego-diff/cases")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn canon(v: &Value) -> String {
+    // serde_json's maps are sorted (no preserve_order feature): canonical.
+    v.to_string()
+}
+
+/// An outcome as the harness writes it.
+fn entry(ns: &str, o: &Outcome) -> Value {
+    let list = |fs: &[pushgate::finding::Finding]| {
+        let mut items: Vec<Value> = fs
+            .iter()
+            .map(|f| {
+                let rule = f.rule.strip_prefix(&format!("{ns}.")).unwrap_or(&f.rule);
+                let value = f.metadata.clone().unwrap_or_else(|| json!(f.message));
+                json!({"rule": rule, "value": value})
+            })
+            .collect();
+        items.sort_by_key(|i| (i["rule"].to_string(), canon(&i["value"])));
+        Value::Array(items)
+    };
+    let mut exceptions: Vec<String> = o
+        .exceptions
+        .iter()
+        .map(|r| r.strip_prefix(&format!("{ns}.")).unwrap_or(r).to_string())
+        .collect();
+    exceptions.sort();
+    json!({"failures": list(&o.failures), "warnings": list(&o.warnings), "exceptions": exceptions})
+}
+
+/// Runs one case; returns its mismatches as readable lines.
+fn run_case(dir: &Path) -> Vec<String> {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let meta = read_json(&dir.join("case.json"));
+    let expected = read_json(&dir.join("expected.json"));
+    let data_dir = dir.join("data");
+    let data: Vec<PathBuf> = if data_dir.is_dir() {
+        vec![data_dir]
+    } else {
+        vec![]
+    };
+    let bundle = Bundle::load(&[dir.join("policy")], &data);
+    let case_error = expected["case_error"].as_str();
+    let bundle = match (bundle, case_error) {
+        (Ok(b), None) => b,
+        (Err(_), Some(_)) => return vec![],
+        (Err(e), None) => {
+            return vec![format!(
+                "{name}: OPA loads the case, pushgate does not: {e:#}"
+            )]
+        }
+        (Ok(b), Some(why)) => {
+            // OPA refused at load; pushgate must refuse at the latest when
+            // it evaluates, never give a verdict.
+            let namespaces = b.packages().unwrap_or_default();
+            let all_fail = namespaces
+                .iter()
+                .filter(|ns| b.has_rules(ns))
+                .all(|ns| b.compile(ns).is_err());
+            if all_fail {
+                return vec![];
+            }
+            return vec![format!(
+                "{name}: OPA refuses the case ({why}), pushgate loads it"
+            )];
+        }
+    };
+    let namespaces: Vec<String> = match &meta["namespaces"] {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect(),
+        _ => {
+            let mut ns: Vec<String> = bundle
+                .packages()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|ns| bundle.has_rules(ns))
+                .collect();
+            ns.sort();
+            ns.dedup();
+            ns
+        }
+    };
+    let inputs = read_json(&dir.join("inputs.json"));
+    let inputs = inputs.as_array().cloned().unwrap_or_default();
+    let runs: Vec<(String, u64, Value)> = if meta["combine"].as_bool() == Some(true) {
+        let combined: Vec<Value> = inputs
+            .iter()
+            .map(|i| json!({"path": i["file"], "contents": i["doc"]}))
+            .collect();
+        vec![("<combined>".into(), 0, Value::Array(combined))]
+    } else {
+        inputs
+            .iter()
+            .map(|i| {
+                (
+                    i["file"].as_str().unwrap_or_default().to_owned(),
+                    i["index"].as_u64().unwrap_or_default(),
+                    i["doc"].clone(),
+                )
+            })
+            .collect()
+    };
+    let mut want: BTreeMap<(String, u64, String), Value> = BTreeMap::new();
+    for r in expected["results"].as_array().cloned().unwrap_or_default() {
+        let key = (
+            r["file"].as_str().unwrap_or_default().to_owned(),
+            r["index"].as_u64().unwrap_or_default(),
+            r["namespace"].as_str().unwrap_or_default().to_owned(),
+        );
+        want.insert(key, r);
+    }
+    let mut problems = Vec::new();
+    let mut seen = 0usize;
+    for ns in &namespaces {
+        let compiled = match bundle.compile(ns) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                // A namespace pushgate cannot compile must be one OPA errors on
+                // for every document.
+                let all_error = want
+                    .iter()
+                    .filter(|((_, _, n), _)| n == ns)
+                    .all(|(_, r)| !r["error"].is_null());
+                if !all_error {
+                    problems.push(format!("{name}: {ns} does not compile in pushgate: {e:#}"));
+                }
+                None
+            }
+        };
+        for (file, index, doc) in &runs {
+            let key = (file.clone(), *index, ns.clone());
+            let Some(w) = want.get(&key) else {
+                problems.push(format!("{name}: {file}#{index} {ns}: no expected result"));
+                continue;
+            };
+            seen += 1;
+            let Some(compiled) = &compiled else { continue };
+            let got = compiled.evaluate(regorus::Value::from(doc.clone()));
+            match (got, w["error"].as_str()) {
+                (Err(_), Some(_)) => {}
+                (Err(e), None) => problems.push(format!(
+                    "{name}: {file}#{index} {ns}: pushgate errors, OPA does not: {e:#}"
+                )),
+                (Ok(o), Some(why)) => problems.push(format!(
+                    "{name}: {file}#{index} {ns}: OPA errors ({why}), pushgate gives {}",
+                    entry(ns, &o)
+                )),
+                (Ok(o), None) => {
+                    let got = entry(ns, &o);
+                    for k in ["failures", "warnings", "exceptions"] {
+                        if got[k] != w[k] {
+                            problems.push(format!(
+                                "{name}: {file}#{index} {ns} {k}:\n    OPA:      {}\n    pushgate: {}",
+                                w[k], got[k]
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let expected_count = want.len();
+    if problems.is_empty() && seen != expected_count {
+        problems.push(format!(
+            "{name}: pushgate evaluated {seen} (document, namespace) pairs, OPA {expected_count}"
+        ));
+    }
+    problems
+}
+
+#[test]
+fn verdicts_equal_opa_on_every_case() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/rego-diff/cases")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("case.json").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 100, "the corpus has {} cases", dirs.len());
+    let mut problems = Vec::new();
+    let mut failed_cases = 0;
+    for d in &dirs {
+        let p = run_case(d);
+        if !p.is_empty() {
+            failed_cases += 1;
+        }
+        problems.extend(p);
+    }
+    assert!(
+        problems.is_empty(),
+        "{failed_cases} of {} cases differ from OPA ({} differences):\n{}",
+        dirs.len(),
+        problems.len(),
+        problems
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
