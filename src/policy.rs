@@ -131,6 +131,7 @@ impl Compiled {
                     Value::String(s) if s.is_empty() => continue,
                     Value::String(s) => (s.to_string(), None),
                     Value::Object(o) => match o.get(&Value::from("msg")) {
+                        Some(Value::String(m)) if m.is_empty() => continue,
                         Some(Value::String(m)) => {
                             (m.to_string(), serde_json::to_value(element).ok())
                         }

@@ -1158,6 +1158,53 @@ impl Interpreter {
         Ok(count > 0)
     }
 
+    /// pushgate patch: whether an operand OPA would hoist out of `not expr`
+    /// is undefined: a call's arguments, calls inside comparisons and
+    /// arithmetic, and the dynamic index of a ref.
+    fn not_operand_undefined(&mut self, expr: &ExprRef) -> Result<bool> {
+        match expr.as_ref() {
+            Expr::Call { params, .. } => {
+                for p in params {
+                    if self.eval_expr(p)? == Value::Undefined {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Expr::BinExpr { lhs, rhs, .. }
+            | Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::ArithExpr { lhs, rhs, .. } => {
+                for side in [lhs, rhs] {
+                    if matches!(side.as_ref(), Expr::Call { .. }) {
+                        if self.eval_expr(side)? == Value::Undefined {
+                            return Ok(true);
+                        }
+                    } else if self.not_operand_undefined(side)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Expr::RefBrack { refr, index, .. } => {
+                let dynamic = !matches!(
+                    index.as_ref(),
+                    Expr::String { .. }
+                        | Expr::RawString { .. }
+                        | Expr::Number { .. }
+                        | Expr::Bool { .. }
+                        | Expr::Null { .. }
+                        | Expr::Var { .. }
+                );
+                if dynamic && self.eval_expr(index)? == Value::Undefined {
+                    return Ok(true);
+                }
+                self.not_operand_undefined(refr)
+            }
+            Expr::RefDot { refr, .. } => self.not_operand_undefined(refr),
+            _ => Ok(false),
+        }
+    }
+
     fn make_expression_result(span: &Span, v: &Value) -> Expression {
         Expression {
             value: v.clone(),
@@ -1216,6 +1263,16 @@ impl Interpreter {
                     // For non-booleans, treat anything other than undefined as true
                     value != Value::Undefined
                 }
+            }
+            Literal::NotExpr { span, expr, .. } if self.not_operand_undefined(expr)? => {
+                // pushgate patch: OPA's compiler hoists the calls in a
+                // negated expression (and their arguments, and dynamic ref
+                // indexes) into statements before the `not`; one that is
+                // undefined fails the body instead of making the `not`
+                // true. gatekeeper-library relies on it
+                // (`not accept_value(rule, v, params.ranges)`).
+                let _ = span;
+                false
             }
             Literal::NotExpr { span, expr, .. } => {
                 let value = match expr.as_ref() {
@@ -2152,12 +2209,11 @@ impl Interpreter {
                     result = self.eval_output_expr_in_loop(loop_tail)? || result;
                 }
             }
-            _ => {
-                let span = Self::loop_span(loop_info);
-                return Err(span
-                    .source
-                    .error(span.line, span.col, "item cannot be indexed"));
-            }
+            // pushgate patch: iterating an undefined value or a scalar in a
+            // rule head (`volumes contains pod.spec.volumes[_]`) yields
+            // nothing in OPA; an error here failed every document of the
+            // widely used konstraint `lib.pods`.
+            _ => return Ok(false),
         }
         self.remove_loop_var_value(loop_target_expr);
         Ok(result)

@@ -32,7 +32,7 @@ impl Arg {
     fn type_name(&self) -> &'static str {
         match self {
             Arg::Int(_) => "int64",
-            Arg::Big(_) => "*big.Int",
+            Arg::Big(_) => "big.Int",
             Arg::Float(_) => "float64",
             Arg::Str(_) => "string",
         }
@@ -49,26 +49,42 @@ impl Arg {
 }
 
 fn number_arg(n: &Number) -> Arg {
-    if let Some(i) = n.as_i64() {
-        if n.is_integer() {
-            return Arg::Int(i);
-        }
+    match n {
+        Number::Int(i) => Arg::Int(*i),
+        Number::UInt(u) => match i64::try_from(*u) {
+            Ok(i) => Arg::Int(i),
+            Err(_) => Arg::Big(u.to_string()),
+        },
+        Number::BigInt(_) => Arg::Big(n.format_decimal()),
+        Number::Float(f) => float_arg(*f),
     }
-    if n.is_integer() {
-        let text = n.format_decimal();
-        if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-            return Arg::Big(text);
-        }
+}
+
+/// OPA keeps a number's JSON text and tries int64, then *big.Int, then
+/// float64 on it. A float's text here is its shortest form as JSON writers
+/// (Python's, Go's) print it; text in exponent form with a one-digit
+/// mantissa (`1e-07`, `1e+20`) is neither an integer nor, for OPA's
+/// Float64, a float, so Go receives the text.
+fn float_arg(f: f64) -> Arg {
+    if !f.is_finite() {
+        return Arg::Str(fmt_g(f, None, false));
     }
-    match n.as_f64() {
-        // OPA keeps a number's JSON text; text with an exponent is neither
-        // an integer nor (for its Float64) a float, so Go gets the text.
-        Some(f) if f.is_finite() && f != 0.0 && (f.abs() < 1e-4 || f.abs() >= 1e16) => {
-            Arg::Str(fmt_g(f, None, false))
-        }
-        Some(f) if f.is_finite() => Arg::Float(f),
-        _ => Arg::Str(n.format_decimal()),
+    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+        return Arg::Int(f as i64);
     }
+    let shortest = format!("{:e}", f.abs());
+    let (mant, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let exponent_form = !(-4..16).contains(&exp);
+    if exponent_form && !mant.contains('.') {
+        let sign = if f < 0.0 { "-" } else { "" };
+        return Arg::Str(format!("{sign}{}", go_exponent(&shortest)));
+    }
+    if f.fract() == 0.0 {
+        // An integral float beyond int64 in plain digits: *big.Int.
+        return Arg::Big(format!("{f:.0}"));
+    }
+    Arg::Float(f)
 }
 
 #[derive(Default, Clone, Copy)]
@@ -198,6 +214,20 @@ fn format_one(verb: char, spec: &Spec, arg: &Arg) -> Result<String> {
         }
         ('x', Arg::Int(i)) => int(spec, *i as i128, 16, false, "0x"),
         ('X', Arg::Int(i)) => int(spec, *i as i128, 16, true, "0X"),
+        ('q', Arg::Int(i)) => {
+            let c = u32::try_from(*i)
+                .ok()
+                .and_then(char::from_u32)
+                .unwrap_or('\u{FFFD}');
+            let inner = go_quote(&c.to_string());
+            let inner = &inner[1..inner.len() - 1];
+            let inner = match c {
+                '"' => "\"".to_string(),
+                '\'' => "\\'".to_string(),
+                _ => inner.to_string(),
+            };
+            pad(spec, format!("'{inner}'"), true)
+        }
         ('c', Arg::Int(i)) => {
             let c = u32::try_from(*i)
                 .ok()
@@ -206,14 +236,27 @@ fn format_one(verb: char, spec: &Spec, arg: &Arg) -> Result<String> {
             pad(spec, c.to_string(), false)
         }
         ('U', Arg::Int(i)) => pad(spec, format!("U+{:04X}", i), false),
-        ('v' | 'd', Arg::Big(t)) => {
+        ('v' | 'd' | 's', Arg::Big(t)) => {
             let (neg, digits) = match t.strip_prefix('-') {
                 Some(d) => (true, d.to_string()),
                 None => (false, t.clone()),
             };
             signed(spec, neg, digits, true)
         }
-        (_, Arg::Big(_)) => bail!("sprintf: %{verb} of an integer beyond 64 bits is not supported"),
+        ('x' | 'X', Arg::Big(t)) => {
+            let (neg, digits) = match t.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, t.as_str()),
+            };
+            match digits.parse::<u128>() {
+                Ok(v) => {
+                    let h = if verb == 'X' { format!("{v:X}") } else { format!("{v:x}") };
+                    signed(spec, neg, h, true)
+                }
+                Err(_) => bail!("sprintf: %{verb} of an integer beyond 128 bits is not supported"),
+            }
+        }
+        (_, Arg::Big(t)) => format!("%!{verb}(big.Int={t})"),
         ('v' | 'g' | 'G', Arg::Float(f)) => {
             let mut s = fmt_g(f.abs(), spec.prec, spec.sharp);
             if verb == 'G' {
@@ -233,9 +276,14 @@ fn format_one(verb: char, spec: &Spec, arg: &Arg) -> Result<String> {
             let neg = f.is_sign_negative() && s.bytes().any(|b| matches!(b, b'1'..=b'9'));
             signed(spec, neg, s, true)
         }
-        ('b' | 'x' | 'X', Arg::Float(_)) => {
-            bail!("sprintf: %{verb} of a float is not supported")
+        ('x' | 'X', Arg::Float(f)) => {
+            let mut h = hex_float(f.abs(), spec.prec);
+            if verb == 'X' {
+                h = h.to_uppercase();
+            }
+            signed(spec, f.is_sign_negative() && *f != 0.0, h, true)
         }
+        ('b', Arg::Float(_)) => bail!("sprintf: %b of a float is not supported"),
         ('v' | 's', Arg::Str(s)) => {
             let s = match spec.prec {
                 Some(p) => s.chars().take(p).collect(),
@@ -412,6 +460,71 @@ fn fmt_g(f: f64, prec: Option<usize>, sharp: bool) -> String {
         } else {
             format!("{}.{}", &digits[..point], &digits[point..])
         }
+    }
+}
+
+/// Go's `%x` of a float: `0x1.921f9f01b866ep+01` (shortest hex mantissa,
+/// or `prec` hex digits, rounded half to even; a two-digit exponent).
+fn hex_float(f: f64, prec: Option<usize>) -> String {
+    if f == 0.0 {
+        return match prec {
+            Some(p) if p > 0 => format!("0x0.{}p+00", "0".repeat(p)),
+            _ => "0x0p+00".to_string(),
+        };
+    }
+    let bits = f.to_bits();
+    let raw_exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    let mut exp = if raw_exp == 0 {
+        // Subnormal: normalise.
+        let shift = mant.leading_zeros() as i64 - 11;
+        mant = (mant << shift) & ((1u64 << 52) - 1);
+        -1022 - shift
+    } else {
+        raw_exp - 1023
+    };
+    // 52 fraction bits = 13 hex digits.
+    let mut lead = 1u64;
+    let mut frac = mant;
+    let mut ndig = 13usize;
+    if let Some(p) = prec.filter(|p| *p < 13) {
+        let drop = (13 - p) * 4;
+        let half = 1u64 << (drop - 1);
+        let rest = frac & ((1u64 << drop) - 1);
+        frac >>= drop;
+        if rest > half || (rest == half && frac & 1 == 1) {
+            frac += 1;
+            if frac >> (p * 4) != 0 {
+                frac = 0;
+                lead += 1;
+            }
+        }
+        ndig = p;
+        if lead == 2 {
+            lead = 1;
+            exp += 1;
+        }
+    }
+    let mut digits = if ndig == 0 {
+        String::new()
+    } else {
+        format!("{frac:0ndig$x}")
+    };
+    if prec.is_none() {
+        while digits.ends_with('0') {
+            digits.pop();
+        }
+    } else if let Some(p) = prec {
+        while digits.len() < p {
+            digits.push('0');
+        }
+    }
+    let sign = if exp < 0 { '-' } else { '+' };
+    let e = exp.abs();
+    if digits.is_empty() {
+        format!("0x{lead}p{sign}{e:02}")
+    } else {
+        format!("0x{lead}.{digits}p{sign}{e:02}")
     }
 }
 
