@@ -457,6 +457,22 @@ fn add_rego(engine: &mut Engine, path: &Path, version: RegoVersion) -> Result<()
         RegoVersion::V1 => &[false],
         RegoVersion::V0 => &[true],
     };
+    // conftest refuses `deny[msg] if { ... }`: in Rego v1 a bracketed head
+    // without `contains` is a partial object (`deny[msg] := true`), so the
+    // rule would never report a failure.
+    let problematic = regex::Regex::new(r"^(deny|violation|warn)[A-Za-z0-9_]*\s*\[[^\]]*\]\s*if\b")
+        .map_err(|e| anyhow!("internal pattern: {e}"))?;
+    for (n, line) in text.lines().enumerate() {
+        if problematic.is_match(line) {
+            bail!(
+                "{name}:{}: `{}` uses `if` without `contains`; in Rego v1 that makes a partial \
+                 object whose values never fail anything (conftest refuses it too): write \
+                 `<rule> contains <msg> if {{ ... }}`",
+                n + 1,
+                line.trim()
+            );
+        }
+    }
     let mut first_err = None;
     for &v0 in tries {
         engine.set_rego_v0(v0);

@@ -651,6 +651,11 @@ impl Engine {
                     },
                     crate::ast::Rule::Default { refr, .. } => refr,
                 };
+                // conftest reads Rule.Head.Name, which a dotted ref head
+                // (`deny.a.b contains ...`) does not have.
+                if matches!(refr.as_ref(), crate::ast::Expr::RefDot { .. }) {
+                    continue;
+                }
                 let root = crate::utils::get_root_var(refr)?;
                 out.push((package.clone(), root.text().to_string()));
             }

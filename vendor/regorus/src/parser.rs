@@ -1006,6 +1006,10 @@ impl<'source> Parser<'source> {
                         eidx: self.next_eidx(),
                     };
                 }
+                // pushgate patch: a `(` on the next line starts a new
+                // literal (OPA ends a statement at the newline), not a call
+                // of the term before it.
+                "(" if possible_fcn && self.line != self.tok.1.line => break,
                 "(" if possible_fcn => {
                     self.next_token()?;
                     let mut args = vec![];
@@ -2164,8 +2168,11 @@ impl<'source> Parser<'source> {
         let bodies = self.parse_rule_bodies()?;
         span.end = self.end;
 
+        // pushgate patch: only `else` bodies are refused for set rules;
+        // v0's further `{ ... }` blocks are independent definitions (OPA
+        // unions them), as gatekeeper-library writes them.
         if let RuleHead::Set { .. } = &head {
-            if let Some(RuleBody { span, .. }) = bodies.get(1) {
+            if let Some(RuleBody { span, .. }) = bodies.iter().find(|b| b.is_else) {
                 bail!(span.error("else cannot be used with set rules"));
             }
         }
