@@ -295,6 +295,12 @@ enum PolicyCommand {
         /// Data directory or file, merged into `data`.
         #[arg(long = "data", short = 'd')]
         data: Vec<PathBuf>,
+        /// Only the tests whose full name (`data.pkg.test_x`) matches this regular expression.
+        #[arg(long)]
+        run: Option<String>,
+        /// Also print each test's `print()` output and time.
+        #[arg(long, short = 'v')]
+        verbose: bool,
         /// Policy directories or files (default: ./policy).
         dirs: Vec<PathBuf>,
     },
@@ -360,7 +366,12 @@ pub fn main() -> ExitCode {
         ),
         Command::HookFile { path, args } => hook_file(&path, &args),
         Command::Validate(args) => cmd_validate(args),
-        Command::Policy(PolicyCommand::Test { data, dirs }) => cmd_policy_test(data, dirs),
+        Command::Policy(PolicyCommand::Test {
+            data,
+            run,
+            verbose,
+            dirs,
+        }) => cmd_policy_test(data, run, verbose, dirs),
         Command::Audit(cmd) => cmd_audit(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Demo => crate::demo::run(),
@@ -967,10 +978,25 @@ fn cmd_validate(args: ValidateArgs) -> ExitCode {
     }
 }
 
-fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
+fn cmd_policy_test(
+    data: Vec<PathBuf>,
+    run: Option<String>,
+    verbose: bool,
+    mut dirs: Vec<PathBuf>,
+) -> ExitCode {
     if dirs.is_empty() {
         dirs.push(PathBuf::from("policy"));
     }
+    let filter = match run.as_deref().map(regex::Regex::new).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            print_error(
+                "pushgate policy test: --run is not a valid regular expression",
+                &e.into(),
+            );
+            return exit(2);
+        }
+    };
     let bundle = match crate::policy::Bundle::load(&dirs, &data) {
         Ok(b) => b,
         Err(e) => {
@@ -978,10 +1004,12 @@ fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
             return exit(2);
         }
     };
-    let results = bundle.run_tests();
+    let mut results = bundle.run_tests(filter.as_ref());
+    results.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut passed, mut failed) = (0, 0);
-    for (name, verdict) in &results {
-        match verdict {
+    for t in &results {
+        let name = &t.name;
+        match &t.verdict {
             Ok(true) => {
                 passed += 1;
                 println!("PASS {name}");
@@ -995,10 +1023,17 @@ fn cmd_policy_test(data: Vec<PathBuf>, mut dirs: Vec<PathBuf>) -> ExitCode {
                 println!("ERROR {name}: {e}");
             }
         }
+        if verbose {
+            for p in &t.prints {
+                println!("  print: {p}");
+            }
+            println!("  time: {:.3} ms", t.duration.as_secs_f64() * 1000.0);
+        }
     }
     if results.is_empty() {
         println!(
-            "no test_* rules found in {}",
+            "no test_* rules{} found in {}",
+            if run.is_some() { " matching --run" } else { "" },
             dirs.iter()
                 .map(|d| d.display().to_string())
                 .collect::<Vec<_>>()

@@ -407,16 +407,28 @@ impl Bundle {
         regorus::utils::limits::set_fallback_execution_timer_config(Some(config));
     }
 
-    /// Runs every `test_*` rule, like `opa test`: a test passes when its
-    /// body holds (evaluates to true), fails when it is false or undefined.
-    pub fn run_tests(&self) -> Vec<(String, Result<bool, String>)> {
-        self.rules
-            .par_iter()
+    /// Runs the `test_*` rules whose full name (`data.pkg.test_x`) matches
+    /// `filter` (all without one), like `opa test`: a test passes when its
+    /// body holds (evaluates to true), fails when it is false or undefined,
+    /// errors with the evaluation's reason. The same loaded bundle as the
+    /// gate's, so a green test means the gate runs that rule.
+    pub fn run_tests(&self, filter: Option<&regex::Regex>) -> Vec<TestResult> {
+        let mut names: Vec<String> = self
+            .rules
+            .iter()
             .filter(|(_, name)| name.starts_with("test_"))
-            .map(|(pkg, name)| {
+            .map(|(pkg, name)| format!("data.{pkg}.{name}"))
+            .filter(|full| filter.is_none_or(|re| re.is_match(full)))
+            .collect();
+        names.dedup();
+        names
+            .into_par_iter()
+            .map(|name| {
+                let start = std::time::Instant::now();
                 let mut engine = self.engine.clone();
                 engine.set_input(Value::new_object());
-                let verdict = match engine.eval_query(format!("data.{pkg}.{name}"), false) {
+                engine.set_gather_prints(true);
+                let verdict = match engine.eval_query(name.clone(), false) {
                     Ok(r) => Ok(r
                         .result
                         .first()
@@ -424,22 +436,51 @@ impl Bundle {
                         .is_some_and(|e| e.value == Value::from(true))),
                     Err(e) => Err(error_text(&e)),
                 };
-                (format!("data.{pkg}.{name}"), verdict)
+                let prints = engine.take_prints().unwrap_or_default();
+                TestResult {
+                    name,
+                    verdict,
+                    prints,
+                    duration: start.elapsed(),
+                }
             })
             .collect()
     }
 }
 
-/// An evaluation error on one line: regorus' messages start with the
-/// source location on a line of their own, then the reason.
+/// One `test_*` rule's result.
+pub struct TestResult {
+    /// `data.pkg.test_name`.
+    pub name: String,
+    /// Ok(true) pass, Ok(false) fail, Err(reason) error.
+    pub verdict: Result<bool, String>,
+    /// What the test's `print()` calls wrote.
+    pub prints: Vec<String>,
+    pub duration: Duration,
+}
+
+/// An evaluation error on one line, `file:line:col: reason`: regorus
+/// writes the location (`--> file:line:col`), the source line with a caret,
+/// then `error: reason`.
 fn error_text(e: &anyhow::Error) -> String {
     let text = format!("{e:#}");
-    let parts: Vec<&str> = text
+    let location = text
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .map(str::trim);
+    let reason: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("error: "))
         .collect();
-    parts.join(" ")
+    match (location, reason.is_empty()) {
+        (Some(at), false) => format!("{at}: {}", reason.join("; ")),
+        _ => text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
 }
 
 fn first_line(s: &str) -> &str {
@@ -604,13 +645,16 @@ exception contains ["run_as_root"] if input.exempt
             "t_test.rego",
             "package t\nimport rego.v1\ntest_ok if 1 == 1\ntest_fails if 1 == 2\n",
         )]);
-        let r = b.run_tests();
+        let r = b.run_tests(None);
         assert_eq!(r.len(), 2);
         assert!(r
             .iter()
-            .any(|(n, v)| n.ends_with("test_ok") && v == &Ok(true)));
+            .any(|t| t.name.ends_with("test_ok") && t.verdict == Ok(true)));
         assert!(r
             .iter()
-            .any(|(n, v)| n.ends_with("test_fails") && v == &Ok(false)));
+            .any(|t| t.name.ends_with("test_fails") && t.verdict == Ok(false)));
+        let only = regex::Regex::new("fails$").unwrap();
+        let r = b.run_tests(Some(&only));
+        assert_eq!(r.len(), 1);
     }
 }

@@ -245,3 +245,129 @@ fn verdicts_equal_opa_on_every_case() {
             .join("\n")
     );
 }
+
+/// (namespace, file, kind, message) as conftest's JSON shows them.
+type Shown = std::collections::BTreeSet<(String, String, String, String)>;
+
+/// The same corpus through `pushgate validate -o json` (the binary, its
+/// file walk and YAML reading): per file and namespace, the messages must be
+/// OPA's. Cases whose documents the harness decodes differently (YAML 1.1
+/// vs 1.2 scalars, see the manifest issue) are not this test's to judge, so
+/// only cases whose `inputs.json` round-trips through pushgate's parser run.
+#[test]
+fn validate_shows_opas_messages() {
+    let mut checked = 0;
+    let mut skipped_yaml = Vec::new();
+    let mut problems = Vec::new();
+    let known_text = std::fs::read_to_string(cases_dir().join("../known-deviations.txt")).unwrap();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if known_text
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(&name))
+        {
+            continue;
+        }
+        let meta = read_json(&dir.join("case.json"));
+        let expected = read_json(&dir.join("expected.json"));
+        if !expected["case_error"].is_null()
+            || meta["combine"].as_bool() == Some(true)
+            || expected["results"]
+                .as_array()
+                .is_none_or(|r| r.iter().any(|e| !e["error"].is_null()))
+        {
+            continue;
+        }
+        let mut args: Vec<String> = vec!["validate".into(), "-o".into(), "json".into()];
+        args.extend(["-p".into(), dir.join("policy").display().to_string()]);
+        if dir.join("data").is_dir() {
+            args.extend(["-d".into(), dir.join("data").display().to_string()]);
+        }
+        match &meta["namespaces"] {
+            Value::Array(a) => {
+                for n in a {
+                    args.extend(["-n".into(), n.as_str().unwrap_or_default().to_owned()]);
+                }
+            }
+            _ => args.push("--all-namespaces".into()),
+        }
+        args.push("docs".into());
+        let out = std::process::Command::new(crate::support::pushgate_bin())
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let Ok(Value::Array(results)) = serde_json::from_str::<Value>(&stdout) else {
+            problems.push(format!(
+                "{name}: validate printed no JSON (exit {:?}): {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            continue;
+        };
+        // Skip a case whose documents pushgate reads differently from the
+        // harness' YAML reader; rego_parity judges its verdicts already.
+        if results.iter().any(|r| r["namespace"] == "pushgate") {
+            skipped_yaml.push(name);
+            continue;
+        }
+        let mut got = Shown::new();
+        for r in &results {
+            for kind in ["failures", "warnings"] {
+                for f in r[kind].as_array().into_iter().flatten() {
+                    got.insert((
+                        r["namespace"].as_str().unwrap_or_default().to_owned(),
+                        r["filename"].as_str().unwrap_or_default().to_owned(),
+                        kind.to_owned(),
+                        f["msg"].as_str().unwrap_or_default().to_owned(),
+                    ));
+                }
+            }
+        }
+        let mut want = Shown::new();
+        for r in expected["results"].as_array().into_iter().flatten() {
+            for kind in ["failures", "warnings"] {
+                for f in r[kind].as_array().into_iter().flatten() {
+                    let msg = match &f["value"] {
+                        Value::String(s) => s.clone(),
+                        v => v["msg"].as_str().unwrap_or_default().to_owned(),
+                    };
+                    want.insert((
+                        r["namespace"].as_str().unwrap_or_default().to_owned(),
+                        r["file"].as_str().unwrap_or_default().to_owned(),
+                        kind.to_owned(),
+                        msg,
+                    ));
+                }
+            }
+        }
+        checked += 1;
+        if got != want {
+            let missing: Vec<_> = want.difference(&got).take(5).collect();
+            let extra: Vec<_> = got.difference(&want).take(5).collect();
+            problems.push(format!(
+                "{name}: validate differs\n  OPA only: {missing:?}\n  pushgate only: {extra:?}"
+            ));
+        }
+    }
+    eprintln!(
+        "validate: {checked} cases checked; not read as the harness reads them: {skipped_yaml:?}"
+    );
+    assert!(
+        checked >= 60,
+        "only {checked} cases were checked through validate"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} cases differ through validate:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
