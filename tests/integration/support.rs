@@ -44,6 +44,15 @@ impl Run {
         self
     }
     #[track_caller]
+    pub fn assert_exit(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.status, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+    #[track_caller]
     pub fn assert_rejected(&self) -> &Self {
         assert!(
             !self.ok(),
