@@ -657,4 +657,178 @@ exception contains ["run_as_root"] if input.exempt
         let r = b.run_tests(Some(&only));
         assert_eq!(r.len(), 1);
     }
+
+    // One test per regorus deviation fixed in vendor/regorus (the list,
+    // with upstream report text, is docs/regorus-patches.md). Each states
+    // OPA's answer, as the differential corpus recorded it.
+
+    fn messages_of(o: &Outcome) -> Vec<String> {
+        let mut m: Vec<String> = o
+            .failures
+            .iter()
+            .chain(&o.warnings)
+            .map(|f| f.message.clone())
+            .collect();
+        m.sort();
+        m
+    }
+
+    #[test]
+    fn patch_a_package_in_several_files_keeps_each_files_imports() {
+        let (_d, b) = bundle(&[
+            ("lib.rego", "package lib\nimport rego.v1\nis_dep if input.kind == \"Deployment\"\n"),
+            ("a.rego", "package main\nimport rego.v1\nimport data.lib\nwarn contains \"w\" if lib.is_dep\n"),
+            ("b.rego", "package main\nimport rego.v1\nimport data.lib\ndeny contains \"d\" if lib.is_dep\n"),
+            ("c.rego", "package whole\nimport rego.v1\nimport data.main\ndeny contains \"all\" if count(main.deny) + count(main.warn) == 2\n"),
+        ]);
+        let o = b
+            .evaluate("main", input(r#"{"kind":"Deployment"}"#))
+            .unwrap();
+        assert_eq!(messages_of(&o), vec!["d", "w"]);
+        // The package read as a whole document sees both files' rules too.
+        let o = b
+            .evaluate("whole", input(r#"{"kind":"Deployment"}"#))
+            .unwrap();
+        assert_eq!(messages_of(&o), vec!["all"]);
+    }
+
+    #[test]
+    fn patch_one_alias_bound_to_two_imports_in_one_package_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.rego"),
+            "package main\nimport rego.v1\nimport data.x as lib\ndeny contains \"a\" if lib.y\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("b.rego"),
+            "package main\nimport rego.v1\nimport data.z as lib\ndeny contains \"b\" if lib.y\n",
+        )
+        .unwrap();
+        let b = Bundle::load(&[dir.path().to_path_buf()], &[]).unwrap();
+        let err = b.evaluate("main", input("{}")).unwrap_err();
+        assert!(format!("{err:#}").contains("import alias `lib`"), "{err:#}");
+    }
+
+    #[test]
+    fn patch_data_is_visible_under_with_input_in_compiled_policies() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.rego"),
+            "package main\nimport rego.v1\ndeny contains \"banned\" if input.port in data.ports\n",
+        )
+        .unwrap();
+        let data = tempfile::tempdir().unwrap();
+        std::fs::write(data.path().join("d.json"), r#"{"ports": [22]}"#).unwrap();
+        let b = Bundle::load(&[dir.path().to_path_buf()], &[data.path().to_path_buf()]).unwrap();
+        let o = b.evaluate("main", input(r#"{"port": 22}"#)).unwrap();
+        assert_eq!(messages_of(&o), vec!["banned"]);
+    }
+
+    #[test]
+    fn patch_iterating_a_scalar_is_undefined_not_an_error() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nvols contains input.spec.volumes[_]\ndeny contains \"in\" if { some x in input.s }\ndeny contains \"vols\" if count(vols) > 0\nwarn contains \"ran\" if true\n",
+        )]);
+        let o = b
+            .evaluate(
+                "main",
+                input(r#"{"s": "a string", "spec": {"volumes": 5}}"#),
+            )
+            .unwrap();
+        assert_eq!(messages_of(&o), vec!["ran"]);
+    }
+
+    #[test]
+    fn patch_not_with_an_undefined_call_argument_fails_the_body() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nok(_, _) if true\ndeny contains \"call\" if not ok(1, input.missing)\ndeny contains \"cmp\" if not count(input.missing) > 0\ndeny contains \"ref\" if not input.missing == 1\n",
+        )]);
+        let o = b.evaluate("main", input("{}")).unwrap();
+        // OPA hoists calls out of `not`: only the plain comparison fires.
+        assert_eq!(messages_of(&o), vec!["ref"]);
+    }
+
+    #[test]
+    fn patch_a_parenthesis_on_the_next_line_starts_a_statement() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains \"spread\" if {\n  input.min\n  (input.max - input.min) >= 2\n}\n",
+        )]);
+        let o = b
+            .evaluate("main", input(r#"{"min": 1, "max": 5}"#))
+            .unwrap();
+        assert_eq!(messages_of(&o), vec!["spread"]);
+    }
+
+    #[test]
+    fn patch_v0_set_rules_keep_every_body() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\n\nviolation[{\"msg\": msg}] {\n  input.a\n  msg := \"a\"\n} {\n  input.b\n  msg := \"b\"\n}\n",
+        )]);
+        let o = b
+            .evaluate("main", input(r#"{"a": true, "b": true}"#))
+            .unwrap();
+        assert_eq!(messages_of(&o), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn patch_sprintf_is_gos() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            r#"package main
+import rego.v1
+deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.345, 1234.5, input.f, input.f, input.f, 3, 7, "ab", 255, "a\"b"])
+"#,
+        )]);
+        let o = b
+            .evaluate("main", input(r#"{"f": 692.0956516265869}"#))
+            .unwrap();
+        assert_eq!(
+            messages_of(&o),
+            vec![
+                r#"692.095652|2.35|1.234500e+03|692.0956516265869|692.0956516265869|%!d(float64=692.0956516265869)|%!s(int64=3)|    7|ab  |ff|"a\"b"|%!d(MISSING)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn conftest_rule_values_and_exceptions() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny := true\ndeny_x contains \"\" if true\ndeny_y contains {\"msg\": \"y\", \"fix\": \"do y\"} if true\ndeny_z contains \"z\" if false\nwarn_w contains 5 if true\nexception contains [\"z\"] if true\n",
+        )]);
+        let o = b.evaluate("main", input("{}")).unwrap();
+        // `deny := true`, empty strings and numbers never fail (conftest);
+        // an exception is reported even for a rule that would not fire.
+        assert_eq!(messages_of(&o), vec!["y"]);
+        assert_eq!(o.failures[0].help, "do y");
+        assert_eq!(o.exceptions, vec!["main.deny_z"]);
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains {\"no\": \"msg\"} if true\n",
+        )]);
+        assert!(b.evaluate("main", input("{}")).is_err());
+    }
+
+    #[test]
+    fn deny_with_brackets_and_if_is_refused_as_conftest_does() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.rego"),
+            "package main\nimport rego.v1\n\ndeny[msg] if {\n  msg := \"x\"\n}\n",
+        )
+        .unwrap();
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[])
+            .err()
+            .unwrap();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("p.rego:4") && text.contains("without `contains`"),
+            "{text}"
+        );
+    }
 }

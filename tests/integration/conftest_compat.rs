@@ -284,3 +284,45 @@ fn policy_test_shares_the_loader_and_explains_errors() {
     .assert_says("checked 1")
     .assert_says("policy tests: 1 passed, 0 failed");
 }
+
+/// conftest's own examples/kubernetes policy (from the OPA corpus) gating
+/// real pushes: its deployment.yaml gets the four failures conftest
+/// documents, its service.yaml lands with the warning.
+#[test]
+fn conftest_kubernetes_example_gates_a_push_as_conftest_judges_it() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rego-diff/cases/cf-kubernetes");
+    let w = World::new();
+    w.server(&format!(
+        "version: 1\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        case.join("policy").display()
+    ));
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "hello", "chore: start");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    let read = |f: &str| std::fs::read_to_string(case.join("docs").join(f)).unwrap();
+    w.commit(
+        &work,
+        "k8s/deployment.yaml",
+        &read("deployment.yaml"),
+        "feat: hello",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("Containers must not run as root in Deployment hello-kubernetes")
+        .assert_says(
+            "Deployment hello-kubernetes must provide app/release labels for pod selectors",
+        )
+        .assert_says("hello-kubernetes must include Kubernetes recommended labels")
+        .assert_says("Found deployment hello-kubernetes but deployments are not allowed");
+    w.git(&work, &["reset", "-q", "--hard", "HEAD~1"])
+        .assert_ok();
+    w.commit(
+        &work,
+        "k8s/service.yaml",
+        &read("service.yaml"),
+        "feat: service",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_ok()
+        .assert_says("Found service hello-kubernetes but services are not allowed");
+}
