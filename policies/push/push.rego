@@ -12,7 +12,7 @@ deny_commit_message contains msg if {
 	some c in input.commits
 	subject := split(c.message, "\n")[0]
 	not regex.match(conventional, subject)
-	msg := sprintf("commit %s: subject %q does not follow Conventional Commits (e.g. \"fix(web): raise memory limit\")", [substring(c.id, 0, 10), subject])
+	msg := {"msg": sprintf("commit %s: subject %q does not follow Conventional Commits", [substring(c.id, 0, 10), subject]), "fix": "reword the commit (git commit --amend, or git rebase -i): type(scope): summary, e.g. \"fix(web): raise memory limit\""}
 }
 
 # Changes to the policies themselves need a signer from group `admins`.
@@ -28,7 +28,7 @@ deny_protected_paths contains msg if {
 	touches_protected
 	some c in input.commits
 	not "admins" in object.get(c.signature, "groups", [])
-	msg := sprintf("commit %s changes policies/ or pushgate.yaml and is not signed by a member of group admins (signature: %s)", [substring(c.id, 0, 10), c.signature.status])
+	msg := {"msg": sprintf("commit %s changes policies/ or pushgate.yaml and is not signed by a member of group admins (signature: %s)", [substring(c.id, 0, 10), c.signature.status]), "fix": "have a member of admins sign the commit (git commit -S), or leave policies/ and pushgate.yaml out of it"}
 }
 
 # No large files in a GitOps repository (default 1 MiB; data.pushgate.max_file_bytes overrides).
@@ -37,5 +37,5 @@ max_bytes := object.get(data, ["pushgate", "max_file_bytes"], 1048576)
 deny_large_file contains msg if {
 	some f in input.files
 	f.size > max_bytes
-	msg := sprintf("%s is %d bytes; the limit is %d (keep artifacts out of Git)", [f.path, f.size, max_bytes])
+	msg := {"msg": sprintf("%s is %d bytes; the limit is %d", [f.path, f.size, max_bytes]), "fix": "keep build artifacts and binaries out of Git (an artifact store, Git LFS)"}
 }
