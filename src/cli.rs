@@ -314,6 +314,7 @@ enum Output {
     Github,
     Tap,
     Table,
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -964,6 +965,7 @@ fn cmd_validate(args: ValidateArgs) -> ExitCode {
                 Output::Github => crate::validate::github(&report),
                 Output::Tap => crate::validate::tap(&report),
                 Output::Table => crate::validate::table(&report),
+                Output::Sarif => crate::validate::sarif(&report),
             };
             print!("{text}");
             if !text.ends_with('\n') {

@@ -303,6 +303,20 @@ impl Bundle {
                     .join(", ")
             ));
         }
+        // conftest refuses `deny[msg] if { ... }` (and `deny.x := ...`): in
+        // Rego v1 a ref head without `contains` is a partial object, whose
+        // values never fail anything.
+        if let Some((file, line, rule)) = engine
+            .ref_head_value_rules()
+            .into_iter()
+            .find(|(_, _, rule)| kind_of(rule).is_some())
+        {
+            bail!(
+                "{file}:{line}: rule `{rule}` has a bracketed or dotted head without `contains`; \
+                 in Rego v1 that is a partial object whose values never fail anything \
+                 (conftest refuses it too): write `{rule} contains msg if {{ ... }}`"
+            );
+        }
         let mut rules = engine.rule_names()?;
         rules.sort();
         rules.dedup();
@@ -347,8 +361,12 @@ impl Bundle {
         let mut names: Vec<String> = self
             .rules
             .iter()
-            .filter(|(pkg, rule)| pkg == ns && (kind_of(rule).is_some() || rule == "exception"))
-            .map(|(_, rule)| rule.clone())
+            .filter(|(pkg, rule)| {
+                // `exception.a := [...]` still feeds `data.ns.exception[_][_]`.
+                pkg == ns
+                    && (kind_of(rule).is_some() || rule == "exception" || rule == "exception.")
+            })
+            .map(|(_, rule)| rule.trim_end_matches('.').to_owned())
             .collect();
         names.dedup();
         names
@@ -498,22 +516,6 @@ fn add_rego(engine: &mut Engine, path: &Path, version: RegoVersion) -> Result<()
         RegoVersion::V1 => &[false],
         RegoVersion::V0 => &[true],
     };
-    // conftest refuses `deny[msg] if { ... }`: in Rego v1 a bracketed head
-    // without `contains` is a partial object (`deny[msg] := true`), so the
-    // rule would never report a failure.
-    let problematic = regex::Regex::new(r"^(deny|violation|warn)[A-Za-z0-9_]*\s*\[[^\]]*\]\s*if\b")
-        .map_err(|e| anyhow!("internal pattern: {e}"))?;
-    for (n, line) in text.lines().enumerate() {
-        if problematic.is_match(line) {
-            bail!(
-                "{name}:{}: `{}` uses `if` without `contains`; in Rego v1 that makes a partial \
-                 object whose values never fail anything (conftest refuses it too): write \
-                 `<rule> contains <msg> if {{ ... }}`",
-                n + 1,
-                line.trim()
-            );
-        }
-    }
     let mut first_err = None;
     for &v0 in tries {
         engine.set_rego_v0(v0);
@@ -532,7 +534,7 @@ fn add_rego(engine: &mut Engine, path: &Path, version: RegoVersion) -> Result<()
 
 /// conftest's rule names: `^(deny|violation)(_[a-zA-Z0-9]+)*$` fail,
 /// `^warn(_[a-zA-Z0-9]+)*$` warns. Returns (fails, the name an exception
-/// uses: the part after `deny_`/`violation_`/`warn_`, "" for the bare rule).
+/// uses for it).
 fn kind_of(rule: &str) -> Option<(bool, &str)> {
     for (prefix, fail) in [("deny", true), ("violation", true), ("warn", false)] {
         let Some(rest) = rule.strip_prefix(prefix) else {
@@ -541,18 +543,31 @@ fn kind_of(rule: &str) -> Option<(bool, &str)> {
         if rest.is_empty() {
             return Some((fail, ""));
         }
-        let Some(name) = rest.strip_prefix('_') else {
+        if !rest.starts_with('_') {
             continue;
-        };
+        }
         let groups_ok = rest
             .split('_')
             .skip(1)
             .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_alphanumeric()));
         if groups_ok {
-            return Some((fail, name));
+            return Some((fail, exception_name(rule)));
         }
     }
     None
+}
+
+/// conftest's removeRulePrefix: `violation_`, then `deny_`, then `warn_`
+/// trimmed in turn (so `deny_warn_foo` is `foo`); the bare rules are "".
+fn exception_name(rule: &str) -> &str {
+    if matches!(rule, "deny" | "violation" | "warn") {
+        return "";
+    }
+    let mut name = rule;
+    for prefix in ["violation_", "deny_", "warn_"] {
+        name = name.strip_prefix(prefix).unwrap_or(name);
+    }
+    name
 }
 
 #[cfg(test)]

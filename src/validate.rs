@@ -389,6 +389,54 @@ pub fn tap(report: &Report) -> String {
     out
 }
 
+/// SARIF 2.1.0 (code scanning): one run, a rule per `package.rule`, a
+/// result per failure (`error`) and warning (`warning`) at its file and line.
+pub fn sarif(report: &Report) -> String {
+    let mut rules: Vec<String> = Vec::new();
+    let mut results = Vec::new();
+    for r in &report.results {
+        for (level, list) in [("error", &r.failures), ("warning", &r.warnings)] {
+            for f in list {
+                let id = f.rule.to_string();
+                if !rules.contains(&id) {
+                    rules.push(id.clone());
+                }
+                let mut location = serde_json::json!({
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.as_deref().unwrap_or(&r.filename)},
+                    }
+                });
+                if let Some(line) = f.line {
+                    location["physicalLocation"]["region"] = serde_json::json!({"startLine": line});
+                }
+                results.push(serde_json::json!({
+                    "ruleId": id,
+                    "level": level,
+                    "message": {"text": format!("{} (fix: {})", f.message, f.help)},
+                    "locations": [location],
+                }));
+            }
+        }
+    }
+    let rules: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "name": id}))
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "pushgate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
 /// A table, as conftest's `--output table`: result, file, namespace, message.
 pub fn table(report: &Report) -> String {
     let mut rows: Vec<[String; 4]> = Vec::new();

@@ -216,6 +216,18 @@ fn conftest_flags_and_outputs() {
         .assert_exit(1)
         .assert_says("| RESULT ")
         .assert_says("| failure ");
+    // SARIF 2.1.0 for code scanning: the failure at its file and line.
+    let r = w.pushgate(w.dir.path(), &["validate", "-p", p, "-o", "sarif", d]);
+    r.assert_exit(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let result = &v["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "main.deny", "{v}");
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
     // conftest's JSON field names.
     let r = w.pushgate(w.dir.path(), &["validate", "-p", p, "-o", "json", d]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();

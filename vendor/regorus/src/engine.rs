@@ -634,8 +634,8 @@ impl Engine {
     }
 
     /// pushgate patch: the rule names of every loaded module, as
-    /// (package without `data.`, first component of the rule's ref), in
-    /// load order, duplicates kept. conftest finds a namespace's rules by
+    /// (package without `data.`, first component of the rule's ref, with a
+    /// trailing `.` for a dotted ref head), in load order, duplicates kept. conftest finds a namespace's rules by
     /// name in the parsed modules; a text scan of the files misses
     /// indented heads, so this reads the AST.
     pub fn rule_names(&self) -> Result<Vec<(String, String)>> {
@@ -652,15 +652,51 @@ impl Engine {
                     crate::ast::Rule::Default { refr, .. } => refr,
                 };
                 // conftest reads Rule.Head.Name, which a dotted ref head
-                // (`deny.a.b contains ...`) does not have.
-                if matches!(refr.as_ref(), crate::ast::Expr::RefDot { .. }) {
-                    continue;
-                }
+                // (`deny.a.b contains ...`) does not have: such rules come
+                // back with a `.` after the name.
                 let root = crate::utils::get_root_var(refr)?;
-                out.push((package.clone(), root.text().to_string()));
+                let dotted = matches!(refr.as_ref(), crate::ast::Expr::RefDot { .. });
+                let name = if dotted {
+                    format!("{}.", root.text())
+                } else {
+                    root.text().to_string()
+                };
+                out.push((package.clone(), name));
             }
         }
         Ok(out)
+    }
+
+    /// pushgate patch: the rules written `name[key] if { ... }` or
+    /// `name.key if { ... }` — a ref head with neither `contains` nor a
+    /// value, which in Rego v1 is a partial object of `true`s — as (file,
+    /// line, rule name). conftest
+    /// refuses such heads for its deny/violation/warn rules, which would
+    /// never report a failure.
+    pub fn ref_head_value_rules(&self) -> Vec<(String, u32, String)> {
+        let mut out = Vec::new();
+        for module in self.modules.iter() {
+            for rule in &module.policy {
+                let crate::ast::Rule::Spec {
+                    head: crate::ast::RuleHead::Compr { refr, assign: None, .. },
+                    span,
+                    ..
+                } = rule.as_ref()
+                else {
+                    continue;
+                };
+                if !matches!(
+                    refr.as_ref(),
+                    crate::ast::Expr::RefBrack { .. } | crate::ast::Expr::RefDot { .. }
+                ) {
+                    continue;
+                }
+                if let Ok(root) = crate::utils::get_root_var(refr) {
+                    out.push((span.source.file().clone(), span.line, root.text().to_string()));
+                }
+            }
+        }
+        out
     }
 
     /// Get lossless package components for each loaded policy module.

@@ -218,21 +218,38 @@ fn urlquery_decode(
     ensure_args_count(span, name, params, args, 1)?;
 
     let string = ensure_string(name, &params[0], &args[0])?;
-    let url_string = "https://non-existent?".to_owned() + string.as_ref();
-    let url = match url::Url::parse(&url_string) {
-        Ok(v) => v,
-        Err(_) => bail!(params[0].span().error("not a valid url query")),
-    };
-
-    let mut query_str = "".to_owned();
-    for (k, v) in url.query_pairs() {
-        query_str += &k;
-        if !v.is_empty() {
-            query_str += "=";
-            query_str += &v;
+    // pushgate patch: Go's url.QueryUnescape, as OPA calls it: `+` is a
+    // space, `%XX` a byte, a bad escape an error; `&` and `=` stay (the old
+    // round trip through a URL's pairs dropped the `&`s).
+    let bytes = string.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| core::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => out.push(b),
+                    None => bail!(params[0]
+                        .span()
+                        .error("urlquery.decode: invalid URL escape")),
+                }
+                i += 2;
+            }
+            b => out.push(b),
         }
+        i += 1;
     }
-    Ok(Value::String(query_str.into()))
+    match String::from_utf8(out) {
+        Ok(s) => Ok(Value::String(s.into())),
+        Err(_) => bail!(params[0]
+            .span()
+            .error("urlquery.decode: the decoded bytes are not UTF-8")),
+    }
 }
 
 #[cfg(feature = "urlquery")]

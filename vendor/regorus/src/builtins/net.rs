@@ -153,7 +153,8 @@ fn _cidr_expand(cidr: Arc<str>) -> Result<Value> {
         enforce_limit()?;
     }
 
-    Ok(Value::from_array(hosts))
+    // pushgate patch: OPA's net.cidr_expand returns a set.
+    Ok(Value::from_set(hosts.into_iter().collect()))
 }
 
 #[cfg(test)]

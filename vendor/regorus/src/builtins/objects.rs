@@ -366,9 +366,35 @@ fn is_subset(sup: &Value, sub: &Value) -> bool {
     }
 }
 
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Set(_) => "set",
+        Value::Object(_) => "object",
+        Value::Undefined => "undefined",
+    }
+}
+
 fn subset(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "object.subset";
     ensure_args_count(span, name, params, args, 2)?;
+    // pushgate patch: OPA takes two objects, two sets, two arrays, or an
+    // array and a set; anything else is a type error, not `false`.
+    match (&args[0], &args[1]) {
+        (Value::Object(_), Value::Object(_))
+        | (Value::Set(_), Value::Set(_))
+        | (Value::Array(_), Value::Array(_))
+        | (Value::Array(_), Value::Set(_)) => {}
+        (a, b) => bail!(span.error(&format!(
+            "object.subset: both arguments must be objects, sets or arrays of matching kinds (got {} and {})",
+            kind_name(a),
+            kind_name(b)
+        ))),
+    }
 
     Ok(Value::Bool(is_subset(&args[0], &args[1])))
 }
@@ -501,7 +527,7 @@ fn json_match_schema(
 // rather than a hard error -- this builtin never errors on a malformed patch,
 // regardless of the `strict-builtin-errors` setting.
 #[cfg(feature = "jsonpatch")]
-fn json_patch(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
+fn json_patch(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
     let name = "json.patch";
     ensure_args_count(span, name, params, args, 2)?;
     ensure_array(name, &params[1], args[1].clone())?;
@@ -520,6 +546,9 @@ fn json_patch(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) 
         {
             Err(err)
         }
+        // pushgate patch: with strict built-in errors OPA reports a patch
+        // that does not apply (removing a missing key) as an error.
+        Err(err) if strict => bail!(span.error(&format!("json.patch: {err}"))),
         Err(_) => Ok(Value::Undefined),
     }
 }

@@ -109,6 +109,10 @@ fn indexof(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
     ensure_args_count(span, name, params, args, 2)?;
     let s1 = ensure_string(name, &params[0], &args[0])?;
     let s2 = ensure_string(name, &params[1], &args[1])?;
+    // pushgate patch: OPA refuses an empty needle.
+    if s2.is_empty() {
+        bail!(params[1].span().error("empty search character"));
+    }
     for (pos, (idx, _)) in s1.char_indices().enumerate() {
         if s1[idx..].starts_with(s2.as_ref()) {
             return Ok(Value::from(Number::from(pos)));
@@ -138,7 +142,13 @@ fn lower(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "lower";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    Ok(Value::String(s.to_lowercase().into()))
+    // pushgate patch: Go's strings.ToLower maps rune by rune with the
+    // simple case mapping (U+0130 `İ` becomes `i`, not `i` + U+0307).
+    let lowered: String = s
+        .chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect();
+    Ok(Value::String(lowered.into()))
 }
 
 fn replace(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -631,13 +641,13 @@ fn strings_count(
     let search = ensure_string(name, &params[0], &args[0])?;
     let substring = ensure_string(name, &params[0], &args[1])?;
 
-    Ok(Value::from(
-        search
-            .as_bytes()
-            .windows(substring.len())
-            .filter(|&w| w == substring.as_bytes())
-            .count(),
-    ))
+    // pushgate patch: Go's strings.Count — non-overlapping matches, and
+    // for an empty substring the number of runes plus one (the old
+    // `windows(0)` panicked).
+    if substring.is_empty() {
+        return Ok(Value::from(search.chars().count() + 1));
+    }
+    Ok(Value::from(search.matches(substring.as_ref()).count()))
 }
 
 fn startswith(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -684,6 +694,12 @@ fn substring(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) ->
     let s = ensure_string(name, &params[0], &args[0])?;
     let offset = ensure_numeric(name, &params[1], &args[1])?;
     let length = ensure_numeric(name, &params[2], &args[2])?;
+    // pushgate patch: OPA's substring takes integers; 1.5 is a type error.
+    for (p, n) in [(&params[1], &offset), (&params[2], &length)] {
+        if !n.is_integer() {
+            bail!(p.span().error("substring: operand must be an integer"));
+        }
+    }
 
     match (offset.as_i64(), length.as_i64()) {
         (Some(offset), _) if offset < 0 && strict => {
@@ -760,7 +776,19 @@ fn upper(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "upper";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    Ok(Value::String(s.to_uppercase().into()))
+    // pushgate patch: Go's strings.ToUpper, rune by rune: a rune whose
+    // uppercase is several (`ß`) stays as it is.
+    let raised: String = s
+        .chars()
+        .map(|c| {
+            let mut up = c.to_uppercase();
+            match (up.next(), up.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
+        })
+        .collect();
+    Ok(Value::String(raised.into()))
 }
 
 #[cfg(test)]

@@ -1,0 +1,3 @@
+package main
+
+deny contains "ids differ" if input.a != input.b

@@ -1,0 +1,3 @@
+package main
+
+deny contains "odd id" if bits.and(input.id, 1) == 1

@@ -1,0 +1,3 @@
+package main
+
+deny contains "positive" if ceil(input.x) > 0

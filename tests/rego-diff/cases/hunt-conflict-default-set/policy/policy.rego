@@ -1,0 +1,5 @@
+package main
+
+default deny := {"d"}
+
+deny contains "x" if input.a

@@ -1,0 +1,3 @@
+package main
+
+deny contains "name too short" if count(input.name) < 4

@@ -1,0 +1,5 @@
+package main
+
+deny_foo contains "x"
+
+exception.a := ["foo"]

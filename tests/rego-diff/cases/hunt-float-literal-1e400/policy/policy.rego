@@ -1,0 +1,3 @@
+package main
+
+deny contains "huge" if input.n < 1e400

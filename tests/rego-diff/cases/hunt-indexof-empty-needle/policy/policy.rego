@@ -1,0 +1,3 @@
+package main
+
+deny contains "found late" if indexof(input.s, input.n) > 3

@@ -1,0 +1,3 @@
+package main
+
+deny contains "reserved city" if lower(input.city) == "istanbul"

@@ -1,0 +1,3 @@
+package main
+
+deny contains "is a subset" if object.subset(input.a, input.b)

@@ -1,0 +1,5 @@
+package main
+
+deny contains k if { some k, _ in data.main }
+
+helper := 1

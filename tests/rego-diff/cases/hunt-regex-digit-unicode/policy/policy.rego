@@ -1,0 +1,3 @@
+package main
+
+deny contains "port must be digits" if not regex.match(`^\d+$`, input.port)

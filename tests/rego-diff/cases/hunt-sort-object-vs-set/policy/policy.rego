@@ -1,0 +1,4 @@
+package main
+
+deny contains "object sorts before set" if {} < set()
+ok if true

@@ -1,0 +1,3 @@
+package main
+
+deny contains "too many replicas" if to_number(input.r) > 5

@@ -1,0 +1,3 @@
+package main
+
+deny contains "empty volume" if units.parse_bytes(input.size) == 0

@@ -1,0 +1,3 @@
+package main
+
+deny contains "too big" if units.parse(input.m) > 2000

@@ -1,0 +1,3 @@
+package main
+
+deny contains "has admin" if contains(urlquery.decode(input.q), "admin")

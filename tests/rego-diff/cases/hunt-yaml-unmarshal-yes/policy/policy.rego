@@ -1,0 +1,3 @@
+package main
+
+deny contains "enabled" if yaml.unmarshal(input.y).a == true
