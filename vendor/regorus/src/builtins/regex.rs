@@ -29,9 +29,81 @@ use regex::{Regex, RegexBuilder};
 /// expensive DFA construction are rejected at compile time.
 const REGEX_SIZE_LIMIT: usize = 100 * 1024;
 
+/// pushgate patch: OPA's regexes are Go's RE2, where `\d`, `\s`, `\w` and
+/// `\b` are ASCII; in Rust's `regex` they are Unicode (`\d` matches `١`,
+/// `\s` matches U+00A0). Rewrite them to their ASCII classes, and make a
+/// `[` inside a class literal as RE2 reads it (Rust would open a nested
+/// class), keeping POSIX classes (`[[:alpha:]]`).
+fn go_re2(pattern: &str) -> Option<alloc::string::String> {
+    let mut out = alloc::string::String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_start = class_start;
+        class_start = false;
+        match c {
+            '\\' => match chars.next() {
+                Some('d') => out.push_str("[0-9]"),
+                Some('D') => out.push_str("[^0-9]"),
+                Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
+                Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some('W') => out.push_str("[^0-9A-Za-z_]"),
+                Some('b') if !in_class => out.push_str("(?-u:\\b)"),
+                Some('B') if !in_class => out.push_str("(?-u:\\B)"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                    out.push('^');
+                }
+                class_start = true;
+            }
+            '[' if chars.peek() == Some(&':') => {
+                // A POSIX class: copy through its closing `:]`.
+                out.push('[');
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == ']' {
+                        break;
+                    }
+                }
+            }
+            '[' => out.push_str("\\["),
+            ']' if in_class && at_start => out.push_str("\\]"),
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            // `a--b` in a class is an invalid range in RE2 (Rust: a set
+            // difference).
+            '-' if in_class && chars.peek() == Some(&'-') => return None,
+            '&' | '~' if in_class && chars.peek() == Some(&c) => {
+                // Rust's class set operators `&&` and `~~` are literal in RE2.
+                out.push('\\');
+                out.push(c);
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
 /// Compile a regex pattern with a size limit to bound resource consumption.
 fn compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
+    let Some(pattern) = go_re2(pattern) else {
+        // An RE2 syntax error; `[` is never valid alone in either dialect.
+        return RegexBuilder::new("[").build();
+    };
+    RegexBuilder::new(&pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
 }
