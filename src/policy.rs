@@ -75,6 +75,9 @@ impl Compiled {
     fn evaluate_batch(&self, inputs: Vec<Value>) -> Result<Vec<Outcome>> {
         let ns = &self.ns;
         let n = inputs.len();
+        for input in &inputs {
+            exact_numbers(input)?;
+        }
         let value = self
             .policy
             .eval_with_input(Value::from(inputs))
@@ -168,6 +171,38 @@ impl Compiled {
 /// The entry point's key for the names `exception` lists (not a Rego
 /// identifier, so no rule can collide with it).
 const EXCEPTIONS_KEY: &str = "pushgate:exceptions";
+
+/// Refuses an input holding an integer beyond 64 bits: JSON and YAML
+/// readers hand it over as a float, so two different 20-digit ids would
+/// compare equal, where OPA compares them exactly. Fail closed, saying how
+/// to write it (non-integral floats are compared as IEEE doubles; see
+/// docs/policies.md).
+fn exact_numbers(input: &Value) -> Result<()> {
+    let mut stack = vec![input];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Number(n) => {
+                if n.is_integer() && n.as_i64().is_none() && n.as_u64().is_none() {
+                    bail!(
+                        "the input holds an integer beyond 64 bits (read as {v}), which \
+                         pushgate cannot compare exactly as OPA does; write it as a quoted \
+                         string in the document if it is an id"
+                    );
+                }
+            }
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Set(s) => stack.extend(s.iter()),
+            Value::Object(o) => {
+                for (k, x) in o.iter() {
+                    stack.push(k);
+                    stack.push(x);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
 
 /// The verdict of the rules of one namespace on one input.
 #[derive(Debug, Default, Clone)]
@@ -315,6 +350,13 @@ impl Bundle {
                 "{file}:{line}: rule `{rule}` has a bracketed or dotted head without `contains`; \
                  in Rego v1 that is a partial object whose values never fail anything \
                  (conftest refuses it too): write `{rule} contains msg if {{ ... }}`"
+            );
+        }
+        if let Some((file, line, rule)) = engine.default_set_conflict()? {
+            bail!(
+                "{file}:{line}: conflicting rules {rule}: a `default` value and a partial set \
+                 (`contains`) of the same name; OPA refuses this policy: drop the default (an \
+                 empty set is the default of a partial set)"
             );
         }
         let mut rules = engine.rule_names()?;

@@ -67,9 +67,17 @@ fn run_case(dir: &Path) -> Vec<String> {
         (Ok(b), None) => b,
         (Err(_), Some(_)) => return vec![],
         (Err(e), None) => {
+            // OPA reports some load-time refusals (conflicting rules, type
+            // errors) when it prepares a query: an error on every result.
+            let all_error = expected["results"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty() && r.iter().all(|x| !x["error"].is_null()));
+            if all_error {
+                return vec![];
+            }
             return vec![format!(
                 "{name}: OPA loads the case, pushgate does not: {e:#}"
-            )]
+            )];
         }
         (Ok(b), Some(why)) => {
             // OPA refused at load; pushgate must refuse at the latest when

@@ -699,6 +699,38 @@ impl Engine {
         out
     }
 
+    /// pushgate patch: a `default` rule and a partial set rule (`contains`)
+    /// of one name conflict (OPA refuses the policy: "conflicting rules");
+    /// regorus let the set win silently. Returns the first such pair as
+    /// (file, line, `data.pkg.name`).
+    pub fn default_set_conflict(&self) -> Result<Option<(String, u32, String)>> {
+        let mut sets = alloc::collections::BTreeSet::new();
+        for module in self.modules.iter() {
+            let pkg = crate::utils::get_path_string(&module.package.refr, Some("data"))?;
+            for rule in &module.policy {
+                if let crate::ast::Rule::Spec {
+                    head: crate::ast::RuleHead::Set { refr, .. },
+                    ..
+                } = rule.as_ref()
+                {
+                    sets.insert(format!("{pkg}.{}", crate::utils::get_root_var(refr)?.text()));
+                }
+            }
+        }
+        for module in self.modules.iter() {
+            let pkg = crate::utils::get_path_string(&module.package.refr, Some("data"))?;
+            for rule in &module.policy {
+                if let crate::ast::Rule::Default { refr, span, .. } = rule.as_ref() {
+                    let name = format!("{pkg}.{}", crate::utils::get_root_var(refr)?.text());
+                    if sets.contains(&name) {
+                        return Ok(Some((span.source.file().clone(), span.line, name)));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Get lossless package components for each loaded policy module.
     ///
     /// Rows follow insertion order, including modules without rules and repeated
