@@ -402,9 +402,27 @@ fn json_is_valid(
 fn json_marshal(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "json.marshal";
     ensure_args_count(span, name, params, args, 1)?;
-    Ok(Value::from(serde_json::to_string(&args[0]).map_err(
-        |e| span.error(&format!("could not serialize to json\nCaused by\n{e}")),
-    )?))
+    let text = serde_json::to_string(&args[0])
+        .map_err(|e| span.error(&format!("could not serialize to json\nCaused by\n{e}")))?;
+    Ok(Value::from(go_html_escape(&text)))
+}
+
+/// pushgate patch: Go's json.Marshal (which OPA uses) escapes `<`, `>`, `&`,
+/// U+2028 and U+2029 inside strings; JSON's structure never contains them,
+/// so escaping the whole text is escaping the strings.
+fn go_html_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn json_marshal_with_options(

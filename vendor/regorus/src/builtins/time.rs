@@ -15,7 +15,7 @@ use crate::*;
 use anyhow::{bail, Result};
 
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, Local, Months, SecondsFormat, TimeZone, Timelike, Utc,
+    DateTime, Datelike, FixedOffset, Local, SecondsFormat, TimeZone, Timelike, Utc,
     Weekday,
 };
 use chrono_tz::Tz;
@@ -45,28 +45,24 @@ fn add_date(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> 
     let months = ensure_i32(name, &params[2], &args[2])?;
     let days = ensure_i32(name, &params[3], &args[3])?;
 
-    let Some(new_year) = datetime.year().checked_add(years) else {
+    // pushgate patch: Go's Time.AddDate adds years and months, then lets
+    // an overflowing day roll into the next month (Jan 31 + 1 month is
+    // Mar 2 in a leap year); chrono's month arithmetic clamped to Feb 29.
+    let total = (i64::from(datetime.year()) + i64::from(years)) * 12
+        + i64::from(datetime.month0())
+        + i64::from(months);
+    let (Ok(year), Ok(month0)) = (
+        i32::try_from(total.div_euclid(12)),
+        u32::try_from(total.rem_euclid(12)),
+    ) else {
         return Ok(Value::Undefined);
     };
-
+    let day_offset = i64::from(datetime.day()) - 1 + i64::from(days);
     datetime
-        .with_year(new_year)
-        .and_then(|d| {
-            let rhs = Months::new(months.unsigned_abs());
-            if months >= 0 {
-                d.checked_add_months(rhs)
-            } else {
-                d.checked_sub_months(rhs)
-            }
-        })
-        .and_then(|d| {
-            let rhs = Days::new(days.unsigned_abs() as u64);
-            if days >= 0 {
-                d.checked_add_days(rhs)
-            } else {
-                d.checked_sub_days(rhs)
-            }
-        })
+        .with_day(1)
+        .and_then(|d| d.with_year(year))
+        .and_then(|d| d.with_month0(month0))
+        .and_then(|d| d.checked_add_signed(chrono::Duration::days(day_offset)))
         .map_or(Ok(Value::Undefined), |d| {
             safe_timestamp_nanos(span, strict, d.timestamp_nanos_opt())
         })

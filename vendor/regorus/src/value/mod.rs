@@ -82,14 +82,16 @@ pub enum Value {
     /// JSON array.
     Array(Rc<Array>),
 
+    // pushgate patch: Object before Set, so the derived order is OPA's
+    // (null < boolean < number < string < array < object < set).
+    /// An object.
+    /// Unlike JSON, keys can be any value, not just string.
+    Object(Rc<Object>),
+
     /// A set of values.
     /// No JSON equivalent.
     /// Sets are serialized as arrays in JSON.
     Set(Rc<Set>),
-
-    /// An object.
-    /// Unlike JSON, keys can be any value, not just string.
-    Object(Rc<Object>),
 
     /// Undefined value.
     /// Used to indicate the absence of a value.
