@@ -181,14 +181,12 @@ fn exact_numbers(input: &Value) -> Result<()> {
     let mut stack = vec![input];
     while let Some(v) = stack.pop() {
         match v {
-            Value::Number(n) => {
-                if n.is_integer() && n.as_i64().is_none() && n.as_u64().is_none() {
-                    bail!(
-                        "the input holds an integer beyond 64 bits (read as {v}), which \
-                         pushgate cannot compare exactly as OPA does; write it as a quoted \
-                         string in the document if it is an id"
-                    );
-                }
+            Value::Number(n) if n.is_integer() && n.as_i64().is_none() && n.as_u64().is_none() => {
+                bail!(
+                    "the input holds an integer beyond 64 bits (read as {v}), which \
+                     pushgate cannot compare exactly as OPA does; write it as a quoted \
+                     string in the document if it is an id"
+                );
             }
             Value::Array(a) => stack.extend(a.iter()),
             Value::Set(s) => stack.extend(s.iter()),
