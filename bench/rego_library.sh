@@ -12,6 +12,8 @@
 # lib.security helpers). The documents are 100 files of 100 workloads
 # each (Deployments, Pods, StatefulSets, CronJobs; a third break a rule).
 #
+# One run each (a run of all three takes about 7 minutes on 2 cores).
+#
 # 1. `pushgate validate --all-namespaces` over the directory (what CI runs).
 # 2. `pushgate check` of a commit adding the 100 files, with the library
 #    as a policy set of all 24 namespaces (the hooks' code path).
@@ -104,7 +106,7 @@ d=json.load(open('$LIB/../expected.json'))
 print(', '.join(sorted({r['namespace'] for r in d['results']})))")
 printf 'version: 1\nmanifests:\n  max_file_bytes: 10000000\npolicies:\n  - path: %s\n    manifest_namespaces: [%s]\n' "$LIB" "$NS" >"$T/gate.yaml"
 
-hyperfine -N -i --warmup 1 --runs 5 --export-json "$T/lib.json" \
+hyperfine -N -i --warmup 0 --runs 1 --export-json "$T/lib.json" \
   -n "pushgate validate (10,000 docs, 24 namespaces)" "$PG validate -p $LIB --all-namespaces -o json $T/work/k8s" \
   -n "pushgate check, gate path (10,000 docs, 24 namespaces)" "$PG check --repo $T/server.git --config $T/gate.yaml $ZERO $TIP refs/heads/main" \
   -n "OPA pipeline: PyYAML + OPA Go engine, conftest's queries" "python3 $PWD/bench/opa_pipeline.py $LIB $T/work/k8s"

@@ -174,21 +174,26 @@ fn check_combined(
     Ok(out)
 }
 
-fn file_result(filename: String, ns: &str, o: crate::policy::Outcome) -> FileResult {
+/// conftest's successes: the rules looked at that neither reported
+/// anything nor were excepted.
+fn successes(o: &crate::policy::Outcome) -> usize {
     let failing: std::collections::BTreeSet<String> = o
         .failures
         .iter()
         .chain(&o.warnings)
         .map(|f| f.rule.to_string())
         .collect();
+    o.rules
+        .iter()
+        .filter(|x| !failing.contains(*x) && !o.exceptions.contains(x))
+        .count()
+}
+
+fn file_result(filename: String, ns: &str, o: crate::policy::Outcome) -> FileResult {
     FileResult {
         filename,
         namespace: ns.to_owned(),
-        successes: o
-            .rules
-            .iter()
-            .filter(|x| !failing.contains(*x) && !o.exceptions.contains(x))
-            .count(),
+        successes: successes(&o),
         failures: o.failures,
         warnings: o.warnings,
         exceptions: o.exceptions,
@@ -234,17 +239,7 @@ fn check_file(
                 .evaluate(regorus::Value::from(d.document.clone()))
                 .with_context(|| format!("{name} (document {}): policy {ns}", d.index))?;
             let locate = |f| d.locate(f);
-            let failing: std::collections::BTreeSet<String> = o
-                .failures
-                .iter()
-                .chain(&o.warnings)
-                .map(|f| f.rule.to_string())
-                .collect();
-            r.successes += o
-                .rules
-                .iter()
-                .filter(|x| !failing.contains(*x) && !o.exceptions.contains(x))
-                .count();
+            r.successes += successes(&o);
             r.failures.extend(o.failures.into_iter().map(locate));
             r.warnings.extend(o.warnings.into_iter().map(locate));
             r.exceptions.extend(o.exceptions);
