@@ -68,7 +68,7 @@ fn two_exp(suffix: &str) -> Option<i32> {
     })
 }
 
-fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
+fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
     let name = "units.parse";
     ensure_args_count(span, name, params, args, 1)?;
     let string = ensure_string(name, &params[0], &args[0])?;
@@ -95,6 +95,14 @@ fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     // a stable representation that includes an explicit leading digit.
     let canonical_part = canonicalize_number_part(number_part);
 
+    // pushgate patch: the prefixes OPA does not know (Q, R, Y, Z, h, da, d,
+    // c, μ, n, f, ...) are errors there, not numbers.
+    let opa_ten = matches!(suffix, "E" | "e" | "P" | "p" | "T" | "t" | "G" | "g" | "M" | "K" | "k" | "m" | "");
+    let opa_two = two_exp(suffix).is_some()
+        && !matches!(suffix.to_ascii_lowercase().as_str(), "zi" | "yi");
+    if !opa_ten && !opa_two && strict {
+        bail!(span.error(&format!("unit {suffix:?} not recognized")));
+    }
     if let Some(e) = ten_exp(suffix) {
         let combined = combine_decimal_exponent(canonical_part.as_ref(), e)
             .ok_or_else(|| params[0].span().error("could not parse number"))?;
@@ -106,6 +114,9 @@ fn parse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
             .map_err(|_| params[0].span().error("could not parse number"))?;
         number.mul_assign(&Number::two_pow(e)?)?;
         Ok(Value::from(number))
+    } else if strict {
+        // pushgate patch: OPA reports a unit it does not know ("1KB").
+        bail!(span.error(&format!("unit {suffix:?} not recognized")))
     } else {
         Ok(Value::Undefined)
     }
@@ -169,6 +180,15 @@ fn parse_bytes(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) 
     // a stable representation that includes an explicit leading digit.
     let canonical_part = canonicalize_number_part(number_part);
 
+    // pushgate patch: OPA stops at exa (E, EB, Ei, EiB).
+    if strict
+        && matches!(
+            suffix.to_ascii_lowercase().as_str(),
+            "q" | "qb" | "r" | "rb" | "y" | "yb" | "z" | "zb" | "zi" | "zib" | "yi" | "yib"
+        )
+    {
+        bail!(span.error(&format!("byte unit {suffix:?} not recognized")));
+    }
     if let Some(e) = twob_exp(suffix) {
         let mut number = match Number::from_str(canonical_part.as_ref()) {
             Ok(n) => n,
@@ -176,7 +196,7 @@ fn parse_bytes(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) 
             Err(_) => return Ok(Value::Undefined),
         };
         number.mul_assign(&Number::two_pow(e)?)?;
-        Ok(Value::from(number.round()))
+        Ok(Value::from(truncate(&number)))
     } else if let Some(e) = tenb_exp(suffix) {
         let combined = match combine_decimal_exponent(canonical_part.as_ref(), e) {
             Some(s) => s,
@@ -188,9 +208,22 @@ fn parse_bytes(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) 
             Err(_) if strict => bail!(span.error("could not parse number")),
             Err(_) => return Ok(Value::Undefined),
         };
-        Ok(Value::from(number.round()))
+        Ok(Value::from(truncate(&number)))
+    } else if strict {
+        // pushgate patch: OPA reports a unit it does not know.
+        bail!(span.error(&format!("byte unit {suffix:?} not recognized")))
     } else {
         Ok(Value::Undefined)
+    }
+}
+
+/// pushgate patch: OPA converts the byte count to an integer with Go's
+/// big.Float.Int, which truncates toward zero ("0.5" is 0 bytes), where
+/// `round` gave 1.
+fn truncate(n: &Number) -> Number {
+    match n.as_f64() {
+        Some(f) if f < 0.0 => n.round(),
+        _ => n.floor(),
     }
 }
 
