@@ -174,6 +174,17 @@ fn parse_rfc3339_ns(
 
     let value = ensure_string(name, &params[0], &args[0])?;
 
+    // pushgate patch: Go's time.RFC3339 layout wants an upper-case `T`
+    // and `Z` and a second below 60; chrono also took `t`, `z` and `:60`.
+    let bytes = value.as_bytes();
+    if bytes.get(10).is_some_and(|b| *b != b'T')
+        || value.ends_with('z')
+        || bytes.get(17..19) == Some(b"60".as_slice())
+    {
+        bail!(params[0].span().error(&format!(
+            "{name}: {value:?} is not an RFC 3339 time as Go reads it"
+        )));
+    }
     let datetime = DateTime::parse_from_rfc3339(&value)
         .map_err(|err| anyhow::anyhow!("Failed to parse datetime: {}", err))?;
     safe_timestamp_nanos(span, strict, datetime.timestamp_nanos_opt())
