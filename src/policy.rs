@@ -886,4 +886,17 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
             "{text}"
         );
     }
+
+    #[test]
+    fn patch_sprintf_refuses_an_input_driven_huge_width() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains sprintf(\"%*d\", [input.w, 1]) if true\n",
+        )]);
+        assert!(b
+            .evaluate("main", input(r#"{"w": 1000000000000}"#))
+            .is_err());
+        let o = b.evaluate("main", input(r#"{"w": 3}"#)).unwrap();
+        assert_eq!(messages_of(&o), vec!["  1"]);
+    }
 }

@@ -338,3 +338,55 @@ fn conftest_kubernetes_example_gates_a_push_as_conftest_judges_it() {
         .assert_ok()
         .assert_says("Found service hello-kubernetes but services are not allowed");
 }
+
+/// A pusher who cannot satisfy a rule may try to make it fail to evaluate
+/// instead: a value the built-in chokes on, or an integer too large to
+/// compare exactly. Both reject the push (fail closed), naming the file.
+#[test]
+fn documents_that_break_evaluation_reject_the_push() {
+    let w = World::new();
+    let pol = w.path("policy");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"too many replicas\" if to_number(input.spec.replicas) > 10\ndeny contains \"banned id\" if input.id == 12345678901234567890123\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "hello", "chore: start");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    // With non-strict built-ins this rule would quietly not fire.
+    w.commit(
+        &work,
+        "k8s/a.yaml",
+        "kind: Deployment\nspec: {replicas: \"lots\"}\n",
+        "feat: a",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("k8s/a.yaml");
+    w.git(&work, &["reset", "-q", "--hard", "HEAD~1"])
+        .assert_ok();
+    w.commit(
+        &work,
+        "k8s/b.yaml",
+        "kind: Deployment\nid: 12345678901234567890124\n",
+        "feat: b",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("integer beyond 64 bits");
+    w.git(&work, &["reset", "-q", "--hard", "HEAD~1"])
+        .assert_ok();
+    w.commit(
+        &work,
+        "k8s/c.yaml",
+        "kind: Deployment\nspec: {replicas: \"3\"}\nid: \"12345678901234567890124\"\n",
+        "feat: c",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+}

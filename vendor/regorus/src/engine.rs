@@ -2072,15 +2072,6 @@ impl Engine {
             policy_length_config: PolicyLengthConfig::default(), // Compiled policies are already parsed, so these length limits are not used
         };
         engine.apply_effective_execution_timer_config();
-        // pushgate patch: an engine made from a compiled policy is already
-        // "prepared", so prepare_for_eval never seeded the with-document
-        // with the policy's data; under `with input as x` every `data.*`
-        // lookup that is not a rule read undefined.
-        if let Err(e) = engine.interpreter.init_with_document() {
-            // A fresh interpreter's with-document is an object; this cannot
-            // fail, and an engine without its data would be wrong, not slow.
-            unreachable!("seeding the with-document of a compiled policy: {e}");
-        }
         engine
     }
 }

@@ -270,7 +270,21 @@ impl Interpreter {
             query_loop_hoisting: HoistedLoopsLookup::new(),
             input: Value::Undefined,
 
-            with_document: Value::new_object(),
+            // pushgate patch: an interpreter made from a compiled policy is
+            // never "prepared", so nothing else seeds the with-document with
+            // the policy's data; without it every `data.*` lookup under
+            // `with input as x` read undefined.
+            with_document: {
+                let mut doc = BTreeMap::new();
+                doc.insert(
+                    Value::from("data"),
+                    compiled_policy
+                        .data
+                        .clone()
+                        .unwrap_or_else(Value::new_object),
+                );
+                Value::from_map(doc)
+            },
             with_functions: BTreeMap::default(),
             scopes: Vec::default(),
             contexts: Vec::default(),

@@ -87,6 +87,9 @@ fn float_arg(f: f64) -> Arg {
     Arg::Float(f)
 }
 
+/// The largest width or precision honoured.
+const MAX_PAD: usize = 1 << 16;
+
 #[derive(Default, Clone, Copy)]
 struct Spec {
     plus: bool,
@@ -153,6 +156,11 @@ pub fn sprintf(fmt: &str, args: &[Value], text_of: &dyn Fn(&Value) -> String) ->
         }
         if chars.peek() == Some(&'[') {
             bail!("sprintf: explicit argument indexes (`%[n]d`) are not supported");
+        }
+        // A width or precision from the input (`%*d`) must not allocate
+        // without bound: past this, fail the evaluation instead.
+        if spec.width.max(spec.prec).is_some_and(|n| n > MAX_PAD) {
+            bail!("sprintf: a width or precision over {MAX_PAD} is refused");
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
