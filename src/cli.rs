@@ -141,20 +141,13 @@ struct ValidateArgs {
     #[arg(long)]
     ignore: Option<String>,
     /// Rego syntax of the policies: v1, v0, or auto (v1, else v0, per file).
-    #[arg(long, value_enum, default_value_t = RegoVersionArg::Auto)]
-    rego_version: RegoVersionArg,
+    #[arg(long, value_enum, default_value_t = crate::policy::RegoVersion::Auto)]
+    rego_version: crate::policy::RegoVersion,
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
     output: Output,
     /// Files or directories.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum RegoVersionArg {
-    Auto,
-    V0,
-    V1,
 }
 
 #[derive(Subcommand)]
@@ -944,11 +937,7 @@ fn cmd_validate(args: ValidateArgs) -> ExitCode {
             fail_on_warn,
             combine,
             ignore,
-            rego_version: match rego_version {
-                RegoVersionArg::Auto => crate::policy::RegoVersion::Auto,
-                RegoVersionArg::V0 => crate::policy::RegoVersion::V0,
-                RegoVersionArg::V1 => crate::policy::RegoVersion::V1,
-            },
+            rego_version,
             selector,
         };
         crate::validate::run(&paths, &opts)

@@ -214,7 +214,7 @@ pub struct Outcome {
 }
 
 /// Which Rego syntax a policy file is read as (conftest's `--rego-version`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum RegoVersion {
     /// Rego v1 (OPA 1.0's default) first, then the old v0 syntax that many
     /// conftest libraries still use, file by file.
