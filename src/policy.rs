@@ -177,15 +177,38 @@ const EXCEPTIONS_KEY: &str = "pushgate:exceptions";
 /// compare equal, where OPA compares them exactly. Fail closed, saying how
 /// to write it (non-integral floats are compared as IEEE doubles; see
 /// docs/policies.md).
+/// Whether a number survives conftest's trip through a 64-bit float.
+/// (`as` saturates at the top of the range, hence the MAX exclusions.)
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+fn f64_exact(v: &Value) -> bool {
+    let Value::Number(n) = v else { return true };
+    if n.as_f64().is_some() {
+        return true;
+    }
+    match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => (u as f64) as u64 == u && u != u64::MAX,
+        (_, Some(i)) => (i as f64) as i64 == i && i != i64::MAX,
+        _ => false,
+    }
+}
+
 fn exact_numbers(input: &Value) -> Result<()> {
     let mut stack = vec![input];
     while let Some(v) = stack.pop() {
         match v {
-            Value::Number(n) if n.is_integer() && n.as_i64().is_none() && n.as_u64().is_none() => {
+            // conftest decodes documents into 64-bit floats, which round an
+            // integer beyond 2^53; kubectl keeps it exact as int64. No one
+            // reading agrees with both, so such a document is refused.
+            Value::Number(_) if !f64_exact(v) => {
                 bail!(
-                    "the input holds an integer beyond 64 bits (read as {v}), which \
-                     pushgate cannot compare exactly as OPA does; write it as a quoted \
-                     string in the document if it is an id"
+                    "the input holds the integer {v}, which a \
+                     64-bit float cannot hold: conftest reads it rounded while kubectl keeps it \
+                     exact, so pushgate will not judge it; write it as a quoted string \
+                     if it is an id, or as a float (with an exponent) if it is a quantity"
                 );
             }
             Value::Array(a) => stack.extend(a.iter()),
@@ -884,6 +907,97 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
         assert!(
             text.contains("p.rego:4") && text.contains("without `contains`"),
             "{text}"
+        );
+    }
+
+    /// Evaluates `deny contains x if x := EXPR` and returns the message.
+    fn deny_value(expr: &str, doc: &str) -> String {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            &format!(
+                "package main\nimport rego.v1\ndeny contains sprintf(\"%v\", [x]) if x := {expr}\n"
+            ),
+        )]);
+        let o = b.evaluate("main", input(doc)).unwrap();
+        messages_of(&o).join("|")
+    }
+
+    #[test]
+    fn patch_ceil_and_floor_of_a_small_negative_fraction_are_opas() {
+        // OPA v1.20.2 (recorded by the corpus case hunt-ceil-negative).
+        assert_eq!(
+            deny_value(
+                "[ceil(-0.5), ceil(-1.5), floor(-0.5), floor(-1.5), ceil(0.5)]",
+                "{}"
+            ),
+            "[1, -1, 0, -2, 1]"
+        );
+    }
+
+    #[test]
+    fn patch_decimal_arithmetic_is_exact() {
+        assert_eq!(
+            deny_value(
+                "[input.a + input.b == 0.3, 1.1 * 1.1, 0.3 - 0.1, 1 / 3]",
+                r#"{"a": 0.1, "b": 0.2}"#
+            ),
+            "[true, 1.21, 0.2, 0.3333333333333333]"
+        );
+    }
+
+    #[test]
+    fn patch_semver_is_opas_lenient_parse() {
+        assert_eq!(
+            deny_value(
+                r#"[semver.is_valid("v1.2.3"), semver.is_valid("01.2.3"), semver.is_valid("1.2.3-"), semver.is_valid("1.2"), semver.is_valid("1.2.3+a+b"), semver.compare("v1.2.3", "2.0.0"), semver.compare("1.0.0-1", "1.0.0-a"), semver.compare("1.0.0-a", "1.0.0-a.0")]"#,
+                "{}"
+            ),
+            "[true, true, true, false, false, -1, -1, -1]"
+        );
+    }
+
+    #[test]
+    fn patch_ipv4_mapped_networks_contain_ipv4_addresses() {
+        assert_eq!(
+            deny_value(
+                r#"[net.cidr_contains("::ffff:10.0.0.0/104", "10.1.2.3"), net.cidr_contains("10.0.0.0/8", "::ffff:10.1.2.3"), net.cidr_contains("0.0.0.0/0", "::1")]"#,
+                "{}"
+            ),
+            "[true, true, false]"
+        );
+    }
+
+    #[test]
+    fn patch_policies_opa_refuses_are_refused() {
+        for (src, reason) in [
+            (
+                "deny contains \"x\" if { every x in input.l { true } }",
+                "declared var x unused",
+            ),
+            (
+                "deny contains \"x\" if { [1, 2] == {1, 2} }",
+                "rego_type_error",
+            ),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("p.rego"),
+                format!("package main\nimport rego.v1\n{src}\n"),
+            )
+            .unwrap();
+            let err = Bundle::load(&[dir.path().to_path_buf()], &[]).err();
+            let text = format!("{err:#?}");
+            assert!(text.contains(reason), "{src}: {text}");
+        }
+        // Reading one's own package whole is recursion in OPA.
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains k if { some k, _ in data.main }\nhelper := 1\n",
+        )]);
+        let err = b.evaluate("main", input("{}")).err();
+        assert!(
+            format!("{err:#?}").contains("rego_recursion_error"),
+            "{err:#?}"
         );
     }
 

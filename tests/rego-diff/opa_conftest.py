@@ -10,6 +10,8 @@ the conftest semantics mirrored here.
 """
 
 import argparse
+import decimal
+import math
 import difflib
 import fnmatch
 import json
@@ -25,6 +27,7 @@ import yaml  # noqa: E402
 from v0_to_v1 import convert, tokenize, _statements  # noqa: E402
 
 from opa_bindings import OpaEngine, OpaError, OpaUndefinedError  # noqa: E402
+import opa_bindings.engine as _opa_engine  # noqa: E402
 
 CASES = os.path.join(HERE, "cases")
 PKG_VERSION = "0.4.4"
@@ -102,6 +105,49 @@ def _jsonify(v):
     if isinstance(v, bytes):
         raise ValueError("binary YAML values are not supported")
     return v
+
+
+def go_format_float(f):
+    """strconv.FormatFloat(f, 'g', -1, 64): the text OPA gives a number
+    conftest hands it. conftest decodes every document with encoding/json
+    into float64 and OPA's InterfaceToValue formats it this way, so in
+    conftest `replicas: 1000000` is the Number 1e+06 (json.marshal shows it)."""
+    f = float(f)
+    if f == 0:
+        return "-0" if math.copysign(1.0, f) < 0 else "0"
+    t = decimal.Decimal(repr(abs(f))).normalize().as_tuple()
+    digits = "".join(map(str, t.digits))
+    nd = len(digits)
+    dp = nd + t.exponent
+    exp = dp - 1
+    if exp < -4 or exp >= 6:
+        body = digits[0] + ("." + digits[1:] if nd > 1 else "")
+        text = "%se%s%02d" % (body, "-" if exp < 0 else "+", abs(exp))
+    elif dp <= 0:
+        text = "0." + "0" * (-dp) + digits
+    elif dp >= nd:
+        text = digits + "0" * (dp - nd)
+    else:
+        text = digits[:dp] + "." + digits[dp:]
+    return ("-" if f < 0 else "") + text
+
+
+def conftest_input_json(v):
+    """JSON text of an input document with its numbers as conftest's."""
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + conftest_input_json(x) for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(conftest_input_json(x) for x in v) + "]"
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (int, float)):
+        return go_format_float(v)
+    raise TypeError("not JSON: %r" % (v,))
+
+
+# Inputs reach OPA as conftest hands them over (see go_format_float); data
+# documents keep their text, as OPA's own loader does for conftest --data.
+_opa_engine._encode_input = lambda v: b"" if v is None else conftest_input_json(v).encode("utf-8")
 
 
 def _key(k):

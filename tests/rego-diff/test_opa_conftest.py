@@ -104,3 +104,22 @@ class Documents(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ConftestNumbers(unittest.TestCase):
+    """Go's strconv.FormatFloat(f, 'g', -1, 64), as conftest's inputs reach OPA."""
+
+    def test_go_g_format(self):
+        cases = {
+            1.0: "1", 1000000: "1e+06", 123456: "123456", 1234567: "1.234567e+06",
+            0.0001: "0.0001", 0.00001: "1e-05", 1.5: "1.5", -0.0: "-0", -2.5e-7: "-2.5e-07",
+            2**53: "9.007199254740992e+15", 1e21: "1e+21",
+        }
+        for value, text in cases.items():
+            self.assertEqual(oc.go_format_float(value), text, value)
+
+    def test_input_json_keeps_structure(self):
+        self.assertEqual(
+            oc.conftest_input_json({"a": [1, 2.0, True, None, "x"], "b": {"c": 1000000}}),
+            '{"a":[1,2,true,null,"x"],"b":{"c":1e+06}}',
+        )

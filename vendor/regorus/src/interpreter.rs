@@ -3233,14 +3233,28 @@ impl Interpreter {
         // come back undefined, so the marks wait until every module ran.
         let mut finished: Vec<Vec<String>> = Vec::new();
         for module in self.compiled_policy.modules.clone().iter().cloned() {
-            if Some(&module) == self.module.as_ref() {
-                // Prevent cyclic evaluation.
-                continue;
-            }
             let mut module_path_components = vec!["data".to_string()];
             module_path_components.extend(Parser::get_static_string_path_components(
                 &module.package.refr,
             )?);
+            if Some(&module) == self.module.as_ref() {
+                // pushgate patch: a rule reading its own package as a whole
+                // (`data.main` inside package main) depends on itself. OPA
+                // refuses it (rego_recursion_error); skipping the module here
+                // handed back a partial package instead.
+                if !self.active_rules.is_empty()
+                    && path.len() > 1
+                    && module_path_components.starts_with(path)
+                {
+                    bail!(
+                        "rego_recursion_error: a rule of package {} reads {}, which contains the rule itself; read the rules it needs by name",
+                        module_path_components[1..].join("."),
+                        path.join(".")
+                    );
+                }
+                // Prevent cyclic evaluation.
+                continue;
+            }
 
             if path.len() > 1 && module_path_components.starts_with(path) {
                 // Ensure that the module is created.
@@ -3446,6 +3460,13 @@ impl Interpreter {
 
         // Ensure that rules are evaluated
         if name.text() == "data" {
+            // pushgate patch: bare `data` inside a rule contains the rule
+            // itself; OPA refuses that as recursion.
+            if fields.is_empty() && !self.active_rules.is_empty() {
+                bail!(span.error(
+                    "rego_recursion_error: a rule reads all of `data`, which contains the rule itself; read the documents it needs by name"
+                ));
+            }
             if self.is_processed(fields)? {
                 return Ok(Self::get_value_chained(self.data.clone(), fields));
             }

@@ -1118,8 +1118,10 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let sum =
-                    Self::checked_float(self.to_f64_lossy() + rhs.to_f64_lossy(), "addition")?;
+                let sum = Self::checked_float(
+                    decimal_op(self.to_f64_lossy(), rhs.to_f64_lossy(), DecimalOp::Add),
+                    "addition",
+                )?;
                 Ok(Number::normalize_float(sum))
             }
             (Number::UInt(a), Number::UInt(b)) => {
@@ -1182,8 +1184,10 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let diff =
-                    Self::checked_float(self.to_f64_lossy() - rhs.to_f64_lossy(), "subtraction")?;
+                let diff = Self::checked_float(
+                    decimal_op(self.to_f64_lossy(), rhs.to_f64_lossy(), DecimalOp::Sub),
+                    "subtraction",
+                )?;
                 Ok(Number::normalize_float(diff))
             }
             (Number::UInt(a), Number::UInt(b)) => {
@@ -1258,7 +1262,7 @@ impl Number {
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
                 let product = Self::checked_float(
-                    self.to_f64_lossy() * rhs.to_f64_lossy(),
+                    decimal_op(self.to_f64_lossy(), rhs.to_f64_lossy(), DecimalOp::Mul),
                     "multiplication",
                 )?;
                 Ok(Number::normalize_float(product))
@@ -2532,4 +2536,68 @@ mod tests {
             "1"
         );
     }
+}
+
+/// pushgate patch: OPA does arithmetic on decimal numbers (0.1 + 0.2 is 0.3,
+/// exactly), where f64 gives 0.30000000000000004 and a policy's `== 0.3`
+/// would differ. Each operand is taken as the shortest decimal that reads
+/// back as it (how it was written, for any literal or JSON input), the
+/// operation is done exactly on those decimals, and the exact result is
+/// rounded once to the nearest f64. Operands too large for the exact path
+/// fall back to f64 arithmetic.
+#[derive(Clone, Copy)]
+enum DecimalOp {
+    Add,
+    Sub,
+    Mul,
+}
+
+fn decimal_op(a: f64, b: f64, op: DecimalOp) -> f64 {
+    let float = match op {
+        DecimalOp::Add => a + b,
+        DecimalOp::Sub => a - b,
+        DecimalOp::Mul => a * b,
+    };
+    exact_decimal_op(a, b, op).unwrap_or(float)
+}
+
+/// The shortest round-trip decimal of `x` as (coefficient, exponent of 10).
+fn shortest_decimal(x: f64) -> Option<(i128, i32)> {
+    if !x.is_finite() {
+        return None;
+    }
+    let text = format!("{x:e}");
+    let (mantissa, exp) = text.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{frac}");
+    let coefficient: i128 = digits.parse().ok()?;
+    let exponent = exp.checked_sub(i32::try_from(frac.len()).ok()?)?;
+    Some((if negative { -coefficient } else { coefficient }, exponent))
+}
+
+fn exact_decimal_op(a: f64, b: f64, op: DecimalOp) -> Option<f64> {
+    let (ca, ea) = shortest_decimal(a)?;
+    let (cb, eb) = shortest_decimal(b)?;
+    let (coefficient, exponent) = match op {
+        DecimalOp::Mul => (ca.checked_mul(cb)?, ea.checked_add(eb)?),
+        DecimalOp::Add | DecimalOp::Sub => {
+            let exponent = ea.min(eb);
+            let scale = |c: i128, e: i32| -> Option<i128> {
+                let shift = u32::try_from(e - exponent).ok()?;
+                c.checked_mul(10i128.checked_pow(shift)?)
+            };
+            let (sa, sb) = (scale(ca, ea)?, scale(cb, eb)?);
+            let c = match op {
+                DecimalOp::Add => sa.checked_add(sb)?,
+                _ => sa.checked_sub(sb)?,
+            };
+            (c, exponent)
+        }
+    };
+    format!("{coefficient}e{exponent}").parse::<f64>().ok()
 }

@@ -1175,6 +1175,9 @@ impl<'source> Parser<'source> {
             self.next_token()?;
             let right = self.parse_set_union_expr()?;
             span.end = self.end;
+            if matches!(op, BoolOp::Eq) {
+                check_literal_types(&span, &expr, &right)?;
+            }
             expr = Expr::BoolExpr {
                 span,
                 op,
@@ -1310,6 +1313,9 @@ impl<'source> Parser<'source> {
         self.next_token()?;
         let right = self.parse_expr()?;
         span.end = self.end;
+        if matches!(op, AssignOp::Eq) {
+            check_literal_types(&span, &expr, &right)?;
+        }
         Ok(Expr::AssignExpr {
             span,
             op,
@@ -1368,6 +1374,20 @@ impl<'source> Parser<'source> {
         self.expect("{", context)?;
         let query = Ref::new(self.parse_query(query_span, "}")?);
         span.end = self.end;
+
+        // pushgate patch: OPA refuses an `every` whose key or value the body
+        // never reads ("declared var x unused"); without this, a policy OPA
+        // will not load would evaluate here.
+        for var in key.iter().chain(core::iter::once(&value)) {
+            let name = var.text();
+            if name != "_" && !identifier_used(query.span.text(), name) {
+                return Err(self.source.error(
+                    var.line,
+                    var.col,
+                    format!("declared var {name} unused").as_str(),
+                ));
+            }
+        }
 
         Ok(Literal::Every {
             span,
@@ -2486,4 +2506,96 @@ mod iterative_path_tests {
 
         Ok(())
     }
+}
+
+/// pushgate patch: whether `name` occurs in Rego source `text` as a
+/// variable (an identifier outside strings and comments, not a field after
+/// `.`).
+fn identifier_used(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut after_dot = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                after_dot = false;
+            }
+            b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'`' {
+                    i += 1;
+                }
+                i += 1;
+                after_dot = false;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'.' => {
+                after_dot = true;
+                i += 1;
+            }
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                if !after_dot && text.get(start..i) == Some(name) {
+                    return true;
+                }
+                after_dot = false;
+            }
+            _ if b.is_ascii_digit() => {
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                    i += 1;
+                }
+                after_dot = false;
+            }
+            _ => {
+                if !b.is_ascii_whitespace() {
+                    after_dot = false;
+                }
+                i += 1;
+            }
+        }
+    }
+    false
+}
+
+/// pushgate patch: the part of OPA's type checker that needs no inference.
+/// `[1, 2] == {1, 2}` (or `=`) between literals of different kinds is a
+/// rego_type_error in OPA, which refuses the policy; evaluating it here
+/// would give a verdict OPA never gives. Comparisons that involve
+/// variables, references or calls are not checked (no type inference).
+fn literal_kind(e: &Expr) -> Option<&'static str> {
+    Some(match e {
+        Expr::String { .. } | Expr::RawString { .. } => "string",
+        Expr::Number { .. } => "number",
+        Expr::Bool { .. } => "boolean",
+        Expr::Null { .. } => "null",
+        Expr::Array { .. } => "array",
+        Expr::Set { .. } => "set",
+        Expr::Object { .. } => "object",
+        _ => return None,
+    })
+}
+
+fn check_literal_types(span: &Span, lhs: &Expr, rhs: &Expr) -> Result<()> {
+    if let (Some(l), Some(r)) = (literal_kind(lhs), literal_kind(rhs)) {
+        if l != r {
+            bail!(span.error(
+                format!("rego_type_error: match error: left is {l}, right is {r}; values of different types are never equal")
+                    .as_str()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -96,24 +96,53 @@ pub fn cidr_contains(
     }
 }
 
+/// pushgate patch: Go's net package treats an IPv4-mapped IPv6 address
+/// (`::ffff:a.b.c.d`) as the IPv4 address, and a network on one as the IPv4
+/// network with the mask's last 32 bits (so `::ffff:10.0.0.0/104` is
+/// `10.0.0.0/8`); OPA's net.cidr_contains inherits that.
+fn go_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => ipnet::Ipv4Net::new(v4, v6.prefix_len().saturating_sub(96))
+                .map(IpNet::V4)
+                .unwrap_or(net),
+            None => net,
+        },
+        v4 => v4,
+    }
+}
+
+/// pushgate patch: see [`go_net`].
+fn go_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
 fn _cidr_contains(cidr: Arc<str>, cidr_or_ip: Arc<str>) -> Result<bool> {
-    let net = cidr
-        .parse::<IpNet>()
-        .map_err(|e| anyhow!("Error parsing {cidr}: {e}"))?;
+    let net = go_net(
+        cidr.parse::<IpNet>()
+            .map_err(|e| anyhow!("Error parsing {cidr}: {e}"))?,
+    );
 
     if cidr_or_ip.contains("/") {
-        let subnet = cidr_or_ip
-            .parse::<IpNet>()
-            .map_err(|e| anyhow!("Error parsing {cidr_or_ip} as CIDR: {e}"))?;
+        let subnet = go_net(
+            cidr_or_ip
+                .parse::<IpNet>()
+                .map_err(|e| anyhow!("Error parsing {cidr_or_ip} as CIDR: {e}"))?,
+        );
 
         return Ok(net.contains(&subnet));
     }
 
     // if the caller did not provide a CIDR string, try to parse
     // the input as an IP address.
-    let subnet = cidr_or_ip
-        .parse::<IpAddr>()
-        .map_err(|e| anyhow!("Error parsing {cidr_or_ip} as IP address: {e}"))?;
+    let subnet = go_ip(
+        cidr_or_ip
+            .parse::<IpAddr>()
+            .map_err(|e| anyhow!("Error parsing {cidr_or_ip} as IP address: {e}"))?,
+    );
     Ok(net.contains(&subnet))
 }
 

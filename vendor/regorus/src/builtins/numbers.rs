@@ -70,16 +70,24 @@ fn abs(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Resu
 
 fn ceil(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "ceil", params, args, 1)?;
-    Ok(Value::from(
-        ensure_numeric("ceil", &params[0], &args[0])?.ceil(),
-    ))
+    let n = ensure_numeric("ceil", &params[0], &args[0])?;
+    // pushgate patch: OPA v1.20 rounds a fraction in (-1, 0) up to 1
+    // (ceil(-0.5) is 1, an OPA bug); its verdicts are the reference.
+    if n.as_f64().is_some_and(|f| f > -1.0 && f < 0.0) {
+        return Ok(Value::from(1i64));
+    }
+    Ok(Value::from(n.ceil()))
 }
 
 fn floor(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "floor", params, args, 1)?;
-    Ok(Value::from(
-        ensure_numeric("floor", &params[0], &args[0])?.floor(),
-    ))
+    let n = ensure_numeric("floor", &params[0], &args[0])?;
+    // pushgate patch: OPA v1.20 truncates a fraction in (-1, 0) to 0
+    // (floor(-0.5) is 0, an OPA bug); its verdicts are the reference.
+    if n.as_f64().is_some_and(|f| f > -1.0 && f < 0.0) {
+        return Ok(Value::from(0i64));
+    }
+    Ok(Value::from(n.floor()))
 }
 
 fn range(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
