@@ -138,7 +138,7 @@ pub struct Manifests {
 impl Default for Manifests {
     fn default() -> Self {
         Manifests {
-            include: vec!["**/*.yaml".into(), "**/*.yml".into()],
+            include: vec!["**/*.yaml".into(), "**/*.yml".into(), "**/*.json".into()],
             exclude: vec![],
             max_file_bytes: 1024 * 1024,
         }

@@ -443,9 +443,27 @@ fn decide_one(
             },
             (None, None) => Some(repo.tree_of(new_commit)?),
         };
-        let files = repo.changed_files(base, repo.tree_of(new_commit)?)?;
+        let new_tree = repo.tree_of(new_commit)?;
+        let files = repo.changed_files(base, new_tree)?;
         deadline.check()?;
-        let docs = read_manifests(repo, &gate.selector, &files, &mut violations, deadline)?;
+        // Manifests are read only where something judges them: a policy
+        // set gating this ref (a Helm template on an ungated branch is
+        // nobody's business).
+        let judged = policy_sets
+            .iter()
+            .any(|p| !p.set.manifest_namespaces.is_empty() || p.set.push_namespace.is_some());
+        let docs = if judged {
+            read_manifests(
+                repo,
+                &gate.selector,
+                &files,
+                new_tree,
+                (&mut violations, &mut warnings),
+                deadline,
+            )?
+        } else {
+            Vec::new()
+        };
         for set in &policy_sets {
             for ns in &set.set.manifest_namespaces {
                 let results: Vec<Result<crate::policy::Outcome>> = docs
@@ -504,43 +522,88 @@ fn decide_one(
     })
 }
 
-/// Reads and parses the changed files that are manifests. Problems with a
-/// file (too large, binary, invalid YAML) are findings; reading is
-/// sequential, parsing runs on every core.
+/// Reads and parses the changed files that are manifests, as kubectl -R
+/// would read them: a symlink by its target's content (refused if the
+/// target leaves the tree or the manifest globs), a path that is not UTF-8
+/// refused, submodules reported. Problems with a file are findings;
+/// reading is sequential, parsing runs on every core.
 fn read_manifests(
     repo: &Repo,
     selector: &Selector,
     files: &[ChangedFile],
-    violations: &mut Vec<Finding>,
+    new_tree: git2::Oid,
+    findings: (&mut Vec<Finding>, &mut Vec<Finding>),
     deadline: &Deadline,
 ) -> Result<Vec<Document>> {
-    let mut raw = Vec::new();
+    let (violations, warnings) = findings;
+    let located = |rule: &'static str, path: &str, message: String, help: &str| {
+        let mut f = Finding::new(rule, message, help);
+        f.path = Some(path.to_owned());
+        f
+    };
+    let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
     for f in files {
         deadline.check()?;
-        let (Some(blob), Some(size)) = (f.blob, f.size) else {
-            continue;
-        };
-        if f.status == FileStatus::Deleted || !selector.wants(&f.path) {
+        if f.status == FileStatus::Deleted {
             continue;
         }
+        if !f.utf8 {
+            violations.push(located(
+                "path-not-utf8",
+                &f.path,
+                format!("{} has a name that is not UTF-8: kubectl would read it, pushgate cannot match it against manifests.include", f.path),
+                "rename the file to a UTF-8 name",
+            ));
+            continue;
+        }
+        if f.kind == crate::git::EntryKind::Submodule {
+            warnings.push(located(
+                "manifest-submodule",
+                &f.path,
+                format!(
+                    "{} is a submodule: its files are not in this repository and are not checked",
+                    f.path
+                ),
+                "keep manifests in the repository itself, or gate the submodule's repository too",
+            ));
+            continue;
+        }
+        if !selector.wants(&f.path) {
+            continue;
+        }
+        let Some(mut blob) = f.blob else { continue };
+        if f.kind == crate::git::EntryKind::Symlink {
+            match follow_link(repo, selector, new_tree, &f.path, blob)? {
+                Ok(target) => blob = target,
+                Err(why) => {
+                    violations.push(located(
+                        "manifest-symlink",
+                        &f.path,
+                        format!("{} is a symlink that kubectl would follow, but {why}", f.path),
+                        "replace the link with the file itself, or point it at a manifest inside the repository",
+                    ));
+                    continue;
+                }
+            }
+        }
+        let size = repo.object_size(blob)?;
         if size > selector.limits.max_file_bytes {
-            let mut finding = Finding::new(
+            violations.push(located(
                 "manifest-too-large",
+                &f.path,
                 format!(
                     "{} is {size} bytes; manifests may be at most {} (manifests.max_file_bytes)",
                     f.path, selector.limits.max_file_bytes
                 ),
                 "split the manifest, or keep generated data out of the repository",
-            );
-            finding.path = Some(f.path.clone());
-            violations.push(finding);
+            ));
             continue;
         }
-        raw.push((f.path.as_str(), repo.blob(blob)?));
+        raw.push((f.path.clone(), repo.blob(blob)?));
     }
-    let parse = |(path, bytes): &(&str, Vec<u8>)| {
+    let parse = |(path, bytes): &(String, Vec<u8>)| {
         deadline.check()?;
-        Ok(manifest::parse(path, bytes, &selector.limits))
+        Ok(manifest::parse(path, bytes, &selector.limits).and_then(manifest::applied))
     };
     // Starting the thread pool costs more than parsing a few files.
     let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = if raw.len() < SMALL {
@@ -556,6 +619,41 @@ fn read_manifests(
         }
     }
     Ok(docs)
+}
+
+/// The blob a manifest symlink finally names in `tree`, or why it cannot
+/// be judged (outside the tree or the manifest globs, a directory, missing,
+/// a chain too long).
+fn follow_link(
+    repo: &Repo,
+    selector: &Selector,
+    tree: git2::Oid,
+    link: &str,
+    mut blob: git2::Oid,
+) -> Result<std::result::Result<git2::Oid, String>> {
+    let mut at = link.to_owned();
+    for _ in 0..8 {
+        let text = repo.blob(blob)?;
+        let target = match manifest::link_target(&at, &text) {
+            Ok(t) => t,
+            Err(why) => return Ok(Err(why)),
+        };
+        if !selector.wants(&target) {
+            return Ok(Err(format!(
+                "it points at {target}, which manifests.include/exclude leave out"
+            )));
+        }
+        match repo.entry_at(tree, &target)? {
+            None => return Ok(Err(format!("it points at {target}, which does not exist"))),
+            Some((id, git2::ObjectType::Blob, mode)) if mode == i32::from(git2::FileMode::Link) => {
+                at = target;
+                blob = id;
+            }
+            Some((id, git2::ObjectType::Blob, _)) => return Ok(Ok(id)),
+            Some(_) => return Ok(Err(format!("it points at {target}, which is not a file"))),
+        }
+    }
+    Ok(Err("it is a chain of more than 8 links".into()))
 }
 
 /// The push-level policy input of the spec.

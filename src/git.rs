@@ -31,11 +31,27 @@ pub enum FileStatus {
     Renamed,
 }
 
+/// What a tree entry is: git stores symlinks (the blob is the link's
+/// text) and submodules (a commit id, no content here) beside files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    File,
+    Symlink,
+    Submodule,
+}
+
 /// A file a ref update changes.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ChangedFile {
+    /// The path as text; bytes that are not UTF-8 are shown as `\xNN`.
     pub path: String,
+    /// False when git's path is not UTF-8 (and `path` is escaped).
+    #[serde(skip)]
+    pub utf8: bool,
     pub status: FileStatus,
+    #[serde(skip_serializing_if = "is_file")]
+    pub kind: EntryKind,
     #[serde(skip)]
     pub blob: Option<Oid>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -279,23 +295,50 @@ impl Repo {
             } else {
                 d.new_file()
             };
-            let Some(path) = file.path().and_then(|p| p.to_str()) else {
+            // Never skipped for its name: a path that is not UTF-8 is kept,
+            // escaped, and the manifest stage refuses it.
+            let Some(raw) = file.path_bytes() else {
                 continue;
             };
-            let blob = (status != FileStatus::Deleted && file.mode() != git2::FileMode::Commit)
-                .then(|| file.id());
+            let (path, utf8) = escape_path(raw);
+            let kind = match file.mode() {
+                git2::FileMode::Link => EntryKind::Symlink,
+                git2::FileMode::Commit => EntryKind::Submodule,
+                _ => EntryKind::File,
+            };
+            let blob =
+                (status != FileStatus::Deleted && kind != EntryKind::Submodule).then(|| file.id());
             let size = match blob {
                 Some(id) => Some(self.object_size(id)?),
                 None => None,
             };
             out.push(ChangedFile {
-                path: path.to_owned(),
+                path,
+                utf8,
                 status,
+                kind,
                 blob,
                 size,
             });
         }
         Ok(out)
+    }
+
+    /// The entry at `path` in `tree`: its id and kind (None: no such path).
+    pub fn entry_at(&self, tree: Oid, path: &str) -> Result<Option<(Oid, git2::ObjectType, i32)>> {
+        let tree = self
+            .git
+            .find_tree(tree)
+            .with_context(|| format!("reading tree {tree}"))?;
+        match tree.get_path(std::path::Path::new(path)) {
+            Ok(e) => Ok(Some((
+                e.id(),
+                e.kind().unwrap_or(git2::ObjectType::Any),
+                e.filemode(),
+            ))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("looking up {path}")),
+        }
     }
 
     /// An object's size without reading it.
@@ -390,4 +433,23 @@ pub enum Walk {
     TooMany,
     /// A commit over `limits.max_object_bytes`, and its size.
     TooLarge(Oid, u64),
+}
+
+fn is_file(k: &EntryKind) -> bool {
+    *k == EntryKind::File
+}
+
+/// A git path as text: UTF-8 as is, other bytes as `\xNN` (so it can be
+/// shown and matched, and is never confused with a UTF-8 name).
+pub fn escape_path(raw: &[u8]) -> (String, bool) {
+    let mut out = String::with_capacity(raw.len());
+    let mut utf8 = true;
+    for chunk in raw.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            utf8 = false;
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    (out, utf8)
 }

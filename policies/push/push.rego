@@ -32,7 +32,11 @@ deny_protected_paths contains msg if {
 }
 
 # No large files in a GitOps repository (default 1 MiB; data.pushgate.max_file_bytes overrides).
-max_bytes := object.get(data, ["pushgate", "max_file_bytes"], 1048576)
+# (Read by name: `object.get(data, ...)` reads all of data, this rule
+# included, which OPA refuses as recursion.)
+default max_bytes := 1048576
+
+max_bytes := data.pushgate.max_file_bytes
 
 deny_large_file contains msg if {
 	some f in input.files

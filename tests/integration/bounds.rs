@@ -98,7 +98,19 @@ fn an_overlong_ref_name_is_refused() {
 #[test]
 fn yaml_bounds_come_from_the_config() {
     let w = World::new();
-    let work = setup(&w, "  yaml_max_depth: 3\n");
+    // Manifests are read only for refs a manifest policy set gates.
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"x\" if false\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\nlimits:\n  yaml_max_depth: 3\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
     w.commit(&work, "ok.yaml", "a:\n  b: 1\n", "shallow");
     w.push(&work, None, &["origin", "main"]).assert_ok();
     w.commit(&work, "deep.yaml", "a:\n  b:\n    c:\n      d: 1\n", "deep");

@@ -374,12 +374,12 @@ fn documents_that_break_evaluation_reject_the_push() {
     w.commit(
         &work,
         "k8s/b.yaml",
-        "kind: Deployment\nid: 12345678901234567890124\n",
+        "kind: Deployment\nid: 12345678901234567890\n",
         "feat: b",
     );
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("integer beyond 64 bits");
+        .assert_says("beyond int64");
     w.git(&work, &["reset", "-q", "--hard", "HEAD~1"])
         .assert_ok();
     w.commit(

@@ -1,0 +1,1122 @@
+//! Manifest bytes to the JSON objects kubectl would send, or a refusal.
+//!
+//! kubectl (`apply -f`, `-R`) reads a file this way, and so does this
+//! module, step for step:
+//!
+//! 1. If the first non-space character is `{`, the file is a stream of JSON
+//!    values (apimachinery's YAMLOrJSONDecoder sniffs it); otherwise it is
+//!    YAML, split into documents at every line that starts with `---`
+//!    (apimachinery's YAMLReader: text after the marker other than a
+//!    comment is an error, and each piece is parsed on its own).
+//! 2. Each piece's first YAML document is decoded as go-yaml v2 decodes
+//!    into `interface{}` (YAML 1.1 scalars: `017` is 15, `0_0` is 0, `yes`
+//!    is true, timestamps stay strings; merge keys `<<` applied in order),
+//!    then turned into JSON as sigs.k8s.io/yaml does (non-string keys
+//!    become strings; NaN and infinities are errors).
+//! 3. JSON numbers are read back as kubectl's unstructured decoder reads
+//!    them: integral values as int64.
+//!
+//! Where two mainstream readers disagree and a wrong guess could change
+//! what is applied, the file is refused with the line and a fix: duplicate
+//! keys, keys that collide once stringified, content after `...` that
+//! kubectl ignores, tags on collections, integers beyond int64, binary
+//! data that is not text, a null or composite key.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use serde_json::{Map, Number, Value};
+
+use super::libyaml::{Event, Mark, Parser};
+
+const STR: &str = "tag:yaml.org,2002:str";
+const BOOL: &str = "tag:yaml.org,2002:bool";
+const NULL: &str = "tag:yaml.org,2002:null";
+const INT: &str = "tag:yaml.org,2002:int";
+const FLOAT: &str = "tag:yaml.org,2002:float";
+const TIMESTAMP: &str = "tag:yaml.org,2002:timestamp";
+const BINARY: &str = "tag:yaml.org,2002:binary";
+const MERGE: &str = "tag:yaml.org,2002:merge";
+const MAP: &str = "tag:yaml.org,2002:map";
+const SEQ: &str = "tag:yaml.org,2002:seq";
+
+/// Budgets for one file: nesting depth, nodes produced (aliases count each
+/// time they are expanded), and nodes produced through aliases.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+    pub max_alias_nodes: usize,
+}
+
+/// Where each field of a document is written: 1-based line and column per
+/// path (keys, and array indexes as decimal strings).
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    entries: HashMap<Vec<String>, (u64, u64)>,
+}
+
+impl Spans {
+    pub fn get(&self, path: &[String]) -> Option<(u64, u64)> {
+        self.entries.get(path).copied()
+    }
+
+    /// The spans under `prefix`, re-rooted there (a List's item).
+    pub fn subtree(&self, prefix: &[String]) -> Spans {
+        Spans {
+            entries: self
+                .entries
+                .iter()
+                .filter(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| (k[prefix.len()..].to_vec(), *v))
+                .collect(),
+        }
+    }
+}
+
+/// One top-level value of the file.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub value: Value,
+    /// 1-based line the value starts on.
+    pub line: u64,
+    pub spans: Spans,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Not valid YAML or JSON: kubectl fails on it too.
+    Syntax,
+    /// Valid, but read differently by different readers (or by kubectl
+    /// and pushgate): refused rather than guessed.
+    Ambiguous,
+    /// Over a budget.
+    Budget,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub kind: ErrorKind,
+    pub line: Option<u64>,
+    pub message: String,
+    pub fix: &'static str,
+}
+
+fn syntax(line: Option<u64>, message: String) -> DecodeError {
+    DecodeError {
+        kind: ErrorKind::Syntax,
+        line,
+        message,
+        fix: "fix the YAML; `kubectl apply --dry-run=client -f FILE` shows the same error",
+    }
+}
+
+fn ambiguous(line: u64, message: String, fix: &'static str) -> DecodeError {
+    DecodeError {
+        kind: ErrorKind::Ambiguous,
+        line: Some(line),
+        message,
+        fix,
+    }
+}
+
+/// Decodes every top-level value of a manifest file, as kubectl does.
+pub fn decode(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> {
+    if text.trim_start().starts_with('{') {
+        decode_json_stream(text, budget)
+    } else {
+        decode_yaml(text, budget)
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+}
+
+fn decode_json_stream(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> {
+    let mut out = Vec::new();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    loop {
+        let start = stream.byte_offset();
+        match stream.next() {
+            None => break,
+            Some(Ok(v)) => {
+                let skipped = text[start..].len() - text[start..].trim_start().len();
+                let line = line_of(text, start + skipped);
+                check_json(&v, line, budget)?;
+                out.push(Decoded {
+                    value: v,
+                    line,
+                    spans: Spans::default(),
+                });
+            }
+            Some(Err(e)) => {
+                return Err(syntax(Some(e.line() as u64), format!("invalid JSON: {e}")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// JSON documents get the same number rule and budgets as YAML ones.
+fn check_json(v: &Value, line: u64, budget: Budget) -> Result<(), DecodeError> {
+    let mut nodes = 0usize;
+    let mut stack = vec![(v, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        nodes += 1;
+        if depth > budget.max_depth || nodes > budget.max_nodes {
+            return Err(DecodeError {
+                kind: ErrorKind::Budget,
+                line: Some(line),
+                message: format!(
+                    "the JSON document nests deeper than {} or holds more than {} values",
+                    budget.max_depth, budget.max_nodes
+                ),
+                fix: "simplify the document, or raise limits.yaml_max_depth or yaml_max_nodes",
+            });
+        }
+        match v {
+            Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
+                return Err(ambiguous(
+                    line,
+                    format!("the integer {n} is beyond int64, which kubectl cannot hold"),
+                    "write it as a quoted string",
+                ));
+            }
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, depth + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|x| (x, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// apimachinery's YAMLReader: pieces between lines that start with `---`.
+/// Returns (first line of the piece, 1-based; the piece's text).
+fn split_documents(text: &str) -> Result<Vec<(u64, &str)>, DecodeError> {
+    let mut pieces = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 1u64;
+    let mut offset = 0usize;
+    for (line_no, line) in (1u64..).zip(text.split_inclusive('\n')) {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(syntax(
+                    Some(line_no),
+                    format!("invalid document separator: {trimmed} (kubectl allows only a comment after `---`)"),
+                ));
+            }
+            if offset > start {
+                pieces.push((start_line, &text[start..offset]));
+            }
+            start = offset + line.len();
+            start_line = line_no + 1;
+        }
+        offset += line.len();
+    }
+    if text.len() > start {
+        pieces.push((start_line, &text[start..]));
+    }
+    Ok(pieces)
+}
+
+fn decode_yaml(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> {
+    let mut out = Vec::new();
+    let mut counters = Counters::default();
+    for (first_line, piece) in split_documents(text)? {
+        let offset = first_line - 1;
+        if let Some(d) = decode_piece(piece, offset, budget, &mut counters)? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+struct Counters {
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Scalar {
+        value: String,
+        tag: Option<String>,
+        implicit: bool,
+    },
+    Seq(Vec<usize>),
+    Map(Vec<(usize, usize)>),
+    Alias(usize),
+}
+
+#[derive(Debug)]
+struct Node {
+    kind: Kind,
+    tag: Option<String>,
+    /// 1-based (line, column) in the whole file.
+    at: (u64, u64),
+}
+
+struct Composer {
+    nodes: Vec<Node>,
+    line_offset: u64,
+}
+
+impl Composer {
+    fn at(&self, m: Mark) -> (u64, u64) {
+        (m.line + 1 + self.line_offset, m.column + 1)
+    }
+}
+
+/// One piece: its first document composed into nodes (go-yaml v2's
+/// parser), then decoded.
+fn decode_piece(
+    piece: &str,
+    line_offset: u64,
+    budget: Budget,
+    counters: &mut Counters,
+) -> Result<Option<Decoded>, DecodeError> {
+    let mut parser = Parser::new(piece.as_bytes().to_vec()).map_err(|e| syntax(None, e.problem))?;
+    let mut c = Composer {
+        nodes: Vec::new(),
+        line_offset,
+    };
+    let mut anchors: HashMap<String, usize> = HashMap::new();
+    // Open collections: (node index, pending key when it is a mapping).
+    let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut root: Option<usize> = None;
+    let mut documents = 0usize;
+    loop {
+        let (event, mark) = parser.next_event().map_err(|e| {
+            let (line, _) = c.at(e.mark);
+            let msg = match e.context {
+                Some(ctx) => format!("{ctx}: {}", e.problem),
+                None => e.problem,
+            };
+            syntax(Some(line), msg)
+        })?;
+        let at = c.at(mark);
+        let (node, opens) = match event {
+            Event::StreamStart | Event::DocumentEnd => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(ambiguous(
+                        at.0,
+                        "a second YAML document without a `---` line (after `...`): kubectl reads only the first and ignores this one".into(),
+                        "start each document with a `---` line of its own, or remove the `...`",
+                    ));
+                }
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((done, _)) = stack.pop() else {
+                    return Err(syntax(Some(at.0), "unbalanced collection".into()));
+                };
+                attach(&mut c, &mut stack, &mut root, done);
+                continue;
+            }
+            Event::Alias { anchor } => match anchors.get(&anchor) {
+                Some(&target) => (
+                    Node {
+                        kind: Kind::Alias(target),
+                        tag: None,
+                        at,
+                    },
+                    None,
+                ),
+                None => {
+                    return Err(syntax(
+                        Some(at.0),
+                        format!("unknown anchor '{anchor}' referenced"),
+                    ))
+                }
+            },
+            Event::Scalar {
+                anchor,
+                tag,
+                value,
+                implicit,
+            } => (
+                Node {
+                    kind: Kind::Scalar {
+                        value,
+                        tag: tag.clone(),
+                        implicit,
+                    },
+                    tag,
+                    at,
+                },
+                anchor,
+            ),
+            Event::SequenceStart { anchor, tag } => (
+                Node {
+                    kind: Kind::Seq(Vec::new()),
+                    tag,
+                    at,
+                },
+                Some(anchor.unwrap_or_default()),
+            ),
+            Event::MappingStart { anchor, tag } => (
+                Node {
+                    kind: Kind::Map(Vec::new()),
+                    tag,
+                    at,
+                },
+                Some(anchor.unwrap_or_default()),
+            ),
+        };
+        let i = c.nodes.len();
+        let is_collection = matches!(node.kind, Kind::Seq(_) | Kind::Map(_));
+        if let Some(tag) = node.tag.as_deref() {
+            if is_collection && tag != MAP && tag != SEQ {
+                return Err(ambiguous(
+                    at.0,
+                    format!(
+                        "the tag {} on a collection: kubectl ignores it, other YAML readers do not",
+                        short(tag)
+                    ),
+                    "remove the tag",
+                ));
+            }
+        }
+        c.nodes.push(node);
+        counters.nodes += 1;
+        if counters.nodes > budget.max_nodes {
+            return Err(over_nodes(at.0, budget));
+        }
+        // go-yaml registers an anchor when its node starts, so an alias
+        // inside the node's own collection refers to it (and fails below).
+        if let Some(a) = opens.filter(|a| !a.is_empty()) {
+            anchors.insert(a, i);
+        }
+        if is_collection {
+            if stack.len() >= budget.max_depth {
+                return Err(DecodeError {
+                    kind: ErrorKind::Budget,
+                    line: Some(at.0),
+                    message: format!("the YAML nests deeper than {} levels", budget.max_depth),
+                    fix: "simplify the YAML, or raise limits.yaml_max_depth",
+                });
+            }
+            stack.push((i, None));
+        } else {
+            attach(&mut c, &mut stack, &mut root, i);
+        }
+    }
+    let Some(root) = root else {
+        return Ok(None);
+    };
+    let mut d = Decoder {
+        nodes: &c.nodes,
+        budget,
+        counters,
+        spans: HashMap::new(),
+        active_aliases: HashSet::new(),
+        in_alias: 0,
+    };
+    let mut path = Vec::new();
+    let value = d.value(root, &mut path, 0)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    let spans = Spans {
+        entries: std::mem::take(&mut d.spans),
+    };
+    Ok(Some(Decoded {
+        value,
+        line: c.nodes[root].at.0,
+        spans,
+    }))
+}
+
+fn over_nodes(line: u64, budget: Budget) -> DecodeError {
+    DecodeError {
+        kind: ErrorKind::Budget,
+        line: Some(line),
+        message: format!(
+            "the YAML holds more than {} nodes (aliases count each time they are used)",
+            budget.max_nodes
+        ),
+        fix: "simplify the YAML (fewer aliases), or raise limits.yaml_max_nodes",
+    }
+}
+
+/// Adds a finished node to the collection it is in, or makes it the root.
+fn attach(
+    c: &mut Composer,
+    stack: &mut [(usize, Option<usize>)],
+    root: &mut Option<usize>,
+    i: usize,
+) {
+    let Some((parent, pending)) = stack.last_mut() else {
+        *root = Some(i);
+        return;
+    };
+    match &mut c.nodes[*parent].kind {
+        Kind::Seq(items) => items.push(i),
+        Kind::Map(pairs) => match pending.take() {
+            None => *pending = Some(i),
+            Some(k) => pairs.push((k, i)),
+        },
+        _ => {}
+    }
+}
+
+struct Decoder<'a> {
+    nodes: &'a [Node],
+    budget: Budget,
+    counters: &'a mut Counters,
+    spans: HashMap<Vec<String>, (u64, u64)>,
+    active_aliases: HashSet<usize>,
+    /// > 0 while expanding an alias: nodes made count against the alias budget.
+    in_alias: usize,
+}
+
+impl Decoder<'_> {
+    fn count(&mut self, line: u64) -> Result<(), DecodeError> {
+        if self.in_alias > 0 {
+            self.counters.nodes += 1;
+            self.counters.alias_nodes += 1;
+            if self.counters.nodes > self.budget.max_nodes {
+                return Err(over_nodes(line, self.budget));
+            }
+            if self.counters.alias_nodes > self.budget.max_alias_nodes {
+                return Err(DecodeError {
+                    kind: ErrorKind::Budget,
+                    line: Some(line),
+                    message: format!(
+                        "aliases expand to more than {} nodes",
+                        self.budget.max_alias_nodes
+                    ),
+                    fix: "use fewer aliases, or raise limits.yaml_max_alias_events",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows aliases to the node they name, refusing cycles.
+    fn value(
+        &mut self,
+        i: usize,
+        path: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
+        let node = &self.nodes[i];
+        if depth > self.budget.max_depth {
+            return Err(DecodeError {
+                kind: ErrorKind::Budget,
+                line: Some(node.at.0),
+                message: format!(
+                    "the YAML nests deeper than {} levels (through aliases)",
+                    self.budget.max_depth
+                ),
+                fix: "simplify the YAML, or raise limits.yaml_max_depth",
+            });
+        }
+        self.count(node.at.0)?;
+        match &node.kind {
+            Kind::Alias(target) => {
+                let target = *target;
+                if !self.active_aliases.insert(target) {
+                    return Err(syntax(
+                        Some(node.at.0),
+                        "an anchor's value contains itself".into(),
+                    ));
+                }
+                self.in_alias += 1;
+                let v = self.value(target, path, depth);
+                self.in_alias -= 1;
+                self.active_aliases.remove(&target);
+                v
+            }
+            Kind::Scalar { .. } => self.scalar(i).map(|s| s.1),
+            Kind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (n, &item) in items.iter().enumerate() {
+                    path.push(n.to_string());
+                    self.spans.insert(path.clone(), self.nodes[item].at);
+                    let v = self.value(item, path, depth + 1);
+                    path.pop();
+                    out.push(v?);
+                }
+                Ok(Value::Array(out))
+            }
+            Kind::Map(_) => {
+                let mut out = Map::new();
+                self.mapping(i, &mut out, path, depth)?;
+                Ok(Value::Object(out))
+            }
+        }
+    }
+
+    /// The node an alias chain ends at.
+    fn target(&self, mut i: usize) -> usize {
+        let mut hops = 0;
+        while let Kind::Alias(t) = self.nodes[i].kind {
+            i = t;
+            hops += 1;
+            if hops > self.nodes.len() {
+                break;
+            }
+        }
+        i
+    }
+
+    /// A scalar's JSON value, and its resolved form (for keys).
+    fn scalar(&mut self, i: usize) -> Result<(Scalar, Value), DecodeError> {
+        let node = &self.nodes[i];
+        let Kind::Scalar {
+            value,
+            tag,
+            implicit,
+        } = &node.kind
+        else {
+            return Err(syntax(Some(node.at.0), "expected a scalar".into()));
+        };
+        let line = node.at.0;
+        let resolved = if tag.is_none() && !implicit {
+            Scalar::Str(value.clone())
+        } else if tag.as_deref() == Some(BINARY) {
+            use base64::Engine as _;
+            let compact: String = value.chars().filter(|c| *c != '\n' && *c != '\r').collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(compact.as_bytes())
+                .map_err(|_| {
+                    syntax(
+                        Some(line),
+                        "!!binary value contains invalid base64 data".into(),
+                    )
+                })?;
+            Scalar::Str(String::from_utf8(bytes).map_err(|_| {
+                ambiguous(
+                    line,
+                    "a !!binary value that is not UTF-8 text: kubectl would replace its bytes".into(),
+                    "put binary data in a Secret's or ConfigMap's base64 `data`/`binaryData` field as a plain string",
+                )
+            })?)
+        } else {
+            resolve(tag.as_deref(), value).map_err(|m| syntax(Some(line), m))?
+        };
+        let json = match &resolved {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(*b),
+            Scalar::Int(n) => Value::Number((*n).into()),
+            Scalar::Uint(u) => {
+                return Err(ambiguous(
+                    line,
+                    format!("the integer {u} is beyond int64, which kubectl cannot hold"),
+                    "write it as a quoted string",
+                ))
+            }
+            Scalar::Float(f) => float_json(*f).ok_or_else(|| {
+                ambiguous(
+                    line,
+                    format!("`{value}` is {f}, which JSON cannot hold: kubectl fails on it"),
+                    "write a finite number, or quote it if it is text",
+                )
+            })?,
+            Scalar::Str(s) => Value::String(s.clone()),
+        };
+        Ok((resolved, json))
+    }
+
+    fn is_merge(&self, key: usize) -> bool {
+        matches!(&self.nodes[key].kind, Kind::Scalar { value, tag, implicit, .. }
+            if value == "<<" && (*implicit || tag.as_deref() == Some(MERGE)))
+    }
+
+    fn key_string(&mut self, key: usize) -> Result<String, DecodeError> {
+        let k = self.target(key);
+        let line = self.nodes[key].at.0;
+        if !matches!(self.nodes[k].kind, Kind::Scalar { .. }) {
+            return Err(ambiguous(
+                line,
+                "a mapping key that is itself a mapping or a list: JSON has no such key".into(),
+                "use a string key",
+            ));
+        }
+        let (resolved, _) = self.scalar(k)?;
+        Ok(match resolved {
+            Scalar::Str(s) => s,
+            Scalar::Int(n) => n.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Float(f) => go_float_key(f),
+            Scalar::Null | Scalar::Uint(_) => {
+                return Err(ambiguous(
+                    line,
+                    "a null or out-of-range mapping key: kubectl fails on it".into(),
+                    "use a string key (quote it)",
+                ))
+            }
+        })
+    }
+
+    /// Fills `out` with the mapping at `i` (following an alias), merging
+    /// `<<` values where they stand, as go-yaml v2 does: every key written
+    /// later wins, and in a sequence of merges the earlier ones win.
+    fn mapping(
+        &mut self,
+        i: usize,
+        out: &mut Map<String, Value>,
+        path: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        let m = self.target(i);
+        let Kind::Map(pairs) = &self.nodes[m].kind else {
+            return Err(syntax(
+                Some(self.nodes[i].at.0),
+                "map merge requires map or sequence of maps as the value".into(),
+            ));
+        };
+        let mut explicit: HashSet<String> = HashSet::new();
+        for &(k, v) in pairs {
+            if self.is_merge(k) {
+                self.merge(v, out, path, depth)?;
+                continue;
+            }
+            let key = self.key_string(k)?;
+            if !explicit.insert(key.clone()) {
+                return Err(ambiguous(
+                    self.nodes[k].at.0,
+                    format!("the key `{key}` appears twice in one mapping (after quoting rules): YAML readers keep different ones"),
+                    "remove one of the two",
+                ));
+            }
+            path.push(key.clone());
+            self.spans.insert(path.clone(), self.nodes[k].at);
+            let value = self.value(v, path, depth + 1);
+            path.pop();
+            out.insert(key, value?);
+        }
+        Ok(())
+    }
+
+    fn merge(
+        &mut self,
+        v: usize,
+        out: &mut Map<String, Value>,
+        path: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        let t = self.target(v);
+        let line = self.nodes[v].at.0;
+        let want_map = || {
+            syntax(
+                Some(line),
+                "map merge requires map or sequence of maps as the value".into(),
+            )
+        };
+        match &self.nodes[t].kind {
+            Kind::Map(_) => self.merged_mapping(v, out, path, depth),
+            Kind::Seq(items) => {
+                let items = items.clone();
+                for &item in items.iter().rev() {
+                    if !matches!(self.nodes[self.target(item)].kind, Kind::Map(_)) {
+                        return Err(want_map());
+                    }
+                    self.merged_mapping(item, out, path, depth)?;
+                }
+                Ok(())
+            }
+            _ => Err(want_map()),
+        }
+    }
+
+    fn merged_mapping(
+        &mut self,
+        i: usize,
+        out: &mut Map<String, Value>,
+        path: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        let through_alias = matches!(self.nodes[i].kind, Kind::Alias(_));
+        let t = self.target(i);
+        if through_alias && !self.active_aliases.insert(t) {
+            return Err(syntax(
+                Some(self.nodes[i].at.0),
+                "an anchor's value contains itself".into(),
+            ));
+        }
+        if through_alias {
+            self.in_alias += 1;
+        }
+        let r = self.mapping(t, out, path, depth);
+        if through_alias {
+            self.in_alias -= 1;
+            self.active_aliases.remove(&t);
+        }
+        r
+    }
+}
+
+/// A float as kubectl ends up holding it: Go's encoding/json prints an
+/// integral value below 1e21 without a fraction, and the unstructured
+/// decoder reads that back as int64.
+fn float_json(f: f64) -> Option<Value> {
+    if !f.is_finite() {
+        return None;
+    }
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        if f.abs() < 9.2e18 {
+            return Some(Value::Number((f as i64).into()));
+        }
+        return None;
+    }
+    Number::from_f64(f).map(Value::Number)
+}
+
+/// go-yaml v2's resolve table: the first byte hints at what a plain
+/// scalar may be.
+fn hint(value: &str) -> u8 {
+    match value.as_bytes().first() {
+        None => b'N',
+        Some(b'+' | b'-') => b'S',
+        Some(b'0'..=b'9') => b'D',
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => b'M',
+        Some(b'.') => b'.',
+        Some(_) => 0,
+    }
+}
+
+/// A resolved scalar, before JSON.
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str(String),
+}
+
+fn in_map(value: &str) -> Option<(&'static str, Scalar)> {
+    Some(match value {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            (BOOL, Scalar::Bool(true))
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            (BOOL, Scalar::Bool(false))
+        }
+        "" | "~" | "null" | "Null" | "NULL" => (NULL, Scalar::Null),
+        ".nan" | ".NaN" | ".NAN" => (FLOAT, Scalar::Float(f64::NAN)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            (FLOAT, Scalar::Float(f64::INFINITY))
+        }
+        "-.inf" | "-.Inf" | "-.INF" => (FLOAT, Scalar::Float(f64::NEG_INFINITY)),
+        _ => return None,
+    })
+}
+
+/// Go's strconv.ParseUint(s, 0, 64) without the sign: base prefixes
+/// 0x, 0o, 0b, and a bare leading 0 for octal.
+fn go_parse_base0(body: &str) -> Option<u128> {
+    let (radix, digits) = if let Some(d) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
+        (16, d)
+    } else if let Some(d) = body.strip_prefix("0o").or(body.strip_prefix("0O")) {
+        (8, d)
+    } else if let Some(d) = body.strip_prefix("0b").or(body.strip_prefix("0B")) {
+        (2, d)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
+    } else {
+        (10, body)
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u128 = 0;
+    for ch in digits.chars() {
+        let d = ch.to_digit(radix)?;
+        n = n
+            .checked_mul(u128::from(radix))?
+            .checked_add(u128::from(d))?;
+        if n > u128::from(u64::MAX) + 1 {
+            return None;
+        }
+    }
+    Some(n)
+}
+
+fn go_parse_int(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let n = go_parse_base0(body)?;
+    if neg {
+        if n <= (i64::MAX as u128) + 1 {
+            Some((n as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
+    } else {
+        i64::try_from(n).ok()
+    }
+}
+
+fn go_parse_uint(s: &str) -> Option<u64> {
+    u64::try_from(go_parse_base0(s)?).ok()
+}
+
+static YAML_FLOAT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+        .unwrap_or_else(|_| regex::Regex::new("$^").unwrap_or_else(|_| unreachable!()))
+});
+
+static TIMESTAMP_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$",
+    )
+    .unwrap_or_else(|_| regex::Regex::new("$^").unwrap_or_else(|_| unreachable!()))
+});
+
+fn short(tag: &str) -> String {
+    match tag.strip_prefix("tag:yaml.org,2002:") {
+        Some(t) => format!("!!{t}"),
+        None => tag.to_owned(),
+    }
+}
+
+/// go-yaml v2's `resolve`: the value of a scalar with this tag and text.
+fn resolve(tag: Option<&str>, value: &str) -> Result<Scalar, String> {
+    let resolvable = matches!(
+        tag,
+        None | Some(STR) | Some(BOOL) | Some(NULL) | Some(INT) | Some(FLOAT) | Some(TIMESTAMP)
+    );
+    if !resolvable {
+        return Ok(Scalar::Str(value.to_owned()));
+    }
+    let (rtag, out) = resolve_untyped(tag, value);
+    match tag {
+        None | Some(STR) => Ok(out),
+        Some(t) if t == rtag => Ok(out),
+        Some(FLOAT) if rtag == INT => match out {
+            Scalar::Int(i) => Ok(Scalar::Float(i as f64)),
+            Scalar::Uint(u) => Ok(Scalar::Float(u as f64)),
+            _ => Err(format!(
+                "cannot decode {} `{value}` as a !!float",
+                short(rtag)
+            )),
+        },
+        Some(t) => Err(format!(
+            "cannot decode {} `{value}` as a {}",
+            short(rtag),
+            short(t)
+        )),
+    }
+}
+
+fn resolve_untyped(tag: Option<&str>, value: &str) -> (&'static str, Scalar) {
+    let h = hint(value);
+    if h != 0 && tag != Some(STR) {
+        if let Some(found) = in_map(value) {
+            return found;
+        }
+        match h {
+            b'.' if value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"eE+-.".contains(&b)) =>
+            {
+                if let Ok(f) = value.parse::<f64>() {
+                    return (FLOAT, Scalar::Float(f));
+                }
+            }
+            b'D' | b'S' => {
+                if matches!(tag, None | Some(TIMESTAMP)) && TIMESTAMP_RE.is_match(value) {
+                    return (TIMESTAMP, Scalar::Str(value.to_owned()));
+                }
+                let plain = value.replace('_', "");
+                if let Some(i) = go_parse_int(&plain) {
+                    return (INT, Scalar::Int(i));
+                }
+                if let Some(u) = go_parse_uint(&plain) {
+                    return (INT, Scalar::Uint(u));
+                }
+                if YAML_FLOAT.is_match(&plain) {
+                    if let Ok(f) = plain.parse::<f64>() {
+                        return (FLOAT, Scalar::Float(f));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (STR, Scalar::Str(value.to_owned()))
+}
+
+/// Go's strconv.FormatFloat(f, 'g', -1, 32), which sigs.k8s.io/yaml uses
+/// for float map keys.
+fn go_float_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
+    }
+    let f32v = f as f32;
+    if f32v == 0.0 {
+        return if f32v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    let sci = format!("{f32v:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let nd = digits.len() as i32;
+    let text = if !(-4..6).contains(&exp) {
+        let body = if nd > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
+        format!("{body}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        let dp = exp + 1;
+        if dp <= 0 {
+            format!("0.{}{}", "0".repeat((-dp) as usize), digits)
+        } else if dp >= nd {
+            format!("{}{}", digits, "0".repeat((dp - nd) as usize))
+        } else {
+            format!("{}.{}", &digits[..dp as usize], &digits[dp as usize..])
+        }
+    };
+    if neg {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_1_1_scalars_resolve_as_go_yaml_v2() {
+        let r = |v| resolve(None, v).unwrap();
+        assert_eq!(r("017"), Scalar::Int(15));
+        assert_eq!(r("0_0"), Scalar::Int(0));
+        assert_eq!(r("1__0"), Scalar::Int(10));
+        assert_eq!(r("0o17"), Scalar::Int(15));
+        assert_eq!(r("0x1F"), Scalar::Int(31));
+        assert_eq!(r("-0b1"), Scalar::Int(-1));
+        assert_eq!(r("+12"), Scalar::Int(12));
+        assert_eq!(r("08"), Scalar::Float(8.0));
+        assert_eq!(r("1."), Scalar::Float(1.0));
+        assert_eq!(r(".5"), Scalar::Float(0.5));
+        assert_eq!(r("yes"), Scalar::Bool(true));
+        assert_eq!(r("Off"), Scalar::Bool(false));
+        assert_eq!(r("tRue"), Scalar::Str("tRue".into()));
+        assert_eq!(r("~"), Scalar::Null);
+        assert_eq!(r("2001-12-14"), Scalar::Str("2001-12-14".into()));
+        assert_eq!(r("18446744073709551615"), Scalar::Uint(u64::MAX));
+        assert_eq!(r("-9223372036854775808"), Scalar::Int(i64::MIN));
+        assert_eq!(r("190:20:30"), Scalar::Str("190:20:30".into()));
+        assert_eq!(r("+.inf"), Scalar::Float(f64::INFINITY));
+        assert!(resolve(Some(INT), "abc").is_err());
+        assert_eq!(resolve(Some(FLOAT), "1").unwrap(), Scalar::Float(1.0));
+        assert_eq!(resolve(Some(STR), "1").unwrap(), Scalar::Str("1".into()));
+        assert_eq!(resolve(Some("!foo"), "1").unwrap(), Scalar::Str("1".into()));
+    }
+
+    fn docs(text: &str) -> Result<Vec<Value>, DecodeError> {
+        let b = Budget {
+            max_depth: 64,
+            max_nodes: 100_000,
+            max_alias_nodes: 10_000,
+        };
+        Ok(decode(text, b)?.into_iter().map(|d| d.value).collect())
+    }
+
+    #[test]
+    fn merge_keys_apply_in_order_later_wins() {
+        let v = docs("kind: ConfigMap\n<<: {kind: Pod}\n").unwrap();
+        assert_eq!(v[0]["kind"], "Pod");
+        let v = docs("<<: {kind: Pod}\nkind: ConfigMap\n").unwrap();
+        assert_eq!(v[0]["kind"], "ConfigMap");
+        let v = docs("a: &a {p: true}\nb: &b {p: false, q: 1}\nc:\n  <<: [*a, *b]\n").unwrap();
+        assert_eq!(v[0]["c"]["p"], true);
+        assert_eq!(v[0]["c"]["q"], 1);
+        let v = docs("x: {privileged: false, <<: {privileged: true}}\n").unwrap();
+        assert_eq!(v[0]["x"]["privileged"], true);
+        // A quoted "<<" is an ordinary key.
+        let v = docs("\"<<\": {a: 1}\n").unwrap();
+        assert_eq!(v[0]["<<"]["a"], 1);
+    }
+
+    #[test]
+    fn documents_split_as_kubectl_splits_them() {
+        let v = docs("---\na: 1\n--- # c\nb: 2\n---\n\n---\n").unwrap();
+        assert_eq!(v.len(), 2);
+        assert!(docs("--- a: 1\n").is_err());
+        // kubectl reads `a: 1` and never sees `b: 2`: refused, not guessed.
+        assert!(docs("a: 1\n...\nb: 2\n").is_err());
+        let v = docs(" {\"a\": 1} {\"b\": 2}").unwrap();
+        assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn ambiguous_constructs_are_refused() {
+        for y in [
+            "a: 1\na: 2\n",
+            "1: a\n\"1\": b\n",
+            "? [a]\n: 1\n",
+            "a: !!set {x: null}\n",
+            "a: 99999999999999999999\n",
+            "a: .inf\n",
+            "~: 1\n",
+        ] {
+            assert!(docs(y).is_err(), "{y}");
+        }
+    }
+
+    #[test]
+    fn keys_become_strings_as_sigs_yaml_does() {
+        let v = docs("1: a\ntrue: b\n1.5: c\nyes: d\n").unwrap_err();
+        // `true` and `yes` are both the key "true".
+        assert_eq!(v.kind, ErrorKind::Ambiguous);
+        let v = docs("1: a\non: b\n1.5: c\n0x10: d\n").unwrap();
+        let o = v[0].as_object().unwrap();
+        let mut keys: Vec<_> = o.keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, ["1", "1.5", "16", "true"]);
+    }
+
+    #[test]
+    fn alias_bombs_and_self_references_stop() {
+        let e = docs("a: &a [*a]\n").unwrap_err();
+        assert!(
+            e.message.contains("itself") || e.message.contains("anchor"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn float_keys_format_as_go() {
+        assert_eq!(go_float_key(1.5), "1.5");
+        assert_eq!(go_float_key(0.1), "0.1");
+        assert_eq!(go_float_key(1e6), "1e+06");
+        assert_eq!(go_float_key(123456.0), "123456");
+        assert_eq!(go_float_key(f64::INFINITY), ".inf");
+    }
+}
