@@ -322,6 +322,8 @@ impl Bundle {
         data_paths: &[PathBuf],
         version: RegoVersion,
     ) -> Result<Bundle> {
+        // yaml.unmarshal reads YAML as OPA (and kubectl) do: go-yaml v2.
+        regorus::set_yaml_decoder(crate::manifest::yaml_unmarshal);
         let mut engine = Engine::new();
         // OPA's `--strict-builtin-errors`: a built-in that fails (to_number
         // of "abc", object.get on null) is an error, so the gate rejects
@@ -920,6 +922,17 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
         )]);
         let o = b.evaluate("main", input(doc)).unwrap();
         messages_of(&o).join("|")
+    }
+
+    #[test]
+    fn patch_yaml_unmarshal_reads_yaml_1_1_as_opa() {
+        assert_eq!(
+            deny_value(
+                r#"yaml.unmarshal("a: yes\nb: 017\nc: 0_0\nd: {x: 1, <<: {x: 2}}\ne: 2001-12-14\n")"#,
+                "{}"
+            ),
+            r#"{"a": true, "b": 15, "c": 0, "d": {"x": 2}, "e": "2001-12-14"}"#
+        );
     }
 
     #[test]

@@ -120,6 +120,26 @@ fn ambiguous(line: u64, message: String, fix: &'static str) -> DecodeError {
     }
 }
 
+/// OPA's `yaml.unmarshal`: sigs.k8s.io/yaml over go-yaml v2, which reads
+/// the first document of the text (a second one is refused here rather
+/// than silently dropped).
+pub fn unmarshal(text: &str) -> Result<Value, String> {
+    let budget = Budget {
+        max_depth: 256,
+        max_nodes: 1_000_000,
+        max_alias_nodes: 100_000,
+    };
+    let mut counters = Counters::default();
+    match decode_piece(text, 0, budget, &mut counters) {
+        Ok(Some(d)) => Ok(d.value),
+        Ok(None) => Ok(Value::Null),
+        Err(e) => Err(match e.line {
+            Some(l) => format!("line {l}: {}", e.message),
+            None => e.message,
+        }),
+    }
+}
+
 /// Decodes every top-level value of a manifest file, as kubectl does.
 pub fn decode(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> {
     if text.trim_start().starts_with('{') {

@@ -8,7 +8,7 @@
 mod decode;
 mod libyaml;
 
-pub use decode::Spans;
+pub use decode::{unmarshal as yaml_unmarshal, Spans};
 use serde::Serialize;
 
 use crate::config::Manifests;

@@ -64,6 +64,10 @@ TIMEOUT_S = 10
 JOBS = 2
 EXTS = (".yaml", ".yml", ".json")
 
+# dumps() recurses once (two frames) per nesting level; edge/misc/deep_flow.yaml
+# nests 500 deep.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+
 
 # ------------------------------------------------------------------ numbers
 class Num:
@@ -281,7 +285,6 @@ def main(argv=None):
     mode.add_argument("--check", action="store_true")
     ap.add_argument("globs", nargs="*", metavar="GLOB")
     a = ap.parse_args(argv)
-    sys.setrecursionlimit(20000)  # deeply nested corpus files (edge/misc/deep_flow.yaml)
 
     exe = find_kubectl()
     version = kubectl_version(exe)

@@ -182,6 +182,8 @@ pub use {
     target::Target,
 };
 
+#[cfg(feature = "yaml")]
+pub use builtins::encoding::{set_yaml_decoder, YamlDecoder};
 pub use compile::{compile_policy_with_entrypoint, PolicyModule};
 pub use compiled_policy::CompiledPolicy;
 pub use engine::{Engine, InvalidRuleRootError, PolicyPackageComponents};

@@ -348,6 +348,31 @@ fn urlquery_encode_object(
     Ok(Value::String(url.query().unwrap_or("").into()))
 }
 
+/// pushgate patch: OPA's yaml.unmarshal is sigs.k8s.io/yaml over go-yaml
+/// v2 (YAML 1.1: `yes` is true, `017` is 15, merge keys), where yaml_serde
+/// reads YAML 1.2. The embedding program may install a decoder with those
+/// semantics (pushgate installs its manifest decoder, the one its kubectl
+/// differential test checks); without one, yaml_serde is used.
+#[cfg(feature = "yaml")]
+pub type YamlDecoder = fn(&str) -> core::result::Result<serde_json::Value, alloc::string::String>;
+
+#[cfg(feature = "yaml")]
+static YAML_DECODER: std::sync::OnceLock<YamlDecoder> = std::sync::OnceLock::new();
+
+/// Installs the decoder yaml.unmarshal and yaml.is_valid use (first call wins).
+#[cfg(feature = "yaml")]
+pub fn set_yaml_decoder(decoder: YamlDecoder) {
+    let _ = YAML_DECODER.set(decoder);
+}
+
+#[cfg(feature = "yaml")]
+fn decode_yaml(text: &str) -> Result<Value> {
+    match YAML_DECODER.get() {
+        Some(decode) => decode(text).map(Value::from).map_err(|e| anyhow::anyhow!(e)),
+        None => Value::from_yaml_str(text),
+    }
+}
+
 #[cfg(feature = "yaml")]
 fn yaml_is_valid(
     span: &Span,
@@ -359,7 +384,7 @@ fn yaml_is_valid(
     ensure_args_count(span, name, params, args, 1)?;
 
     let yaml_str = ensure_string(name, &params[0], &args[0])?;
-    Ok(Value::Bool(Value::from_yaml_str(&yaml_str).is_ok()))
+    Ok(Value::Bool(decode_yaml(&yaml_str).is_ok()))
 }
 
 #[cfg(feature = "yaml")]
@@ -383,7 +408,7 @@ fn yaml_unmarshal(
     let name = "yaml.unmarshal";
     ensure_args_count(span, name, params, args, 1)?;
     let yaml_str = ensure_string(name, &params[0], &args[0])?;
-    Value::from_yaml_str(&yaml_str).with_context(|| span.error("could not deserialize yaml."))
+    decode_yaml(&yaml_str).with_context(|| span.error("could not deserialize yaml."))
 }
 
 fn json_is_valid(

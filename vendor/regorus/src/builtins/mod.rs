@@ -22,7 +22,7 @@ mod bitwise;
 pub mod comparison;
 mod conversions;
 
-mod encoding;
+pub(crate) mod encoding;
 #[cfg(feature = "glob")]
 mod glob;
 mod go_sprintf;
