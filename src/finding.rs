@@ -27,6 +27,9 @@ pub struct Finding {
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// With `line`: the column of the field a policy named (its `path`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
     /// For multi-document manifests: which document, from 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<usize>,
@@ -53,6 +56,7 @@ impl Finding {
             commit: None,
             path: None,
             line: None,
+            column: None,
             document: None,
             metadata: None,
         }
@@ -86,6 +90,10 @@ pub const CODES: &[&str] = &[
     "lightweight-tag",
     "manifest-invalid",
     "manifest-too-complex",
+    "manifest-ambiguous",
+    "manifest-symlink",
+    "manifest-submodule",
+    "path-not-utf8",
     "manifest-too-large",
     "manifest-not-text",
     "too-many-commits",

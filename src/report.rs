@@ -90,6 +90,9 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
                 let _ = write!(loc, " {}", printable(p));
                 if let Some(l) = f.line {
                     let _ = write!(loc, ":{l}");
+                    if let Some(c) = f.column {
+                        let _ = write!(loc, ":{c}");
+                    }
                 }
             }
             let _ = writeln!(

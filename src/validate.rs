@@ -258,6 +258,9 @@ fn loc(f: &Finding) -> String {
     let mut s = f.path.clone().unwrap_or_default();
     if let Some(l) = f.line {
         let _ = write!(s, ":{l}");
+        if let Some(c) = f.column {
+            let _ = write!(s, ":{c}");
+        }
     }
     if let Some(d) = f.document {
         let _ = write!(s, " (document {d})");
@@ -310,6 +313,9 @@ pub fn json(report: &Report) -> String {
         e.insert("rule".into(), f.rule.to_string().into());
         if let Some(l) = f.line {
             e.insert("line".into(), l.into());
+        }
+        if let Some(c) = f.column {
+            e.insert("column".into(), c.into());
         }
         if let Some(d) = f.document {
             e.insert("document".into(), d.into());
@@ -402,7 +408,10 @@ pub fn sarif(report: &Report) -> String {
                     }
                 });
                 if let Some(line) = f.line {
-                    location["physicalLocation"]["region"] = serde_json::json!({"startLine": line});
+                    location["physicalLocation"]["region"] = match f.column {
+                        Some(c) => serde_json::json!({"startLine": line, "startColumn": c}),
+                        None => serde_json::json!({"startLine": line}),
+                    };
                 }
                 results.push(serde_json::json!({
                     "ruleId": id,
@@ -551,9 +560,10 @@ pub fn github(report: &Report) -> String {
             for f in list {
                 let _ = writeln!(
                     out,
-                    "::{kind} file={},line={},title={}::{}",
+                    "::{kind} file={},line={}{},title={}::{}",
                     prop(f.path.as_deref().unwrap_or(&r.filename)),
                     f.line.unwrap_or(1),
+                    f.column.map(|c| format!(",col={c}")).unwrap_or_default(),
                     prop(&f.rule),
                     esc(&f.message)
                 );

@@ -68,3 +68,53 @@ test_labels_and_namespace_required if {
 	count(kubernetes.deny_missing_namespace) == 1 with input as bare
 	count(kubernetes.deny_missing_namespace) == 0 with input as {"kind": "Namespace", "metadata": {"name": "shop"}}
 }
+
+# One workload of each pod-carrying kind, with a privileged container at
+# the place that kind keeps its pod spec.
+privileged_pod_spec := {"containers": [{
+	"name": "x",
+	"image": "x:1",
+	"resources": {"limits": {"cpu": "1", "memory": "1Mi"}},
+	"securityContext": {"privileged": true},
+}]}
+
+test_pod_carrying_kinds_are_all_judged if {
+	kinds := {"Pod", "PodTemplate", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController", "CronJob"}
+	every kind in kinds {
+		doc := doc_for(kind)
+		count(kubernetes.deny_privileged) == 1 with input as doc
+		count(kubernetes.deny_missing_labels) == 1 with input as doc
+	}
+}
+
+doc_for("Pod") := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "namespace": "n"}, "spec": privileged_pod_spec}
+
+doc_for("PodTemplate") := object.union({"apiVersion": "v1", "kind": "PodTemplate", "metadata": {"name": "w", "namespace": "n"}}, {"template": {"spec": privileged_pod_spec}})
+
+doc_for("CronJob") := object.union({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "w", "namespace": "n"}}, {"spec": {"jobTemplate": {"spec": {"template": {"spec": privileged_pod_spec}}}}})
+
+doc_for(kind) := object.union({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "w", "namespace": "n"}}, {"spec": {"template": {"spec": privileged_pod_spec}}}) if {
+	kind in {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
+}
+
+test_violations_name_the_field if {
+	some m in kubernetes.deny_privileged with input as doc_for("CronJob")
+	m.path == ["spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "securityContext", "privileged"]
+}
+
+test_init_and_ephemeral_containers_are_judged if {
+	doc := json.patch(doc_for("Deployment"), [{"op": "add", "path": "/spec/template/spec/initContainers", "value": [{"name": "i", "image": "i:latest", "resources": {"limits": {"cpu": "1", "memory": "1"}}}]}])
+	count(kubernetes.deny_latest_tag) == 1 with input as doc
+}
+
+test_tool_configuration_is_not_a_resource if {
+	k := {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": ["a.yaml"]}
+	count(kubernetes.deny_missing_namespace) == 0 with input as k
+	count(kubernetes.deny_missing_labels) == 0 with input as k
+}
+
+test_run_as_root_denied if {
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}, "spec": {"securityContext": {"runAsUser": 0}, "containers": [{"name": "c", "image": "c:1", "securityContext": {"runAsUser": 0}}]}}
+	count(kubernetes.deny_run_as_root) == 2 with input as pod
+	count(kubernetes.deny_run_as_root) == 0 with input as json.patch(pod, [{"op": "replace", "path": "/spec/securityContext/runAsUser", "value": 1000}, {"op": "replace", "path": "/spec/containers/0/securityContext/runAsUser", "value": 1000}])
+}

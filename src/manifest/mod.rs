@@ -30,12 +30,47 @@ pub struct Document {
 }
 
 impl Document {
-    /// Places a policy finding on this document: file, line, index.
+    /// Places a policy finding on this document: file, line, index — and,
+    /// when the rule's object names a field (`path`: "spec.containers.0.image"
+    /// or ["metadata", "labels", "app.kubernetes.io/name"]), that field's
+    /// line and column, or its nearest written parent's.
     pub fn locate(&self, mut f: Finding) -> Finding {
         f.path = Some(self.path.clone());
         f.line = Some(self.line);
         f.document = Some(self.index);
+        if let Some(field) = f
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("path"))
+            .and_then(field_path)
+        {
+            for n in (1..=field.len()).rev() {
+                if let Some((line, column)) = self.spans.get(&field[..n]) {
+                    f.line = Some(line);
+                    f.column = Some(column);
+                    break;
+                }
+            }
+        }
         f
+    }
+}
+
+/// A rule's `path`: a dotted string or an array of keys and indexes.
+fn field_path(v: &serde_json::Value) -> Option<Vec<String>> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() => {
+            Some(s.split('.').map(str::to_owned).collect())
+        }
+        serde_json::Value::Array(a) if !a.is_empty() => a
+            .iter()
+            .map(|k| match k {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
     }
 }
 

@@ -16,6 +16,7 @@ mod hostile;
 mod install;
 mod keys;
 mod load;
+mod manifest_attacks;
 mod policies;
 mod protection;
 mod rego_parity;
