@@ -132,6 +132,7 @@ deny_missing_labels contains msg if {
 deny_missing_namespace contains msg if {
 	is_resource
 	not input.kind in cluster_scoped
-	not input.metadata.namespace
+	# `namespace: ""` and `namespace: null` are no namespace to kubectl.
+	object.get(input.metadata, "namespace", null) in {null, ""}
 	msg := {"msg": sprintf("%s: no metadata.namespace", [name]), "fix": "set metadata.namespace: say explicitly where it goes", "path": ["metadata"]}
 }

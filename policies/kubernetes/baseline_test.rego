@@ -118,3 +118,9 @@ test_run_as_root_denied if {
 	count(kubernetes.deny_run_as_root) == 2 with input as pod
 	count(kubernetes.deny_run_as_root) == 0 with input as json.patch(pod, [{"op": "replace", "path": "/spec/securityContext/runAsUser", "value": 1000}, {"op": "replace", "path": "/spec/containers/0/securityContext/runAsUser", "value": 1000}])
 }
+
+test_empty_or_null_namespace_is_missing if {
+	every ns in [null, ""] {
+		count(kubernetes.deny_missing_namespace) == 1 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": ns}}
+	}
+}

@@ -142,11 +142,20 @@ pub fn unmarshal(text: &str) -> Result<Value, String> {
 
 /// Decodes every top-level value of a manifest file, as kubectl does.
 pub fn decode(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> {
-    if text.trim_start().starts_with('{') {
+    if looks_like_json(text) {
         decode_json_stream(text, budget)
     } else {
         decode_yaml(text, budget)
     }
+}
+
+/// apimachinery's GuessJSONStream: JSON if, within the first 4096 bytes
+/// (the buffer kubectl's stream visitor peeks), the first non-space
+/// character is `{`. A file that starts with more whitespace than that is
+/// YAML to kubectl, even if it is JSON.
+fn looks_like_json(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(4096)];
+    String::from_utf8_lossy(head).trim_start().starts_with('{')
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -215,13 +224,20 @@ fn check_json(v: &Value, line: u64, budget: Budget) -> Result<(), DecodeError> {
 }
 
 /// apimachinery's YAMLReader: pieces between lines that start with `---`.
+/// Its line reader (bufio's ReadLine) drops each line's `\n` or `\r\n`
+/// and writes `\n` back, so a piece has LF endings and always ends in a
+/// newline — which a block scalar on the last line keeps (`v: |` then
+/// `text` at the end of the file is "text\n" to kubectl).
 /// Returns (first line of the piece, 1-based; the piece's text).
-fn split_documents(text: &str) -> Result<Vec<(u64, &str)>, DecodeError> {
+fn split_documents(text: &str) -> Result<Vec<(u64, String)>, DecodeError> {
     let mut pieces = Vec::new();
-    let mut start = 0usize;
+    let mut piece = String::new();
     let mut start_line = 1u64;
-    let mut offset = 0usize;
-    for (line_no, line) in (1u64..).zip(text.split_inclusive('\n')) {
+    for (line_no, raw) in (1u64..).zip(text.split_inclusive('\n')) {
+        let line = match raw.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => raw,
+        };
         if let Some(rest) = line.strip_prefix("---") {
             let trimmed = rest.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
@@ -230,16 +246,17 @@ fn split_documents(text: &str) -> Result<Vec<(u64, &str)>, DecodeError> {
                     format!("invalid document separator: {trimmed} (kubectl allows only a comment after `---`)"),
                 ));
             }
-            if offset > start {
-                pieces.push((start_line, &text[start..offset]));
+            if !piece.is_empty() {
+                pieces.push((start_line, std::mem::take(&mut piece)));
             }
-            start = offset + line.len();
             start_line = line_no + 1;
+            continue;
         }
-        offset += line.len();
+        piece.push_str(line);
+        piece.push('\n');
     }
-    if text.len() > start {
-        pieces.push((start_line, &text[start..]));
+    if !piece.is_empty() {
+        pieces.push((start_line, piece));
     }
     Ok(pieces)
 }
@@ -249,7 +266,7 @@ fn decode_yaml(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> 
     let mut counters = Counters::default();
     for (first_line, piece) in split_documents(text)? {
         let offset = first_line - 1;
-        if let Some(d) = decode_piece(piece, offset, budget, &mut counters)? {
+        if let Some(d) = decode_piece(&piece, offset, budget, &mut counters)? {
             out.push(d);
         }
     }
@@ -363,18 +380,25 @@ fn decode_piece(
                 tag,
                 value,
                 implicit,
-            } => (
-                Node {
-                    kind: Kind::Scalar {
-                        value,
-                        tag: tag.clone(),
-                        implicit,
+                double_quoted,
+                raw,
+            } => {
+                if double_quoted {
+                    check_escapes(piece.get(raw.0..raw.1).unwrap_or(""), at.0)?;
+                }
+                (
+                    Node {
+                        kind: Kind::Scalar {
+                            value,
+                            tag: tag.clone(),
+                            implicit,
+                        },
+                        tag,
+                        at,
                     },
-                    tag,
-                    at,
-                },
-                anchor,
-            ),
+                    anchor,
+                )
+            }
             Event::SequenceStart { anchor, tag } => (
                 Node {
                     kind: Kind::Seq(Vec::new()),
@@ -440,6 +464,8 @@ fn decode_piece(
         spans: HashMap::new(),
         active_aliases: HashSet::new(),
         in_alias: 0,
+        decode_count: 0,
+        alias_count: 0,
     };
     let mut path = Vec::new();
     let value = d.value(root, &mut path, 0)?;
@@ -454,6 +480,23 @@ fn decode_piece(
         line: c.nodes[root].at.0,
         spans,
     }))
+}
+
+/// go-yaml v2 refuses `\/` in a double-quoted scalar ("found unknown
+/// escape character"); libyaml 0.2.5 reads it as `/`. kubectl would fail,
+/// so the file is refused as it would be.
+fn check_escapes(raw: &str, line: u64) -> Result<(), DecodeError> {
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next() == Some('/') {
+            return Err(syntax(
+                Some(line),
+                "found unknown escape character `\\/` (kubectl's YAML reader has no such escape)"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn over_nodes(line: u64, budget: Budget) -> DecodeError {
@@ -497,10 +540,47 @@ struct Decoder<'a> {
     active_aliases: HashSet<usize>,
     /// > 0 while expanding an alias: nodes made count against the alias budget.
     in_alias: usize,
+    decode_count: usize,
+    alias_count: usize,
+}
+
+/// go-yaml v2's allowedAliasRatio: 99% of nodes may come from aliases up
+/// to 400,000 nodes, falling to 10% at 4,000,000.
+fn allowed_alias_ratio(decode_count: usize) -> f64 {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    let n = decode_count as f64;
+    if n <= LOW {
+        0.99
+    } else if n >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((n - LOW) / (HIGH - LOW))
+    }
 }
 
 impl Decoder<'_> {
     fn count(&mut self, line: u64) -> Result<(), DecodeError> {
+        // go-yaml v2's own guard (its decoder.unmarshal): past 1,000 nodes,
+        // a document whose nodes come mostly from aliases is an error.
+        // kubectl fails on it, so pushgate refuses it too.
+        self.decode_count += 1;
+        if self.in_alias > 0 {
+            self.alias_count += 1;
+        }
+        if self.alias_count > 100
+            && self.decode_count > 1000
+            && self.alias_count as f64 / self.decode_count as f64
+                > allowed_alias_ratio(self.decode_count)
+        {
+            return Err(DecodeError {
+                kind: ErrorKind::Budget,
+                line: Some(line),
+                message: "document contains excessive aliasing (kubectl's YAML reader refuses it)"
+                    .into(),
+                fix: "write the repeated parts out, or use fewer aliases",
+            });
+        }
         if self.in_alias > 0 {
             self.counters.nodes += 1;
             self.counters.alias_nodes += 1;
@@ -656,6 +736,7 @@ impl Decoder<'_> {
     fn key_string(&mut self, key: usize) -> Result<String, DecodeError> {
         let k = self.target(key);
         let line = self.nodes[key].at.0;
+        self.count(line)?;
         if !matches!(self.nodes[k].kind, Kind::Scalar { .. }) {
             return Err(ambiguous(
                 line,
@@ -736,6 +817,8 @@ impl Decoder<'_> {
         };
         match &self.nodes[t].kind {
             Kind::Map(_) => self.merged_mapping(v, out, path, depth),
+            // go-yaml follows an alias here only to a mapping.
+            Kind::Seq(_) if t != v => Err(want_map()),
             Kind::Seq(items) => {
                 let items = items.clone();
                 for &item in items.iter().rev() {

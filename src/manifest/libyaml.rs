@@ -34,6 +34,11 @@ pub enum Event {
         anchor: Option<String>,
         tag: Option<String>,
         value: String,
+        /// Written in double quotes; with `raw`, the scalar's source bytes
+        /// (offsets into the input), for escapes libyaml and go-yaml read
+        /// differently.
+        double_quoted: bool,
+        raw: (usize, usize),
         /// libyaml's `plain_implicit`: plain and untagged (or tagged `!`),
         /// so the scalar's type is resolved from its text.
         implicit: bool,
@@ -184,6 +189,9 @@ unsafe fn convert(e: &sys::yaml_event_t) -> Option<Event> {
                     // libyaml only emits UTF-8 for UTF-8 input, and the
                     // caller has checked the input is UTF-8.
                     value: String::from_utf8_lossy(bytes).into_owned(),
+                    double_quoted: s.style
+                        == sys::yaml_scalar_style_t::YAML_DOUBLE_QUOTED_SCALAR_STYLE,
+                    raw: (e.start_mark.index as usize, e.end_mark.index as usize),
                     implicit: s.plain_implicit,
                 }
             }

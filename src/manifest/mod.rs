@@ -237,8 +237,8 @@ pub fn parse_text(path: &str, text: &str, limits: &Limits) -> Result<Vec<Documen
         .collect())
 }
 
-/// The documents kubectl applies from these: each List (any object with a
-/// non-null `items`) replaced by its items, recursively, renumbered. The
+/// The documents kubectl applies from these: each List (any object with an
+/// `items` key) replaced by its items, recursively, renumbered. The
 /// gate judges these; `validate` keeps conftest's view (one input per YAML
 /// document, a List whole).
 pub fn applied(docs: Vec<Document>) -> Result<Vec<Document>, Box<Finding>> {
@@ -249,8 +249,8 @@ pub fn applied(docs: Vec<Document>) -> Result<Vec<Document>, Box<Finding>> {
     Ok(out)
 }
 
-/// kubectl's unstructured decoder treats any object with a non-null
-/// `items` as a list and applies its items instead (its own kind is never
+/// kubectl's unstructured decoder treats any object with an `items` key
+/// as a list and applies its items instead (its own kind is never
 /// sent): a `kind: ConfigMap` carrying `items: [<Pod>]` applies the Pod.
 /// So the items, recursively, are the documents policies judge.
 fn flatten(
@@ -261,10 +261,9 @@ fn flatten(
     out: &mut Vec<Document>,
     depth: usize,
 ) -> Result<(), Box<Finding>> {
-    let is_list = value
-        .as_object()
-        .and_then(|o| o.get("items"))
-        .is_some_and(|i| !i.is_null());
+    // Even `items: null` makes a list (of nothing): apimachinery detects
+    // lists by the key being present in the JSON.
+    let is_list = value.as_object().is_some_and(|o| o.contains_key("items"));
     if !is_list {
         let index = out.iter().filter(|d: &&Document| d.path == path).count();
         out.push(Document {
@@ -279,7 +278,10 @@ fn flatten(
     let serde_json::Value::Object(mut list) = value else {
         return Ok(());
     };
-    let items = list.remove("items").unwrap_or_default();
+    let items = match list.remove("items").unwrap_or_default() {
+        serde_json::Value::Null => serde_json::Value::Array(Vec::new()),
+        other => other,
+    };
     let serde_json::Value::Array(items) = items else {
         return Err(finding(
             "manifest-invalid",

@@ -15,6 +15,7 @@ mod forges;
 mod hostile;
 mod install;
 mod keys;
+mod kube_parity;
 mod load;
 mod manifest_attacks;
 mod policies;
