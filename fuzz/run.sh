@@ -21,7 +21,7 @@ declare -A MAXLEN=([hook_protocol]=4096 [git_objects]=16384 [manifest]=65536 [co
 run() {
   local t=$1
   mkdir -p corpus/$t artifacts/$t
-  nice -n 19 cargo fuzz run -O $t corpus/$t ../tests/fuzz/$t -- \
+  nice -n 19 cargo fuzz run -O $t corpus/$t ../tests/fuzz/$t $([ $t = manifest ] && echo ../tests/kube-diff/corpus) -- \
     -max_total_time=$SECONDS_EACH -max_len=${MAXLEN[$t]} -timeout=10 \
     -rss_limit_mb=2048 -artifact_prefix=artifacts/$t/ -print_final_stats=1 \
     > logs/$t.log 2>&1 || echo "$t: FAILED (see fuzz/logs/$t.log)"

@@ -143,18 +143,98 @@ pub fn git_objects(data: &[u8]) {
     );
 }
 
-/// A changed file that matches `manifests.include`.
+/// A changed file that matches `manifests.include`. Accepted implies equal
+/// to a reference decoding: the decoded value, re-emitted as YAML no reader
+/// can take two ways, reads back the same; and where the input is a file
+/// of the kubectl corpus (tests/kube-diff, also a seed directory), the
+/// documents are the ones kubectl decoded.
 pub fn manifest(data: &[u8]) {
-    if let Ok(docs) = crate::manifest::parse(
-        "fuzz/deploy.yaml",
-        data,
-        &crate::manifest::Limits::default(),
-    ) {
-        for d in &docs {
-            let _ = d.locate(crate::finding::Finding::new("fuzz", "m", "h"));
-            let _ = regorus::Value::from(d.document.clone());
+    use crate::manifest::reference::{canonical_yaml, probe_normalised, same};
+    let limits = crate::manifest::Limits::default();
+    let Ok(docs) = crate::manifest::parse("fuzz/deploy.yaml", data, &limits) else {
+        return;
+    };
+    for d in &docs {
+        let _ = d.locate(crate::finding::Finding::new("fuzz", "m", "h"));
+        let _ = regorus::Value::from(d.document.clone());
+        let text = canonical_yaml(&d.document);
+        match crate::manifest::parse("fuzz/canonical.yaml", text.as_bytes(), &limits) {
+            Ok(again) => assert!(
+                again.len() == 1 && same(&again[0].document, &d.document),
+                "re-emitted document reads back differently:\n{text}\n{:?}",
+                again.first().map(|a| &a.document)
+            ),
+            // Aliases expanded can outgrow the node budget; nothing else
+            // in a canonical document may be refused.
+            Err(f) => assert_eq!(f.rule, "manifest-too-complex", "{}: {text}", f.message),
         }
     }
+    if let Some(want) = kubectl_answer(data) {
+        let ours = crate::manifest::applied(docs).map(|d| {
+            d.into_iter()
+                .map(|d| probe_normalised(d.document))
+                .collect::<Vec<_>>()
+        });
+        match (want["status"].as_str(), ours) {
+            (Some("ok"), Ok(ours)) => {
+                let objects = want["objects"].as_array().cloned().unwrap_or_default();
+                assert!(
+                    ours.len() == objects.len()
+                        && ours.iter().zip(&objects).all(|(a, b)| same(a, b)),
+                    "kubectl decodes {objects:?}, pushgate {ours:?}"
+                );
+            }
+            (Some("nondeterministic"), Ok(ours)) => {
+                panic!("kubectl's decoding is not deterministic; pushgate accepts {ours:?}")
+            }
+            _ => {}
+        }
+    }
+}
+
+/// kubectl's stored answer for an input that is a kube-diff corpus file.
+fn kubectl_answer(data: &[u8]) -> Option<&'static serde_json::Value> {
+    use std::collections::HashMap;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::sync::OnceLock;
+    fn hash(b: &[u8]) -> u64 {
+        let mut h = DefaultHasher::new();
+        b.hash(&mut h);
+        h.finish()
+    }
+    static ANSWERS: OnceLock<HashMap<u64, serde_json::Value>> = OnceLock::new();
+    let answers = ANSWERS.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kube-diff");
+        let mut out = HashMap::new();
+        let mut stack = vec![root.join("corpus")];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let Ok(rel) = p.strip_prefix(root.join("corpus")) else {
+                    continue;
+                };
+                let expected = root
+                    .join("expected")
+                    .join(format!("{}.json", rel.display()));
+                let (Ok(bytes), Ok(text)) = (std::fs::read(&p), std::fs::read_to_string(&expected))
+                else {
+                    continue;
+                };
+                if let Ok(v) = serde_json::from_str(&text) {
+                    out.insert(hash(&bytes), v);
+                }
+            }
+        }
+        out
+    });
+    answers.get(&hash(data))
 }
 
 /// `pushgate.yaml` (files it names do not exist, which is a finding too).
@@ -213,6 +293,27 @@ mod tests {
             }
         }
         assert!(replayed >= 4);
+    }
+
+    /// The manifest target over the kubectl corpus: its reference checks
+    /// (re-emission, kubectl's answers) hold for every file.
+    #[test]
+    fn kubectl_corpus_replays_through_the_manifest_target() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kube-diff/corpus");
+        let mut stack = vec![root];
+        let mut n = 0;
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x != "md") {
+                    super::manifest(&std::fs::read(&p).unwrap());
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 500, "{n} corpus files");
     }
 
     fn unbundle(mut data: &[u8]) -> Vec<&[u8]> {

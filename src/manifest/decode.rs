@@ -862,16 +862,14 @@ impl Decoder<'_> {
 
 /// A float as kubectl ends up holding it: Go's encoding/json prints an
 /// integral value below 1e21 without a fraction, and the unstructured
-/// decoder reads that back as int64.
+/// decoder reads that back as int64 when it fits.
 fn float_json(f: f64) -> Option<Value> {
     if !f.is_finite() {
         return None;
     }
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        if f.abs() < 9.2e18 {
-            return Some(Value::Number((f as i64).into()));
-        }
-        return None;
+    // (Beyond int64, kubectl's decoder falls back to float64, as here.)
+    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+        return Some(Value::Number((f as i64).into()));
     }
     Number::from_f64(f).map(Value::Number)
 }
@@ -1029,7 +1027,8 @@ fn resolve_untyped(tag: Option<&str>, value: &str) -> (&'static str, Scalar) {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || b"eE+-.".contains(&b)) =>
             {
-                if let Ok(f) = value.parse::<f64>() {
+                // Go's ParseFloat fails on overflow (1e400 stays a string).
+                if let Some(f) = value.parse::<f64>().ok().filter(|f| f.is_finite()) {
                     return (FLOAT, Scalar::Float(f));
                 }
             }
@@ -1045,7 +1044,7 @@ fn resolve_untyped(tag: Option<&str>, value: &str) -> (&'static str, Scalar) {
                     return (INT, Scalar::Uint(u));
                 }
                 if YAML_FLOAT.is_match(&plain) {
-                    if let Ok(f) = plain.parse::<f64>() {
+                    if let Some(f) = plain.parse::<f64>().ok().filter(|f| f.is_finite()) {
                         return (FLOAT, Scalar::Float(f));
                     }
                 }

@@ -7,6 +7,8 @@
 
 mod decode;
 mod libyaml;
+#[doc(hidden)]
+pub mod reference;
 
 pub use decode::{unmarshal as yaml_unmarshal, Spans};
 use serde::Serialize;
@@ -238,7 +240,7 @@ pub fn parse_text(path: &str, text: &str, limits: &Limits) -> Result<Vec<Documen
 }
 
 /// The documents kubectl applies from these: each List (any object with an
-/// `items` key) replaced by its items, recursively, renumbered. The
+/// `items` key) replaced by its items, renumbered. The
 /// gate judges these; `validate` keeps conftest's view (one input per YAML
 /// document, a List whole).
 pub fn applied(docs: Vec<Document>) -> Result<Vec<Document>, Box<Finding>> {
@@ -252,7 +254,8 @@ pub fn applied(docs: Vec<Document>) -> Result<Vec<Document>, Box<Finding>> {
 /// kubectl's unstructured decoder treats any object with an `items` key
 /// as a list and applies its items instead (its own kind is never
 /// sent): a `kind: ConfigMap` carrying `items: [<Pod>]` applies the Pod.
-/// So the items, recursively, are the documents policies judge.
+/// So the items are the documents policies judge (a list in a list is an
+/// error to kubectl, and so here).
 fn flatten(
     path: &str,
     value: serde_json::Value,
@@ -291,13 +294,13 @@ fn flatten(
             "make `items` a list of objects, or rename the field",
         ));
     };
-    if depth > 8 {
+    if depth > 0 {
         return Err(finding(
-            "manifest-too-complex",
+            "manifest-invalid",
             path,
             Some(line),
-            format!("{path}: lists nest more than 8 deep"),
-            "flatten the lists",
+            format!("{path}: a List inside a List (an item with `items`): kubectl fails on it"),
+            "put the inner list's items in the outer list",
         ));
     }
     // An item with neither kind nor apiVersion takes the list's, minus

@@ -11,6 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
+use pushgate::manifest::reference::{is_syntax_error, probe_normalised, same};
 use pushgate::manifest::{self, Limits};
 use serde_json::Value;
 
@@ -32,79 +33,6 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
-}
-
-/// Equal as kubectl's JSON: numbers by value (1 and 1.0 are one number).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(i), Some(j)) => i == j,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-/// What `kubectl label --local ... pushgate-diff-probe=1` and the stored
-/// normalisation do to metadata, applied to pushgate's side: labels are
-/// read as a string map (any other value and they are dropped), an empty
-/// namespace is none, an empty `labels` and then an empty `metadata`
-/// disappear.
-fn probe_normalised(mut doc: Value) -> Value {
-    if let Some(meta) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
-        // kubectl reads labels as map[string]string; one value of another
-        // type (null) and it starts from no labels. An empty or null
-        // namespace is no namespace to it.
-        if meta.get("labels").is_some_and(|l| {
-            !l.as_object()
-                .is_some_and(|o| o.values().all(Value::is_string))
-        }) {
-            meta.remove("labels");
-        }
-        if meta
-            .get("namespace")
-            .is_some_and(|n| n.is_null() || n == "")
-        {
-            meta.remove("namespace");
-        }
-        if meta
-            .get("labels")
-            .and_then(Value::as_object)
-            .is_some_and(|l| l.is_empty())
-        {
-            meta.remove("labels");
-        }
-    }
-    if let Some(o) = doc.as_object_mut() {
-        if o.get("metadata")
-            .and_then(Value::as_object)
-            .is_some_and(|m| m.is_empty())
-        {
-            o.remove("metadata");
-        }
-    }
-    doc
-}
-
-/// kubectl's errors that mean "this is not YAML/JSON it can read", as
-/// opposed to "it read it, and a field has the wrong type".
-fn is_syntax_error(e: &str) -> bool {
-    [
-        "error converting YAML to JSON",
-        "yaml: ",
-        "invalid Yaml document separator",
-        "invalid character",
-        "unexpected end of JSON input",
-        "json: unsupported value",
-    ]
-    .iter()
-    .any(|s| e.contains(s))
 }
 
 #[derive(Default)]

@@ -233,6 +233,11 @@ for stem, k in [("int", "1"), ("neg_int", "-1"), ("octal", "017"), ("hex", "0x1F
                 ("big_int", "123456789012345678901234567890"), ("empty_string", '""'),
                 ("equals", "="), ("sexagesimal", "1:20")]:
     cm(f"keys/{stem}.yaml", f"non-string-looking mapping key {k}", f"  {k}: value\n")
+for stem, k in [("float_pi", "3.14159265358979"), ("float_small", "0.1"), ("float_1e20", "1e20"),
+                ("float_neg_inf", "-.inf"), ("uint64_key", "18446744073709551615"),
+                ("int64_min_key", "-9223372036854775808"), ("int64_overflow_key", "9223372036854775808"),
+                ("float_2p53_plus1", "9007199254740993.0"), ("date_key_quoted", "'2002-12-14'")]:
+    cm(f"keys/{stem}.yaml", f"mapping key {k} (how is it stringified?)", f"  {k}: value\n")
 cm("keys/int_and_string_same.yaml", "int key 1 and string key \"1\" in one map", '  1: int\n  "1": str\n')
 cm("keys/bool_and_string_same.yaml", "bool key true and string key \"true\"", '  true: bool\n  "true": str\n')
 cm("keys/yes_and_true.yaml", "keys yes and true (both bool true)", "  yes: a\n  true: b\n")
@@ -590,6 +595,10 @@ add("list/podlist.yaml", "kind: PodList with items (items without kind)",
     "apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: p1\n  spec:\n    containers: [{name: c, image: i}]\n")
 add("list/podlist_with_kind.yaml", "kind: PodList with items that carry kind",
     "apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p1\n")
+add("list/list_item_bare.yaml", "kind: List item with neither kind nor apiVersion (inherits kind '' from 'List')",
+    "apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n")
+add("list/podlist_item_only_apiversion.yaml", "PodList item with apiVersion but no kind (not filled in?)",
+    "apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  metadata: {name: a}\n")
 add("list/custom_list.yaml", "custom FooList kind with items", "apiVersion: example.com/v1\nkind: FooList\nitems:\n" + item("a"))
 add("list/item_missing_kind.yaml", "List item without kind", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata:\n    name: a\n")
 add("list/items_scalar.yaml", "List with scalar items", "apiVersion: v1\nkind: List\nitems:\n- a\n- 1\n")
@@ -639,6 +648,10 @@ add("misc/creation_timestamp_null.yaml", "metadata.creationTimestamp: null", HDR
 add("misc/uid_int.yaml", "metadata.uid as an int", HDR + "  uid: 123\n")
 add("misc/namespace_null.yaml", "metadata.namespace: ~", HDR + "  namespace: ~\n")
 add("misc/labels_null_value.yaml", "metadata.labels value null", HDR + "  labels:\n    a: ~\n")
+add("misc/namespace_empty.yaml", "metadata.namespace: '' (empty string)", HDR + "  namespace: ''\n")
+add("misc/namespace_set.yaml", "metadata.namespace: prod (kept as is)", HDR + "  namespace: prod\n")
+add("misc/labels_null_and_string.yaml", "labels {a: null, b: c} (harness artifact: kubectl label rewrites labels)",
+    HDR + "  labels:\n    a: null\n    b: c\n  annotations: {z: null}\n")
 add("misc/labels_bool_key.yaml", "metadata.labels with key yes and value 'x'", HDR + "  labels:\n    yes: x\n")
 
 # ---------------------------------------------------------------- randomised

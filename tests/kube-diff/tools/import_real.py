@@ -5,8 +5,10 @@ corpus/real/<source>/<path>, and write corpus/real/SOURCES.md.
 Usage: import_real.py [--mirror-root /work/.mirror]
 
 The mirrors are bare git directories (as produced by the session `fetch`
-tool); files are read with `git show HEAD:<path>`. This script is only needed
-to (re)build the corpus; the corpus itself is checked in.
+tool); files are read with `git show HEAD:<path>`. The real corpus is not
+committed (fetched content stays out of commits; .gitignore): a session that
+has fetched the sources listed in ../REAL_SOURCES.md runs this, then
+`kubectl_decode.py --write 'real/*'`, and the differential tests cover it too.
 """
 import argparse
 import os
