@@ -165,7 +165,7 @@ class CorpusInSync(unittest.TestCase):
 
     def test_expected_files_exist(self):
         files = kd.corpus_files()
-        self.assertGreaterEqual(len(files), 600)
+        self.assertGreaterEqual(len(files), 500)
         missing = [f for f in files if not os.path.exists(kd.expected_path(f))]
         self.assertEqual(missing, [])
         self.assertEqual(kd.stale_expected(files), [])
