@@ -32,6 +32,7 @@ spec:
   replicas: 2
   template:
     spec:
+      securityContext: {runAsNonRoot: true}
       containers:
         - name: web
           image: registry.example.com/shop/web:1.4.2

@@ -325,6 +325,14 @@ impl Bundle {
         // yaml.unmarshal reads YAML as OPA (and kubectl) do: go-yaml v2.
         regorus::set_yaml_decoder(crate::manifest::yaml_unmarshal);
         let mut engine = Engine::new();
+        // regorus' defaults (1,024 columns, 20,000 lines, 1 MiB) refuse
+        // policies OPA loads (a long generated set on one line); policies
+        // are the operator's files, so only a generous bound remains.
+        engine.set_policy_length_config(regorus::utils::limits::PolicyLengthConfig {
+            max_col: std::num::NonZeroU32::MIN.saturating_add(8 * 1024 * 1024 - 1),
+            max_file_bytes: std::num::NonZeroUsize::MIN.saturating_add(8 * 1024 * 1024 - 1),
+            max_lines: std::num::NonZeroUsize::MIN.saturating_add(1_000_000 - 1),
+        });
         // OPA's `--strict-builtin-errors`: a built-in that fails (to_number
         // of "abc", object.get on null) is an error, so the gate rejects
         // rather than letting a rule quietly not fire.
@@ -459,12 +467,14 @@ impl Bundle {
         engine
             .add_policy(
                 "<pushgate entry point>".into(),
+                // One rule a line: regorus caps a line's length (columns
+                // past 1,024 fail to parse), and a package may have many.
                 format!(
-                    "package __pushgate_entry\n\nresult := [r | some d in input; r := {{{}}} with input as d]\n",
-                    fields.join(", ")
+                    "package __pushgate_entry\n\nresult := [r | some d in input; r := {{\n{}\n}} with input as d]\n",
+                    fields.join(",\n")
                 ),
             )
-            .map_err(|e| anyhow!("`{ns}` is not a valid package name: {e}"))?;
+            .map_err(|e| anyhow!("`{ns}` cannot be queried (is it a valid package name?): {e}"))?;
         let policy = engine
             .compile_with_entrypoint(&regorus::Rc::from("data.__pushgate_entry.result"))
             .map_err(|e| anyhow!("compiling package {ns}: {e}"))?;

@@ -103,6 +103,77 @@ deny_run_as_root contains msg if {
 	msg := {"msg": sprintf("%s: container %q runs as root (securityContext.runAsUser: 0)", [name, c.name]), "fix": "run as an unprivileged user (runAsUser: 10001, runAsNonRoot: true)", "path": array.concat(at, ["securityContext", "runAsUser"])}
 }
 
+deny_host_namespace contains msg if {
+	some field in ["hostPID", "hostIPC"]
+	pod_spec[field] == true
+	msg := {"msg": sprintf("%s: shares the host's %s namespace (%s: true)", [name, lower(substring(field, 4, -1)), field]), "fix": sprintf("remove %s: true", [field]), "path": array.concat(pod_spec_path, [field])}
+}
+
+# Capabilities a workload may add; everything else (SYS_ADMIN, NET_ADMIN,
+# SYS_PTRACE, ALL, ...) is an escalation. Override with
+# data.pushgate.allowed_capabilities.
+default_allowed_capabilities := {"NET_BIND_SERVICE"}
+
+allowed_capabilities := {c | some c in data.pushgate.allowed_capabilities} if data.pushgate.allowed_capabilities
+
+allowed_capabilities := default_allowed_capabilities if not data.pushgate.allowed_capabilities
+
+deny_added_capability contains msg if {
+	some [at, c] in containers
+	some i, cap in c.securityContext.capabilities.add
+	not upper(trim_prefix(cap, "CAP_")) in allowed_capabilities
+	msg := {"msg": sprintf("%s: container %q adds the capability %s", [name, c.name, cap]), "fix": "drop the capability; add only what data.pushgate.allowed_capabilities allows (NET_BIND_SERVICE by default)", "path": array.concat(at, ["securityContext", "capabilities", "add", i])}
+}
+
+deny_privilege_escalation contains msg if {
+	some [at, c] in containers
+	c.securityContext.allowPrivilegeEscalation == true
+	msg := {"msg": sprintf("%s: container %q allows privilege escalation", [name, c.name]), "fix": "set securityContext.allowPrivilegeEscalation: false", "path": array.concat(at, ["securityContext", "allowPrivilegeEscalation"])}
+}
+
+deny_host_port contains msg if {
+	some [at, c] in containers
+	some i, p in c.ports
+	object.get(p, "hostPort", 0) != 0
+	msg := {"msg": sprintf("%s: container %q binds host port %v", [name, c.name, p.hostPort]), "fix": "remove hostPort; expose the port with a Service", "path": array.concat(at, ["ports", i, "hostPort"])}
+}
+
+deny_unconfined_seccomp contains msg if {
+	pod_spec.securityContext.seccompProfile.type == "Unconfined"
+	msg := {"msg": sprintf("%s: runs without a seccomp profile (Unconfined)", [name]), "fix": "use seccompProfile.type: RuntimeDefault", "path": array.concat(pod_spec_path, ["securityContext", "seccompProfile", "type"])}
+}
+
+deny_unconfined_seccomp contains msg if {
+	some [at, c] in containers
+	c.securityContext.seccompProfile.type == "Unconfined"
+	msg := {"msg": sprintf("%s: container %q runs without a seccomp profile (Unconfined)", [name, c.name]), "fix": "use seccompProfile.type: RuntimeDefault", "path": array.concat(at, ["securityContext", "seccompProfile", "type"])}
+}
+
+deny_unmasked_proc contains msg if {
+	some [at, c] in containers
+	c.securityContext.procMount == "Unmasked"
+	msg := {"msg": sprintf("%s: container %q mounts /proc unmasked", [name, c.name]), "fix": "remove procMount: Unmasked", "path": array.concat(at, ["securityContext", "procMount"])}
+}
+
+deny_host_process contains msg if {
+	pod_spec.securityContext.windowsOptions.hostProcess == true
+	msg := {"msg": sprintf("%s: runs as a Windows host process", [name]), "fix": "remove windowsOptions.hostProcess", "path": array.concat(pod_spec_path, ["securityContext", "windowsOptions", "hostProcess"])}
+}
+
+deny_host_process contains msg if {
+	some [at, c] in containers
+	c.securityContext.windowsOptions.hostProcess == true
+	msg := {"msg": sprintf("%s: container %q runs as a Windows host process", [name, c.name]), "fix": "remove windowsOptions.hostProcess", "path": array.concat(at, ["securityContext", "windowsOptions", "hostProcess"])}
+}
+
+# Without runAsNonRoot, an image whose user is root runs as root.
+warn_run_as_non_root contains msg if {
+	some [at, c] in containers
+	not pod_spec.securityContext.runAsNonRoot == true
+	not c.securityContext.runAsNonRoot == true
+	msg := {"msg": sprintf("%s: container %q may run as root (no runAsNonRoot: true)", [name, c.name]), "fix": "set securityContext.runAsNonRoot: true (pod or container)", "path": at}
+}
+
 deny_host_path contains msg if {
 	some i, v in pod_spec.volumes
 	v.hostPath

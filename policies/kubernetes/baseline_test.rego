@@ -124,3 +124,30 @@ test_empty_or_null_namespace_is_missing if {
 		count(kubernetes.deny_missing_namespace) == 1 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": ns}}
 	}
 }
+
+test_host_escapes_denied if {
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}, "spec": {
+		"hostPID": true,
+		"hostIPC": true,
+		"securityContext": {"seccompProfile": {"type": "Unconfined"}, "windowsOptions": {"hostProcess": true}},
+		"containers": [{
+			"name": "c",
+			"image": "c:1",
+			"ports": [{"containerPort": 80, "hostPort": 80}, {"containerPort": 81}],
+			"securityContext": {
+				"capabilities": {"add": ["NET_BIND_SERVICE", "SYS_ADMIN", "CAP_NET_ADMIN"]},
+				"allowPrivilegeEscalation": true,
+				"procMount": "Unmasked",
+			},
+		}],
+	}}
+	count(kubernetes.deny_host_namespace) == 2 with input as pod
+	count(kubernetes.deny_added_capability) == 2 with input as pod
+	count(kubernetes.deny_privilege_escalation) == 1 with input as pod
+	count(kubernetes.deny_host_port) == 1 with input as pod
+	count(kubernetes.deny_unconfined_seccomp) == 1 with input as pod
+	count(kubernetes.deny_unmasked_proc) == 1 with input as pod
+	count(kubernetes.deny_host_process) == 1 with input as pod
+	count(kubernetes.warn_run_as_non_root) == 1 with input as pod
+	count(kubernetes.warn_run_as_non_root) == 0 with input as json.patch(pod, [{"op": "add", "path": "/spec/securityContext/runAsNonRoot", "value": true}])
+}

@@ -19,7 +19,7 @@
 //! Where two mainstream readers disagree and a wrong guess could change
 //! what is applied, the file is refused with the line and a fix: duplicate
 //! keys, keys that collide once stringified, content after `...` that
-//! kubectl ignores, tags on collections, integers beyond int64, binary
+//! kubectl ignores, tags on collections, NaN and infinities, binary
 //! data that is not text, a null or composite key.
 
 use std::collections::{HashMap, HashSet};
@@ -172,10 +172,10 @@ fn decode_json_stream(text: &str, budget: Budget) -> Result<Vec<Decoded>, Decode
         let start = stream.byte_offset();
         match stream.next() {
             None => break,
-            Some(Ok(v)) => {
+            Some(Ok(mut v)) => {
                 let skipped = text[start..].len() - text[start..].trim_start().len();
                 let line = line_of(text, start + skipped);
-                check_json(&v, line, budget)?;
+                check_json(&mut v, line, budget)?;
                 out.push(Decoded {
                     value: v,
                     line,
@@ -191,7 +191,7 @@ fn decode_json_stream(text: &str, budget: Budget) -> Result<Vec<Decoded>, Decode
 }
 
 /// JSON documents get the same number rule and budgets as YAML ones.
-fn check_json(v: &Value, line: u64, budget: Budget) -> Result<(), DecodeError> {
+fn check_json(v: &mut Value, line: u64, budget: Budget) -> Result<(), DecodeError> {
     let mut nodes = 0usize;
     let mut stack = vec![(v, 1usize)];
     while let Some((v, depth)) = stack.pop() {
@@ -208,15 +208,14 @@ fn check_json(v: &Value, line: u64, budget: Budget) -> Result<(), DecodeError> {
             });
         }
         match v {
+            // Beyond int64, kubectl's decoder holds a float64.
             Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
-                return Err(ambiguous(
-                    line,
-                    format!("the integer {n} is beyond int64, which kubectl cannot hold"),
-                    "write it as a quoted string",
-                ));
+                if let Some(f) = n.as_f64().and_then(Number::from_f64) {
+                    *n = f;
+                }
             }
-            Value::Array(a) => stack.extend(a.iter().map(|x| (x, depth + 1))),
-            Value::Object(o) => stack.extend(o.values().map(|x| (x, depth + 1))),
+            Value::Array(a) => stack.extend(a.iter_mut().map(|x| (x, depth + 1))),
+            Value::Object(o) => stack.extend(o.values_mut().map(|x| (x, depth + 1))),
             _ => {}
         }
     }
@@ -326,6 +325,8 @@ fn decode_piece(
     let mut anchors: HashMap<String, usize> = HashMap::new();
     // Open collections: (node index, pending key when it is a mapping).
     let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
+    // Whether each open collection is in flow style (`[...]`, `{...}`).
+    let mut flows: Vec<bool> = Vec::new();
     let mut root: Option<usize> = None;
     let mut documents = 0usize;
     loop {
@@ -338,6 +339,12 @@ fn decode_piece(
             syntax(Some(line), msg)
         })?;
         let at = c.at(mark);
+        if let Event::Scalar { tag: Some(_), .. }
+        | Event::SequenceStart { tag: Some(_), .. }
+        | Event::MappingStart { tag: Some(_), .. } = &event
+        {
+            check_tag_end(piece, mark.index as usize, at.0)?;
+        }
         let (node, opens) = match event {
             Event::StreamStart | Event::DocumentEnd => continue,
             Event::StreamEnd => break,
@@ -353,6 +360,7 @@ fn decode_piece(
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                flows.pop();
                 let Some((done, _)) = stack.pop() else {
                     return Err(syntax(Some(at.0), "unbalanced collection".into()));
                 };
@@ -383,8 +391,17 @@ fn decode_piece(
                 double_quoted,
                 raw,
             } => {
+                let src = piece.get(raw.0..raw.1).unwrap_or("");
                 if double_quoted {
-                    check_escapes(piece.get(raw.0..raw.1).unwrap_or(""), at.0)?;
+                    check_escapes(src, at.0)?;
+                } else if flows.last() == Some(&true) && !src.starts_with('\'') && src.contains('?')
+                {
+                    // libyaml 0.2.5 reads `{k: a?b}`; go-yaml v2 fails on it.
+                    return Err(ambiguous(
+                        at.0,
+                        format!("`{}`: a `?` in a plain value inside `{{...}}` or `[...]`, which YAML readers parse differently", src.chars().take(40).collect::<String>()),
+                        "quote the value",
+                    ));
                 }
                 (
                     Node {
@@ -399,22 +416,28 @@ fn decode_piece(
                     anchor,
                 )
             }
-            Event::SequenceStart { anchor, tag } => (
-                Node {
-                    kind: Kind::Seq(Vec::new()),
-                    tag,
-                    at,
-                },
-                Some(anchor.unwrap_or_default()),
-            ),
-            Event::MappingStart { anchor, tag } => (
-                Node {
-                    kind: Kind::Map(Vec::new()),
-                    tag,
-                    at,
-                },
-                Some(anchor.unwrap_or_default()),
-            ),
+            Event::SequenceStart { anchor, tag, flow } => {
+                flows.push(flow);
+                (
+                    Node {
+                        kind: Kind::Seq(Vec::new()),
+                        tag,
+                        at,
+                    },
+                    Some(anchor.unwrap_or_default()),
+                )
+            }
+            Event::MappingStart { anchor, tag, flow } => {
+                flows.push(flow);
+                (
+                    Node {
+                        kind: Kind::Map(Vec::new()),
+                        tag,
+                        at,
+                    },
+                    Some(anchor.unwrap_or_default()),
+                )
+            }
         };
         let i = c.nodes.len();
         let is_collection = matches!(node.kind, Kind::Seq(_) | Kind::Map(_));
@@ -480,6 +503,28 @@ fn decode_piece(
         line: c.nodes[root].at.0,
         spans,
     }))
+}
+
+/// libyaml 0.2.5 ends a tag at a flow indicator (`,[]{}`), go-yaml v2
+/// keeps reading it: `{sc: !x,y: {privileged: true}}` is `sc: ""` plus a key
+/// `y` to one, and a privileged `sc` to the other. A tag written directly
+/// against a flow indicator is refused. (`src[at..]` starts at the node's
+/// properties: its anchor and tag.)
+fn check_tag_end(src: &str, at: usize, line: u64) -> Result<(), DecodeError> {
+    let rest = src.get(at..).unwrap_or("");
+    for token in rest.split([' ', '\t', '\n', '\r']).take(2) {
+        if token.starts_with('!') && token.contains([',', '[', ']', '{', '}']) {
+            return Err(ambiguous(
+                line,
+                format!(
+                    "the tag in `{}` runs into a `,`, `[`, `]`, `{{` or `}}`: YAML readers end it in different places",
+                    token.chars().take(40).collect::<String>()
+                ),
+                "put a space after the tag, or remove the tag",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// go-yaml v2 refuses `\/` in a double-quoted scalar ("found unknown
@@ -709,13 +754,10 @@ impl Decoder<'_> {
             Scalar::Null => Value::Null,
             Scalar::Bool(b) => Value::Bool(*b),
             Scalar::Int(n) => Value::Number((*n).into()),
-            Scalar::Uint(u) => {
-                return Err(ambiguous(
-                    line,
-                    format!("the integer {u} is beyond int64, which kubectl cannot hold"),
-                    "write it as a quoted string",
-                ))
-            }
+            // go-yaml's uint64 reaches kubectl as JSON text its decoder
+            // cannot fit in int64, so it holds the float64; so does conftest.
+            #[allow(clippy::cast_precision_loss)]
+            Scalar::Uint(u) => float_json(*u as f64).unwrap_or(Value::Null),
             Scalar::Float(f) => float_json(*f).ok_or_else(|| {
                 ambiguous(
                     line,
@@ -1184,12 +1226,20 @@ mod tests {
             "1: a\n\"1\": b\n",
             "? [a]\n: 1\n",
             "a: !!set {x: null}\n",
-            "a: 99999999999999999999\n",
             "a: .inf\n",
             "~: 1\n",
         ] {
             assert!(docs(y).is_err(), "{y}");
         }
+    }
+
+    #[test]
+    fn integers_beyond_int64_are_floats_as_in_kubectl() {
+        let v = docs("a: 18446744073709551615\nb: 99999999999999999999\nc: 1e400\n").unwrap();
+        assert_eq!(v[0]["a"].as_f64(), Some(18446744073709551615u64 as f64));
+        assert!(v[0]["a"].is_f64());
+        assert_eq!(v[0]["b"].as_f64(), Some(1e20));
+        assert_eq!(v[0]["c"], "1e400");
     }
 
     #[test]

@@ -46,11 +46,15 @@ pub enum Event {
     SequenceStart {
         anchor: Option<String>,
         tag: Option<String>,
+        /// Written in flow style (`[a, b]`).
+        flow: bool,
     },
     SequenceEnd,
     MappingStart {
         anchor: Option<String>,
         tag: Option<String>,
+        /// Written in flow style (`{a: b}`).
+        flow: bool,
     },
     MappingEnd,
 }
@@ -198,11 +202,15 @@ unsafe fn convert(e: &sys::yaml_event_t) -> Option<Event> {
             T::YAML_SEQUENCE_START_EVENT => Event::SequenceStart {
                 anchor: c_string(e.data.sequence_start.anchor),
                 tag: c_string(e.data.sequence_start.tag),
+                flow: e.data.sequence_start.style
+                    == sys::yaml_sequence_style_t::YAML_FLOW_SEQUENCE_STYLE,
             },
             T::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
             T::YAML_MAPPING_START_EVENT => Event::MappingStart {
                 anchor: c_string(e.data.mapping_start.anchor),
                 tag: c_string(e.data.mapping_start.tag),
+                flow: e.data.mapping_start.style
+                    == sys::yaml_mapping_style_t::YAML_FLOW_MAPPING_STYLE,
             },
             T::YAML_MAPPING_END_EVENT => Event::MappingEnd,
             _ => return None,

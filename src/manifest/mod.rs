@@ -267,6 +267,18 @@ fn flatten(
     // Even `items: null` makes a list (of nothing): apimachinery detects
     // lists by the key being present in the JSON.
     let is_list = value.as_object().is_some_and(|o| o.contains_key("items"));
+    if !value.is_object() {
+        // kubectl fails on a document that is a string or a list; one that
+        // the gate reads but kubectl cannot is not what gets applied (a Git
+        // LFS pointer file is text to the gate, an object to the deployer).
+        return Err(finding(
+            "manifest-invalid",
+            path,
+            Some(line),
+            format!("{path}: a document that is not a mapping: kubectl cannot apply it"),
+            "make each document a Kubernetes object, or exclude the file with manifests.exclude",
+        ));
+    }
     if !is_list {
         let index = out.iter().filter(|d: &&Document| d.path == path).count();
         out.push(Document {

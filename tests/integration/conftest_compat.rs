@@ -374,12 +374,12 @@ fn documents_that_break_evaluation_reject_the_push() {
     w.commit(
         &work,
         "k8s/b.yaml",
-        "kind: Deployment\nid: 12345678901234567890\n",
+        "kind: Deployment\nid: 9007199254740993\n",
         "feat: b",
     );
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("beyond int64");
+        .assert_says("64-bit float cannot hold");
     w.git(&work, &["reset", "-q", "--hard", "HEAD~1"])
         .assert_ok();
     w.commit(

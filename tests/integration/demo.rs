@@ -14,7 +14,7 @@ fn demo_runs_and_every_step_is_decided_as_expected() {
         .assert_says("error[unsigned]: commit")
         .assert_says("error[unsigned]: tag")
         .assert_says("error[unknown-key]")
-        .assert_says("error[pushgate.kubernetes.deny_latest_tag] k8s/web.yaml:1:")
+        .assert_says("error[pushgate.kubernetes.deny_latest_tag] k8s/web.yaml:15:11:")
         .assert_says("bob pushes it himself, signed with his SSH key\n")
         .assert_says("The audit log (pushgate audit list")
         .assert_says("pushgate audit verify: intact")

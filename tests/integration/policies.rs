@@ -33,6 +33,7 @@ metadata:
 spec:
   template:
     spec:
+      securityContext: {runAsNonRoot: true}
       containers:
         - name: web
           image: registry.example.com/web:1.2.3
@@ -55,7 +56,7 @@ fn manifests_violating_the_shipped_pack_are_rejected_with_file_and_line() {
     w.commit(&work, "k8s/web.yaml", &bad, "feat: web");
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[pushgate.kubernetes.deny_latest_tag] k8s/web.yaml:7:")
+        .assert_says("error[pushgate.kubernetes.deny_latest_tag] k8s/web.yaml:19:11:")
         .assert_says("uses the :latest tag");
     w.commit(&work, "k8s/web.yaml", GOOD, "fix: pin web");
     w.push(&work, None, &["origin", "main"]).assert_ok();
@@ -269,8 +270,8 @@ fn validate_speaks_conftest_and_its_outputs_parse() {
     let r = validate(&w, &args);
     assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
     r.assert_says("FAIL - ")
-        .assert_says("bad.yml:1 (document 0) - pushgate.kubernetes.deny_latest_tag");
-    r.assert_says("18 tests, 17 passed, 0 warnings, 1 failures, 0 exceptions");
+        .assert_says("bad.yml:13:11 (document 0) - pushgate.kubernetes.deny_latest_tag");
+    r.assert_says("36 tests, 35 passed, 0 warnings, 1 failures, 0 exceptions");
 
     let mut args = base.to_vec();
     args.extend(["-o", "json", dir.to_str().unwrap()]);
@@ -286,7 +287,9 @@ fn validate_speaks_conftest_and_its_outputs_parse() {
         bad["failures"][0]["rule"],
         "pushgate.kubernetes.deny_latest_tag"
     );
-    assert_eq!(bad["failures"][0]["line"], 1);
+    // The rule's `path` places it on the image line.
+    assert_eq!(bad["failures"][0]["line"], 13);
+    assert_eq!(bad["failures"][0]["column"], 11);
 
     let mut args = base.to_vec();
     args.extend(["-o", "junit", dir.to_str().unwrap()]);
@@ -296,7 +299,7 @@ fn validate_speaks_conftest_and_its_outputs_parse() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 18, "one test case per file and rule");
+    assert_eq!(cases.len(), 36, "one test case per file and rule");
     let failing: Vec<_> = cases
         .iter()
         .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
@@ -312,7 +315,7 @@ fn validate_speaks_conftest_and_its_outputs_parse() {
     let r = validate(&w, &args);
     assert!(
         r.stdout.lines().any(|l| l.starts_with("::error file=")
-            && l.contains("bad.yml,line=1,title=pushgate.kubernetes.deny_latest_tag::")),
+            && l.contains("bad.yml,line=13,col=11,title=pushgate.kubernetes.deny_latest_tag::")),
         "{}",
         r.stdout
     );
