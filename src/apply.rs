@@ -83,7 +83,32 @@ pub fn run(
         job.audit_id,
         serde_json::json!({"status": "running", "exit_code": null, "started": started, "finished": null, "log": log}),
     )?;
+    // From here an apply that cannot start (the export fails on a tree git
+    // would refuse, the log cannot be created, the command is missing)
+    // ends `failed` with the reason, never stays `running`.
+    match run_started(repo, cfg, store, job, out, &started, log.as_deref()) {
+        Ok(status) => Ok(status),
+        Err(e) => {
+            let msg = format!("{e:#}");
+            fact(
+                store,
+                job.audit_id,
+                serde_json::json!({"status": "failed", "exit_code": null, "started": started, "finished": now_rfc3339(), "error": msg, "log": log}),
+            )?;
+            Err(e)
+        }
+    }
+}
 
+fn run_started(
+    repo: &Repo,
+    cfg: &Apply,
+    store: &mut Store,
+    job: &Job,
+    out: Output,
+    started: &str,
+    log: Option<&str>,
+) -> Result<&'static str> {
     let work = tempfile::Builder::new()
         .prefix("pushgate-apply")
         .tempdir()
@@ -108,6 +133,8 @@ pub fn run(
         .env_remove("GIT_QUARANTINE_PATH")
         .env_remove("GIT_OBJECT_DIRECTORY")
         .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        // A git the command runs reads objects as the gate judged them.
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
         .stdin(Stdio::null())
         // Its own process group, so a timeout kills everything it started.
         .process_group(0);
@@ -126,13 +153,7 @@ pub fn run(
         Ok(c) => c,
         Err(e) => {
             drop(cmd);
-            let msg = format!("cannot start the apply command {}: {e}", cfg.command[0]);
-            fact(
-                store,
-                job.audit_id,
-                serde_json::json!({"status": "failed", "exit_code": null, "started": started, "finished": now_rfc3339(), "error": msg, "log": log}),
-            )?;
-            bail!(msg);
+            bail!("cannot start the apply command {}: {e}", cfg.command[0]);
         }
     };
     drop(cmd); // closes our copies of the pipe's write end
@@ -245,7 +266,12 @@ fn export(repo: &Repo, job: &Job, dir: &Path, changed: &Path) -> Result<()> {
         .context("the new value is not a commit")?;
     let tree = repo.git.find_commit(new)?.tree()?;
     let mut co = git2::build::CheckoutBuilder::new();
-    co.target_dir(dir).force().recreate_missing(true);
+    // The export is the judged bytes: no .gitattributes filter (ident,
+    // filter=, eol, working-tree-encoding) may rewrite them on the way out.
+    co.target_dir(dir)
+        .force()
+        .recreate_missing(true)
+        .disable_filters(true);
     repo.git
         .checkout_tree(tree.as_object(), Some(&mut co))
         .context("exporting the new tree")?;

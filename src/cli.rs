@@ -82,6 +82,12 @@ enum Command {
         push_options: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Trust the history the server already has as this remote's
+        /// remote-tracking refs show it (`refs/remotes/REMOTE/*`, read as
+        /// the server's branches). Without it no local ref vouches for
+        /// anything: every commit the update brings is checked.
+        #[arg(long, value_name = "REMOTE")]
+        server_refs: Option<String>,
         /// Old value of the ref (a revision, or the zero id for a new ref).
         old: String,
         /// New value of the ref (a revision, or the zero id for a deletion).
@@ -346,6 +352,7 @@ pub fn main() -> ExitCode {
             config,
             push_options,
             format,
+            server_refs,
             old,
             new,
             refname,
@@ -354,6 +361,7 @@ pub fn main() -> ExitCode {
             config.as_deref(),
             push_options,
             format,
+            server_refs.as_deref(),
             &old,
             &new,
             &refname,
@@ -845,11 +853,13 @@ fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {
     Ok(obj.id().to_string())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn cmd_check(
     repo_dir: &Path,
     config: Option<&Path>,
     push_options: Vec<String>,
     format: Format,
+    server_refs: Option<&str>,
     old: &str,
     new: &str,
     refname: &str,
@@ -867,7 +877,34 @@ fn cmd_check(
             gate.config.limits.max_ref_name_bytes,
         )?;
         let push = push_for(&gate.config, vec![update], push_options);
-        gate::decide(&repo, &gate, &push)
+        // The server's decision trusts only the server's refs. A clone's own
+        // branches prove nothing (a local `main` can hold anything), so only
+        // a named remote's tracking refs stand in for them.
+        let vouching: Vec<(String, git2::Oid)> = match server_refs {
+            None => Vec::new(),
+            Some(remote) => {
+                let prefix = format!("refs/remotes/{remote}/");
+                repo.refs()?
+                    .into_iter()
+                    .filter_map(|(name, id)| {
+                        let branch = name.strip_prefix(&prefix)?;
+                        (branch != "HEAD").then(|| (format!("refs/heads/{branch}"), id))
+                    })
+                    .collect()
+            }
+        };
+        match server_refs {
+            None => eprintln!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),
+            Some(remote) => eprintln!(
+                "pushgate check: history on the server, from {remote}'s tracking refs: {}",
+                if vouching.is_empty() {
+                    "none".to_owned()
+                } else {
+                    vouching.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                }
+            ),
+        }
+        gate::decide_with_refs(&repo, &gate, &push, &vouching)
     })();
     match result {
         Ok(decision) => {
@@ -1085,7 +1122,9 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 let records = audit_store(&source)?.list(&filter)?;
                 match format {
                     TableFormat::Json => println!("{}", serde_json::to_string_pretty(&records)?),
-                    TableFormat::Table => print!("{}", report::audit_table(&records)),
+                    TableFormat::Table => {
+                        print!("{}", report::terminal_safe(&report::audit_table(&records)))
+                    }
                 }
                 Ok(0)
             }
@@ -1095,7 +1134,9 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 };
                 match format {
                     TableFormat::Json => println!("{}", serde_json::to_string_pretty(&record)?),
-                    TableFormat::Table => print!("{}", report::audit_record(&record)),
+                    TableFormat::Table => {
+                        print!("{}", report::terminal_safe(&report::audit_record(&record)))
+                    }
                 }
                 Ok(0)
             }
@@ -1121,7 +1162,14 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 match format {
                     TableFormat::Json => println!("{}", serde_json::to_string_pretty(&found)?),
                     TableFormat::Table => {
-                        print!("{}", report::reconciled(&repo.name, refs.len(), &found))
+                        print!(
+                            "{}",
+                            report::terminal_safe(&report::reconciled(
+                                &repo.name,
+                                refs.len(),
+                                &found
+                            ))
+                        )
                     }
                 }
                 Ok(u8::from(drift))

@@ -134,6 +134,33 @@ pub fn examine(path: &Path, version: &str) -> Report {
         checks.extend(check_hook(&git_dir, forge, name, version, &reinstall));
     }
 
+    // Under `update`, git has already moved a push's objects out of
+    // quarantine when the gate runs: a rejected push's blobs (a leaked key)
+    // stay in the repository until gc prunes them.
+    if hooks.iter().any(|h| h == "update") && !hooks.iter().any(|h| h == "pre-receive") {
+        checks.push(Check {
+            what: "hooks/update".into(),
+            ok: true,
+            message: "the gate runs in the update hook: a rejected push's objects stay in the repository (git moved them out of quarantine before update ran), so a leaked secret in a rejected push is still on the server".into(),
+            fix: Some(format!(
+                "install the pre-receive hook instead ({reinstall} --hooks pre-receive,post-receive), or prune from a timer: git -C {} gc --prune=now",
+                git_dir.display()
+            )),
+        });
+    }
+
+    if recorded.is_some()
+        && !cfg
+            .as_ref()
+            .is_some_and(|c| c.get_bool("receive.fsckObjects").unwrap_or(false))
+    {
+        checks.push(bad(
+            "receive.fsckObjects",
+            "git does not fsck pushed objects: a tree with `..` or `.git` entries, which checkouts and the apply export refuse, can be pushed",
+            format!("git -C {} config receive.fsckObjects true (pushgate install sets it)", git_dir.display()),
+        ));
+    }
+
     let config_path = get("pushgate.config")
         .map(PathBuf::from)
         .unwrap_or_else(|| git_dir.join("pushgate.yaml"));

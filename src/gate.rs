@@ -203,13 +203,23 @@ impl Deadline {
 }
 
 pub fn decide(repo: &Repo, gate: &Gate, push: &Push) -> Result<Decision> {
+    decide_with_refs(repo, gate, push, &repo.refs()?)
+}
+
+/// [`decide`] with the refs that may vouch for history given: the server's
+/// own in the hooks, a remote's tracking refs (or none) for `check`.
+pub fn decide_with_refs(
+    repo: &Repo,
+    gate: &Gate,
+    push: &Push,
+    existing: &[(String, Oid)],
+) -> Result<Decision> {
     let deadline = Deadline::after(gate.config.limits.timeout_seconds);
-    let existing = repo.refs()?;
     let now = SystemTime::now();
     let mut updates = Vec::with_capacity(push.updates.len());
     for u in &push.updates {
         deadline.check()?;
-        let outcome = decide_one(repo, gate, push, u, &existing, now, &deadline)
+        let outcome = decide_one(repo, gate, push, u, existing, now, &deadline)
             .with_context(|| format!("deciding {}", u.refname))?;
         updates.push(outcome);
     }
@@ -333,11 +343,24 @@ fn decide_one(
                         }
                     } else {
                         // A new ref may reuse history that a ref at least as
-                        // strict already carries; nothing else is trusted.
+                        // strict already carries: its ref rules cover this
+                        // ref's, and every policy set that gates this ref
+                        // (and so its manifests) gated that one too. Nothing
+                        // else is trusted; when in doubt, check.
+                        let sets_here: Vec<usize> = gate
+                            .policies
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, p)| p.applies_to(&u.refname))
+                            .map(|(i, _)| i)
+                            .collect();
                         existing
                             .iter()
                             .filter(|(name, _)| *name != u.refname)
                             .filter(|(name, _)| Effective::resolve(config, name).covers(&rules))
+                            .filter(|(name, _)| {
+                                sets_here.iter().all(|&i| gate.policies[i].applies_to(name))
+                            })
                             .map(|(_, id)| *id)
                             .collect()
                     };
@@ -387,6 +410,26 @@ fn decide_one(
             .collect(),
     };
     let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
+    // git reads a replace ref's object in place of the one it names; the
+    // gate (libgit2) and the apply export never do, so the two would judge
+    // and deploy different content. Refused unless a rule is written for
+    // replace refs.
+    if let Some(replaced) = u.refname.strip_prefix("refs/replace/") {
+        if action != Action::Delete
+            && !config
+                .rules_for(&u.refname)
+                .any(|r| r.pattern.starts_with("refs/replace/"))
+        {
+            violations.push(Finding::new(
+                "replace-ref",
+                format!(
+                    "{} is a replace ref: git (git show, git archive, clones, GitOps controllers) would read its object in place of {replaced}, behind the branch rules' back",
+                    u.refname
+                ),
+                "do not push replace refs; an operator who needs them adds a ref rule whose match starts with refs/replace/",
+            ));
+        }
+    }
     let allowed = rules.signers.as_ref().map(|(names, _)| names);
     let policy_sets: Vec<&LoadedSet> = gate
         .policies
@@ -535,7 +578,7 @@ fn read_manifests(
     findings: (&mut Vec<Finding>, &mut Vec<Finding>),
     deadline: &Deadline,
 ) -> Result<Vec<Document>> {
-    let (violations, warnings) = findings;
+    let (violations, _warnings) = findings;
     let located = |rule: &'static str, path: &str, message: String, help: &str| {
         let mut f = Finding::new(rule, message, help);
         f.path = Some(path.to_owned());
@@ -557,14 +600,13 @@ fn read_manifests(
             continue;
         }
         if f.kind == crate::git::EntryKind::Submodule {
-            warnings.push(located(
+            // GitOps controllers (Argo CD by default) fetch submodules and
+            // apply what is in them; none of it is judged here.
+            violations.push(located(
                 "manifest-submodule",
                 &f.path,
-                format!(
-                    "{} is a submodule: its files are not in this repository and are not checked",
-                    f.path
-                ),
-                "keep manifests in the repository itself, or gate the submodule's repository too",
+                format!("{} is a submodule: GitOps tools fetch and apply its files, which are in another repository and are not checked here", f.path),
+                "copy the manifests into this repository, or gate the submodule's repository and vendor it by commit",
             ));
             continue;
         }
@@ -601,6 +643,7 @@ fn read_manifests(
         }
         raw.push((f.path.clone(), repo.blob(blob)?));
     }
+    violations.extend(checkout_rewrites(repo, selector, files, new_tree)?);
     let parse = |(path, bytes): &(String, Vec<u8>)| {
         deadline.check()?;
         Ok(manifest::parse(path, bytes, &selector.limits).and_then(manifest::applied))
@@ -619,6 +662,124 @@ fn read_manifests(
         }
     }
     Ok(docs)
+}
+
+/// `.gitattributes` that make a checkout differ from the blob the gate
+/// judged: `ident` expands `$Id$` (across lines, in libgit2), `filter=` runs
+/// a program (Git LFS swaps the file for another object), and
+/// `working-tree-encoding` re-encodes the bytes. A GitOps controller's
+/// checkout applies them; the gate would have judged different text. They
+/// are refused on manifests, whether the manifest or the attributes change.
+fn checkout_rewrites(
+    repo: &Repo,
+    selector: &Selector,
+    files: &[ChangedFile],
+    tree: git2::Oid,
+) -> Result<Vec<Finding>> {
+    let mut found = Vec::new();
+    let mut attrs_cache: std::collections::HashMap<String, Vec<(String, u64, String)>> =
+        std::collections::HashMap::new();
+    let mut rules_in = |dir: &str| -> Result<Vec<(String, u64, String)>> {
+        if let Some(r) = attrs_cache.get(dir) {
+            return Ok(r.clone());
+        }
+        let file = if dir.is_empty() {
+            ".gitattributes".to_owned()
+        } else {
+            format!("{dir}/.gitattributes")
+        };
+        let mut rules = Vec::new();
+        if let Some((id, git2::ObjectType::Blob, _)) = repo.entry_at(tree, &file)? {
+            let text = repo.blob(id)?;
+            for (n, line) in (1u64..).zip(String::from_utf8_lossy(&text).lines()) {
+                let mut words = line.split_whitespace();
+                let Some(pattern) = words.next().filter(|p| !p.starts_with('#')) else {
+                    continue;
+                };
+                if let Some(attr) = words.find(|a| {
+                    *a == "ident"
+                        || a.starts_with("filter=")
+                        || a.starts_with("working-tree-encoding=")
+                }) {
+                    rules.push((
+                        pattern.to_owned(),
+                        n,
+                        format!("{file}:{n}: {pattern} {attr}"),
+                    ));
+                }
+            }
+        }
+        attrs_cache.insert(dir.to_owned(), rules.clone());
+        Ok(rules)
+    };
+    let matches = |pattern: &str, rel: &str| -> bool {
+        let anchored = pattern.trim_end_matches('/').contains('/');
+        let (pat, subject) = if anchored {
+            (pattern.trim_start_matches('/'), rel)
+        } else {
+            (pattern, rel.rsplit('/').next().unwrap_or(rel))
+        };
+        globset::GlobBuilder::new(pat)
+            .literal_separator(true)
+            .build()
+            .is_ok_and(|g| g.compile_matcher().is_match(subject))
+    };
+    // Manifests the update touches, and every manifest under a changed
+    // .gitattributes.
+    let mut paths: Vec<String> = files
+        .iter()
+        .filter(|f| f.status != FileStatus::Deleted && f.utf8 && selector.wants(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    let changed_attrs: Vec<&str> = files
+        .iter()
+        .filter(|f| {
+            f.status != FileStatus::Deleted && f.path.rsplit('/').next() == Some(".gitattributes")
+        })
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d))
+        .collect();
+    if !changed_attrs.is_empty() {
+        let t = repo
+            .git
+            .find_tree(tree)
+            .context("reading the pushed tree")?;
+        t.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            if let Ok(name) = entry.name() {
+                let p = format!("{root}{name}");
+                if entry.kind() == Some(git2::ObjectType::Blob)
+                    && selector.wants(&p)
+                    && changed_attrs
+                        .iter()
+                        .any(|d| d.is_empty() || p.starts_with(&format!("{d}/")))
+                {
+                    paths.push(p);
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .context("walking the pushed tree")?;
+    }
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        let parts: Vec<&str> = p.split('/').collect();
+        for depth in 0..parts.len() {
+            let dir = parts[..depth].join("/");
+            let rel = parts[depth..].join("/");
+            for (pattern, _, shown) in rules_in(&dir)? {
+                if matches(&pattern, &rel) {
+                    let mut f = Finding::new(
+                        "manifest-checkout-filter",
+                        format!("{p} is rewritten on checkout by {shown}: a GitOps tool would apply other bytes than the gate judged"),
+                        "remove the attribute for manifests (ident, filter=, working-tree-encoding= do not belong on them)",
+                    );
+                    f.path = Some(p.clone());
+                    found.push(f);
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The blob a manifest symlink finally names in `tree`, or why it cannot
@@ -642,6 +803,36 @@ fn follow_link(
             return Ok(Err(format!(
                 "it points at {target}, which manifests.include/exclude leave out"
             )));
+        }
+        // The target was resolved as text; the system resolves `..` after
+        // following each link on the way (`sub/../b.yaml` with `sub` a link
+        // to `../docs/x` is docs/b.yaml). A path through a link is refused.
+        // Walked as the system walks it: every directory on the way, before
+        // a `..` undoes it, must be a real directory.
+        let link_text = String::from_utf8_lossy(&text).into_owned();
+        let mut stack: Vec<&str> = at.split('/').collect();
+        stack.pop();
+        let parts: Vec<&str> = link_text.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            match *part {
+                "" | "." => continue,
+                ".." => {
+                    stack.pop();
+                    continue;
+                }
+                p => stack.push(p),
+            }
+            let last = parts[i + 1..].iter().all(|p| p.is_empty() || *p == ".");
+            let here = stack.join("/");
+            if !last {
+                if let Some((_, _, mode)) = repo.entry_at(tree, &here)? {
+                    if mode == i32::from(git2::FileMode::Link) {
+                        return Ok(Err(format!(
+                            "its target {link_text} goes through {here}, another symlink"
+                        )));
+                    }
+                }
+            }
         }
         match repo.entry_at(tree, &target)? {
             None => return Ok(Err(format!("it points at {target}, which does not exist"))),
@@ -765,6 +956,10 @@ fn verify_commits(
     })
 }
 
+fn short_id(id: &str) -> &str {
+    id.get(..10).unwrap_or(id)
+}
+
 fn check_tag(
     repo: &Repo,
     keyring: &Keyring,
@@ -796,6 +991,42 @@ fn check_tag(
                     u.refname
                 ),
                 "create an annotated, signed tag: git tag -s <name> <commit>, then push it",
+            )
+            .commit(u.new.clone())
+            .required_by(by),
+        ));
+    }
+    // A signature vouches for the tag object, whose `tag` header names it:
+    // the same signed object pushed under another name would replay an old
+    // release as a new one. And a release tags a commit, not a tree or blob.
+    let (name, target) = repo.tag_header(id)?;
+    let short = u.refname.strip_prefix("refs/tags/").unwrap_or(&u.refname);
+    if name != short.as_bytes() {
+        let (shown, _) = crate::git::escape_path(&name);
+        return Ok(Some(
+            Finding::new(
+                "tag-name-mismatch",
+                format!(
+                    "{} is the tag object {}, made as {shown:?}: a signed tag pushed under another name",
+                    u.refname,
+                    short_id(&u.new)
+                ),
+                format!("push the tag under its own name (refs/tags/{shown}), or sign a new one: git tag -s {short} <commit>"),
+            )
+            .commit(u.new.clone())
+            .required_by(by),
+        ));
+    }
+    if target != Some(ObjectType::Commit) {
+        return Ok(Some(
+            Finding::new(
+                "tag-not-commit",
+                format!(
+                    "{} tags a {}, not a commit: a release must tag a commit",
+                    u.refname,
+                    target.map_or("object of unknown kind".to_owned(), |t| t.to_string())
+                ),
+                "tag the commit to release: git tag -s <name> <commit>",
             )
             .commit(u.new.clone())
             .required_by(by),

@@ -220,6 +220,16 @@ impl Repo {
         )
     }
 
+    /// A tag object's `tag` header (the name it was made as) and the kind
+    /// of object it tags.
+    pub fn tag_header(&self, id: Oid) -> Result<(Vec<u8>, Option<ObjectType>)> {
+        let t = self
+            .git
+            .find_tag(id)
+            .with_context(|| format!("reading tag {id}"))?;
+        Ok((t.name_bytes().to_vec(), t.target_type()))
+    }
+
     /// A commit's subject line, for messages ("" if unreadable).
     pub fn commit_summary(&self, id: Oid) -> String {
         self.git

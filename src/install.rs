@@ -350,6 +350,11 @@ fn set_git_config(
         ("pushgate.forge", forge.name()),
         // Without it, `git push -o` fails and policies never see push options.
         ("receive.advertisePushOptions", "true"),
+        // git's own fsck of every pushed object, before any hook runs: trees
+        // with `..`, `.git` or a `/` in an entry, bad modes, malformed
+        // commits — what git would refuse to check out (and the apply
+        // export would fail on) never gets in.
+        ("receive.fsckObjects", "true"),
     ] {
         if cfg.get_string(key).ok().as_deref() == Some(value) {
             did.push(format!("git config {key}: already {value}"));

@@ -321,3 +321,33 @@ pub fn doctor(reports: &[crate::doctor::Report]) -> String {
     );
     out
 }
+
+/// Text for an operator's terminal: every control character but the line
+/// break shown escaped (`\u{1b}`), and so are the bidirectional overrides
+/// that reorder what is shown. Audit records quote what pushers wrote
+/// (commit subjects, push options, their names); an ESC or OSC-52 sequence
+/// in them must not reach the terminal that prints `audit show`. JSON
+/// output stays exact.
+pub fn terminal_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+        if (c.is_control() && c != '\n') || bidi {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_safe_escapes_what_a_terminal_would_obey() {
+        assert_eq!(
+            super::terminal_safe("a\u{1b}]52;c;ZXZpbA==\u{7}b\nc\u{202e}d\u{9b}"),
+            "a\\u{1b}]52;c;ZXZpbA==\\u{7}b\nc\\u{202e}d\\u{9b}"
+        );
+    }
+}

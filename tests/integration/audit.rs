@@ -491,3 +491,39 @@ fn postgres_passwords_come_from_a_file_or_the_environment() {
         .assert_ok()
         .assert_says("4 entries");
 }
+
+#[test]
+fn pusher_text_reaches_the_operators_terminal_escaped() {
+    let w = World::new();
+    let server = w.server("version: 1\naudit:\n  database: audit.db\n");
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "chore: \u{1b}]52;c;ZXZpbA==\u{7} subject");
+    let evil = "opt\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}";
+    w.push(
+        &work,
+        Some("mallory\u{1b}[31m"),
+        &["-o", evil, "origin", "main"],
+    )
+    .assert_ok();
+    let records = w.records(&server);
+    let id = records[0]["id"].as_i64().unwrap().to_string();
+    let repo = server.to_str().unwrap();
+    for args in [
+        vec!["audit", "show", &id, "--repo", repo],
+        vec!["audit", "list", "--repo", repo],
+    ] {
+        let r = w.pushgate(w.dir.path(), &args);
+        assert!(r.ok(), "{}", r.stderr);
+        assert!(
+            !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+            "{args:?} printed raw escapes:\n{}",
+            r.stdout
+        );
+    }
+    // JSON stays exact.
+    let r = w.pushgate(
+        w.dir.path(),
+        &["audit", "show", &id, "--repo", repo, "--format", "json"],
+    );
+    assert!(r.stdout.contains("\\u001b"), "{}", r.stdout);
+}

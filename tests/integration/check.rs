@@ -76,3 +76,37 @@ fn check_usage_errors_exit_2() {
     );
     assert_eq!(w.pushgate(&work, &["check"]).status, 2);
 }
+
+#[test]
+fn check_trusts_only_the_servers_refs_for_a_new_ref() {
+    // Signed commits everywhere: an unsigned commit on the clone's own
+    // `main` must not vouch for itself when CI checks a new ref.
+    let w = World::new();
+    let (_key, public) = crate::keys::ssh_keygen(&w, "bob", "ed25519");
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::copy(&public, server.join("bob.pub")).unwrap();
+    let cfg = "version: 1\nkeys:\n  bob: bob.pub\nrefs:\n  - match: refs/heads/**\n    require_signed_commits: true\n";
+    std::fs::write(server.join("pushgate.yaml"), cfg).unwrap();
+    let work = w.clone("work");
+    std::fs::copy(&public, work.join("bob.pub")).unwrap();
+    std::fs::write(work.join("pushgate.yaml"), cfg).unwrap();
+    w.commit(&work, "a", "a", "unsigned, only local");
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[ZERO, "HEAD", "refs/heads/feature"]);
+        w.pushgate(&work, &args)
+    };
+    let r = check(&[]);
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    r.assert_says("error[unsigned]")
+        .assert_says("every commit the update brings is checked");
+    // origin has nothing yet: its tracking refs vouch for nothing either.
+    let r = check(&["--server-refs", "origin"]);
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    r.assert_says("error[unsigned]");
+}

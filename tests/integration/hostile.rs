@@ -137,3 +137,37 @@ fn garbage_on_stdin_gets_a_clear_error() {
     // Empty stdin is an empty push: nothing to reject.
     run_hook_with_stdin(&w, b"").assert_ok();
 }
+
+#[test]
+fn a_tree_git_would_not_check_out_is_refused() {
+    // A tree with a `..` entry (git fsck: hasDotdot): its export for the
+    // apply would fail, and a checkout would write outside the work tree.
+    let w = World::new();
+    w.server("version: 1\n");
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "hi", "chore: start");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    let repo = git2::Repository::open(&work).unwrap();
+    let blob = repo.blob(b"evil").unwrap();
+    let mut raw = b"100644 ..\0".to_vec();
+    raw.extend_from_slice(blob.as_bytes());
+    let tree = repo
+        .odb()
+        .unwrap()
+        .write(git2::ObjectType::Tree, &raw)
+        .unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let sig = git2::Signature::now("A", "a@example.com").unwrap();
+    let tree = repo.find_tree(tree).unwrap();
+    let id = repo
+        .commit(None, &sig, &sig, "chore: dotdot", &tree, &[&head])
+        .unwrap();
+    let r = w.push(&work, None, &["origin", &format!("{id}:refs/heads/main")]);
+    r.assert_rejected();
+    assert!(
+        r.stderr.contains("hasDotdot") || r.stderr.contains(".."),
+        "{}",
+        r.stderr
+    );
+    assert_ne!(w.server_ref("refs/heads/main"), Some(id.to_string()));
+}

@@ -460,3 +460,93 @@ fn a_good_tag_signature_by_someone_outside_signers_is_not_allowed() {
     s.w.git_ok(&s.work, &["update-ref", "refs/tags/v10", &id.to_string()]);
     s.push(&["origin", "v10"]).assert_ok();
 }
+
+#[test]
+fn a_signed_tag_replayed_under_another_name_is_refused() {
+    let s = setup();
+    let repo = git2::Repository::open(&s.work).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let tag = |name: &str, target: &str, kind: &str| {
+        let body = format!("object {target}\ntype {kind}\ntag {name}\ntagger Alice <alice@example.com> 1700000000 +0000\n\nrelease {name}\n");
+        let signed = format!("{body}{}", s.alice.sign(body.as_bytes()));
+        repo.odb()
+            .unwrap()
+            .write(git2::ObjectType::Tag, signed.as_bytes())
+            .unwrap()
+            .to_string()
+    };
+    // alice's good v1.0 lands.
+    let v1 = tag("v1.0", &head.id().to_string(), "commit");
+    s.w.git_ok(&s.work, &["update-ref", "refs/tags/v1.0", &v1]);
+    s.push(&["origin", "v1.0"]).assert_ok();
+    // Someone with no key pushes the same signed object as v9.9.
+    s.w.git_ok(&s.work, &["update-ref", "refs/tags/v9.9", &v1]);
+    s.push(&["origin", "v9.9"])
+        .assert_rejected()
+        .assert_says("error[tag-name-mismatch]")
+        .assert_says("made as \"v1.0\"");
+    assert_eq!(s.w.server_ref("refs/tags/v9.9"), None);
+    // A signed tag of a tree is not a release.
+    let t = tag("v2.0", &head.tree_id().to_string(), "tree");
+    s.w.git_ok(&s.work, &["update-ref", "refs/tags/v2.0", &t]);
+    s.push(&["origin", "v2.0"])
+        .assert_rejected()
+        .assert_says("error[tag-not-commit]");
+}
+
+#[test]
+fn a_new_ref_does_not_reuse_history_a_less_gated_ref_carries() {
+    // main and every branch are gated by a push policy set that refs/ci/**
+    // is not; a commit parked on refs/ci/evil must still be checked when a
+    // branch is created at it.
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package gate\nimport rego.v1\ndeny contains \"no evil\" if { some c in input.commits; contains(c.message, \"evil\") }\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\npolicies:\n  - path: {}\n    push_namespace: gate\n    refs: [\"refs/heads/**\"]\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "hi", "chore: start");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    w.commit(&work, "k8s/x.yaml", "kind: Pod\n", "evil");
+    w.push(&work, None, &["origin", "HEAD:refs/ci/evil"])
+        .assert_ok();
+    w.push(&work, None, &["origin", "HEAD:refs/heads/x"])
+        .assert_rejected()
+        .assert_says("no evil");
+    assert_eq!(w.server_ref("refs/heads/x"), None);
+}
+
+#[test]
+fn replace_refs_are_refused_unless_a_rule_names_them() {
+    let w = World::new();
+    w.server("version: 1\nrefs:\n  - match: refs/heads/main\n    allow_force_push: false\n");
+    let work = w.clone("work");
+    let tip = w.commit(&work, "a.txt", "good", "chore: good");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    w.git_ok(&work, &["checkout", "-q", "--orphan", "evil"]);
+    let evil = w.commit(&work, "a.txt", "backdoor", "chore: evil");
+    w.push(
+        &work,
+        None,
+        &["origin", &format!("{evil}:refs/replace/{tip}")],
+    )
+    .assert_rejected()
+    .assert_says("error[replace-ref]")
+    .assert_says(&tip);
+    assert_eq!(w.server_ref(&format!("refs/replace/{tip}")), None);
+    // With a rule written for replace refs, the operator has opted in.
+    w.server("version: 1\nrefs:\n  - match: refs/replace/**\n    allow_delete: false\n");
+    w.push(
+        &work,
+        None,
+        &["origin", &format!("{evil}:refs/replace/{tip}")],
+    )
+    .assert_ok();
+}
