@@ -66,6 +66,11 @@ impl Gate {
 
     fn commit(&self, msg: &str) {
         self.w.git_ok(&self.work, &["add", "-A"]);
+        self.commit_index(msg);
+    }
+
+    /// Commits the index as it is (signed).
+    fn commit_index(&self, msg: &str) {
         self.w.git_ok(
             &self.work,
             &[
@@ -86,6 +91,10 @@ impl Gate {
     /// of `says`, then drops the commit again.
     fn rejected(&self, msg: &str, says: &[&str]) {
         self.commit(msg);
+        self.push_rejected(says);
+    }
+
+    fn push_rejected(&self, says: &[&str]) {
         let run = self.w.push(&self.work, None, &["origin", "main"]);
         run.assert_rejected();
         for s in says {
@@ -280,5 +289,110 @@ fn ambiguous_yaml_is_refused_with_its_line() {
     g.rejected(
         "feat: dup",
         &["manifest-ambiguous", "k8s/dup.yaml:6", "appears twice"],
+    );
+}
+
+#[test]
+fn a_tag_run_into_a_flow_comma_is_refused() {
+    // libyaml ends `!x` at the comma (securityContext: "" and a key `y`),
+    // go-yaml reads a privileged securityContext.
+    let g = setup();
+    g.write(
+        "k8s/pod.yaml",
+        b"apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop, labels: {app.kubernetes.io/name: p}}
+spec:
+  containers:
+    - {name: x, image: registry.example.com/x:1.0.0, resources: {limits: {cpu: 1, memory: 1Mi}}, securityContext: !x,y: {privileged: true}}
+",
+    );
+    g.rejected(
+        "feat: tag",
+        &["manifest-ambiguous", "k8s/pod.yaml:6", "!x,y:"],
+    );
+}
+
+#[test]
+fn a_link_through_a_directory_link_is_refused() {
+    let g = setup();
+    let evil = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: evil, namespace: shop, labels: {{app.kubernetes.io/name: e}}}}\nspec:\n{EVIL_POD_SPEC}");
+    g.write("docs/b.yaml", evil.as_bytes());
+    g.write("docs/x/.keep", b"");
+    g.write(
+        "k8s/b.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine, namespace: shop}\n",
+    );
+    std::os::unix::fs::symlink("../docs/x", g.work.join("k8s/sub")).unwrap();
+    std::os::unix::fs::symlink("sub/../b.yaml", g.work.join("k8s/a.yaml")).unwrap();
+    g.rejected(
+        "feat: links",
+        &["manifest-symlink", "k8s/a.yaml", "another symlink"],
+    );
+}
+
+#[test]
+fn checkout_filters_on_manifests_are_refused() {
+    let g = setup();
+    g.write(
+        "k8s/cm.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n",
+    );
+    g.commit("feat: cm");
+    g.w.push(&g.work, None, &["-q", "origin", "main"])
+        .assert_ok();
+    // Adding the attribute later changes what an unchanged manifest checks
+    // out as: refused too.
+    g.write(".gitattributes", b"*.yaml ident\n");
+    g.rejected(
+        "chore: attributes",
+        &[
+            "manifest-checkout-filter",
+            "k8s/cm.yaml",
+            ".gitattributes:1",
+        ],
+    );
+    g.write(
+        "k8s/.gitattributes",
+        b"secret.yaml filter=lfs diff=lfs merge=lfs\n",
+    );
+    g.write(
+        "k8s/secret.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: shop}\n",
+    );
+    g.rejected(
+        "feat: lfs",
+        &["manifest-checkout-filter", "k8s/secret.yaml", "filter=lfs"],
+    );
+}
+
+#[test]
+fn submodules_and_non_mapping_documents_are_refused_on_gated_refs() {
+    let g = setup();
+    let other = g.w.path("other.git");
+    g.w.git_ok(
+        g.w.dir.path(),
+        &["init", "-q", "--bare", other.to_str().unwrap()],
+    );
+    // A gitlink entry, as `git submodule add` would make.
+    let head = g.w.git_ok(&g.work, &["rev-parse", "HEAD"]);
+    g.w.git_ok(
+        &g.work,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},k8s/vendor"),
+        ],
+    );
+    g.commit_index("feat: vendor");
+    g.push_rejected(&["manifest-submodule", "k8s/vendor"]);
+    g.write(
+        "k8s/pointer.yaml",
+        b"version https://git-lfs.github.com/spec/v1\n",
+    );
+    g.rejected(
+        "feat: pointer",
+        &["manifest-invalid", "k8s/pointer.yaml", "not a mapping"],
     );
 }
