@@ -1085,6 +1085,16 @@ fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
     crate::audit::Store::open(&audit.target())
 }
 
+/// `list` and `reconcile` select records through the query index; an
+/// index that `verify` would flag (a row edited, a signer row deleted)
+/// would silently hide records, so they read none until it is intact.
+fn trust_index(store: &mut crate::audit::Store) -> Result<()> {
+    if let crate::audit::Verification::Broken { id, why } = store.verify()? {
+        bail!("the audit log fails verification at record {id}: {why}; its index cannot be trusted to find records (pushgate audit verify shows the same)");
+    }
+    Ok(())
+}
+
 fn cmd_audit(cmd: AuditCommand) -> ExitCode {
     use crate::audit::{Filter, Verification};
     let result = (|| -> Result<u8> {
@@ -1119,7 +1129,9 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                         .transpose()?,
                     limit,
                 };
-                let records = audit_store(&source)?.list(&filter)?;
+                let mut store = audit_store(&source)?;
+                trust_index(&mut store)?;
+                let records = store.list(&filter)?;
                 match format {
                     TableFormat::Json => println!("{}", serde_json::to_string_pretty(&records)?),
                     TableFormat::Table => {
@@ -1155,7 +1167,9 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                     .into_iter()
                     .map(|(n, id)| (n, id.to_string()))
                     .collect();
-                let found = audit_store(&source)?.reconcile(&repo.name, &refs)?;
+                let mut store = audit_store(&source)?;
+                trust_index(&mut store)?;
+                let found = store.reconcile(&repo.name, &refs)?;
                 let drift = found
                     .iter()
                     .any(|r| matches!(r, crate::audit::Reconciled::Drift { .. }));

@@ -51,6 +51,43 @@ pub struct DecisionBody {
     pub server: Option<String>,
 }
 
+/// The query index as the chained bodies determine it (see `verify`).
+#[derive(Default)]
+struct Index {
+    rows: std::collections::BTreeMap<i64, [Option<String>; 8]>,
+    commits: std::collections::BTreeMap<i64, Vec<String>>,
+    signers: std::collections::BTreeMap<i64, Vec<String>>,
+    landed: std::collections::BTreeSet<i64>,
+}
+
+impl Index {
+    fn add(&mut self, id: i64, d: &DecisionBody) {
+        self.rows.insert(
+            id,
+            [
+                Some(d.time.clone()),
+                Some(d.repository.clone()),
+                d.pusher.clone(),
+                Some(d.refname.clone()),
+                Some(d.old.clone()),
+                Some(d.new.clone()),
+                d.environment.clone(),
+                Some(d.decision.clone()),
+            ],
+        );
+        let mut c = d.commits.clone();
+        c.sort();
+        if !c.is_empty() {
+            self.commits.insert(id, c);
+        }
+        let mut s = d.signers.clone();
+        s.sort();
+        if !s.is_empty() {
+            self.signers.insert(id, s);
+        }
+    }
+}
+
 /// A decision with its later facts merged in, as `audit list/show` print it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
@@ -285,6 +322,18 @@ impl Store {
     /// gapless whatever the engine (a PostgreSQL sequence skips values
     /// after a crash, which `verify` would rightly call a removal).
     fn append(db: &mut dyn Db, kind: &str, decision_id: Option<i64>, body: &str) -> Result<i64> {
+        // A fact's link to its decision is chained with it (the body's
+        // `decision`), so moving a fact to another decision in the
+        // `entries.decision_id` column fails `audit verify`.
+        let linked;
+        let body = match (decision_id, serde_json::from_str::<serde_json::Value>(body)) {
+            (Some(id), Ok(serde_json::Value::Object(mut o))) if kind != "decision" => {
+                o.insert("decision".into(), id.into());
+                linked = serde_json::Value::Object(o).to_string();
+                linked.as_str()
+            }
+            _ => body,
+        };
         let (head, prev) = first(
             db,
             "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
@@ -640,8 +689,10 @@ impl Store {
         let mut expected_seq = 1;
         let mut count = 0;
         let mut broken: Option<(i64, String)> = None;
+        // The index as the chained bodies say it must be.
+        let mut want = Index::default();
         self.db.rows(
-            "SELECT e.seq, e.kind, e.body, e.prev_hash, e.hash, d.ref, d.pusher, d.decision
+            "SELECT e.seq, e.kind, e.body, e.prev_hash, e.hash, d.ref, d.pusher, d.decision, e.decision_id
              FROM entries e LEFT JOIN decisions d ON d.id = e.seq ORDER BY e.seq",
             &[],
             &mut |r| {
@@ -693,6 +744,25 @@ impl Store {
                         ));
                         return Ok(());
                     }
+                    want.add(seq, &d);
+                } else {
+                    let column = r.opt_int(8)?;
+                    let chained = serde_json::from_str::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|b| b.get("decision").and_then(serde_json::Value::as_i64));
+                    // Facts written before the link was chained have none.
+                    if chained.is_some() && chained != column {
+                        broken = Some((
+                            seq,
+                            format!("the fact is filed under decision {column:?}, its chained body says {chained:?}: altered"),
+                        ));
+                        return Ok(());
+                    }
+                    if kind == "landed" {
+                        if let Some(id) = chained.or(column) {
+                            want.landed.insert(id);
+                        }
+                    }
                 }
                 prev = hash;
                 expected_seq += 1;
@@ -713,10 +783,89 @@ impl Store {
                 });
             }
         }
+        // After the chain (a removed tail explains index rows best).
+        if let Some((id, why)) = self.index_differs(&want)? {
+            return Ok(Verification::Broken { id, why });
+        }
         Ok(Verification::Intact {
             entries: count,
             head: prev,
         })
+    }
+
+    /// The first index row (decisions, their commits and signers, landed)
+    /// that differs from what the chained bodies say, if any.
+    fn index_differs(&mut self, want: &Index) -> Result<Option<(i64, String)>> {
+        let mut found: Option<(i64, String)> = None;
+        let mut seen = std::collections::BTreeSet::new();
+        self.db.rows(
+            "SELECT id, time, repository, pusher, ref, old, new, environment, decision, landed FROM decisions ORDER BY id",
+            &[],
+            &mut |r| {
+                if found.is_some() {
+                    return Ok(());
+                }
+                let id = r.int(0)?;
+                seen.insert(id);
+                let row = [
+                    Some(r.text(1)?),
+                    Some(r.text(2)?),
+                    r.opt_text(3)?,
+                    Some(r.text(4)?),
+                    Some(r.text(5)?),
+                    Some(r.text(6)?),
+                    r.opt_text(7)?,
+                    Some(r.text(8)?),
+                ];
+                let landed = r.int(9)? != 0;
+                match want.rows.get(&id) {
+                    None => found = Some((id, "an index row with no chained record: inserted".into())),
+                    Some(w) => {
+                        const COLUMNS: [&str; 8] = ["time", "repository", "pusher", "ref", "old", "new", "environment", "decision"];
+                        if let Some(c) = (0..8).find(|&i| w[i] != row[i]) {
+                            found = Some((id, format!("its index column `{}` disagrees with the chained record: altered", COLUMNS[c])));
+                        } else if landed != want.landed.contains(&id) {
+                            found = Some((id, "its index column `landed` disagrees with the chained facts: altered".into()));
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        if found.is_some() {
+            return Ok(found);
+        }
+        if let Some(id) = want.rows.keys().find(|id| !seen.contains(id)) {
+            return Ok(Some((*id, "its index row is missing: removed".into())));
+        }
+        for (table, column, expected) in [
+            ("decision_commits", "commit_id", &want.commits),
+            ("decision_signers", "signer", &want.signers),
+        ] {
+            let mut got: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+            self.db.rows(
+                &format!("SELECT decision_id, {column} FROM {table}"),
+                &[],
+                &mut |r| {
+                    got.entry(r.int(0)?).or_default().push(r.text(1)?);
+                    Ok(())
+                },
+            )?;
+            for v in got.values_mut() {
+                v.sort();
+            }
+            let ids: std::collections::BTreeSet<&i64> = got.keys().chain(expected.keys()).collect();
+            for id in ids {
+                let (g, w) = (got.get(id), expected.get(id));
+                if g.map_or(&[][..], Vec::as_slice) != w.map_or(&[][..], Vec::as_slice) {
+                    return Ok(Some((
+                        *id,
+                        format!("its {table} index rows disagree with the chained record: altered"),
+                    )));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Every entry, in order, as JSON lines: the whole log, movable to

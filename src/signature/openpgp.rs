@@ -146,7 +146,155 @@ impl Keys {
     }
 }
 
+/// The one signature packet of a detached signature. Some signers (GitHub's
+/// web-flow key among them) write RSA MPIs with leading zero bits, which
+/// sequoia's parser refuses and gpg and RNP accept; such a packet is
+/// re-encoded with minimal MPIs (the same numbers) and parsed again, so it
+/// gets gpg's verdict instead of "malformed".
 fn parse_one_signature(bytes: &[u8]) -> pgp::Result<pgp::packet::Signature> {
+    match parse_signature_packets(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => match dearmor(bytes).and_then(|raw| minimal_mpis(&raw)) {
+            Some(fixed) => parse_signature_packets(&fixed).map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+fn dearmor(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !bytes.starts_with(b"-----BEGIN") {
+        return Some(bytes.to_vec());
+    }
+    let mut r = pgp::armor::Reader::from_bytes(
+        bytes,
+        pgp::armor::ReaderMode::Tolerant(Some(pgp::armor::Kind::Signature)),
+    );
+    let mut out = Vec::new();
+    r.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// One packet's (tag, body, rest) from binary OpenPGP (RFC 4880 4.2).
+fn split_packet(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&h, rest) = b.split_first()?;
+    if h & 0x80 == 0 {
+        return None;
+    }
+    let (tag, len, rest) = if h & 0x40 != 0 {
+        let (&o1, r) = rest.split_first()?;
+        match o1 {
+            0..=191 => (h & 0x3f, usize::from(o1), r),
+            192..=223 => {
+                let (&o2, r) = r.split_first()?;
+                (
+                    h & 0x3f,
+                    ((usize::from(o1) - 192) << 8) + usize::from(o2) + 192,
+                    r,
+                )
+            }
+            255 => {
+                let n = r.get(..4)?;
+                (
+                    h & 0x3f,
+                    u32::from_be_bytes([n[0], n[1], n[2], n[3]]) as usize,
+                    &r[4..],
+                )
+            }
+            _ => return None, // partial lengths: not used for signatures
+        }
+    } else {
+        let tag = (h >> 2) & 0x0f;
+        match h & 3 {
+            0 => (tag, usize::from(*rest.first()?), &rest[1..]),
+            1 => {
+                let n = rest.get(..2)?;
+                (
+                    tag,
+                    usize::from(u16::from_be_bytes([n[0], n[1]])),
+                    &rest[2..],
+                )
+            }
+            2 => {
+                let n = rest.get(..4)?;
+                (
+                    tag,
+                    u32::from_be_bytes([n[0], n[1], n[2], n[3]]) as usize,
+                    &rest[4..],
+                )
+            }
+            _ => (tag, rest.len(), rest),
+        }
+    };
+    Some((tag, rest.get(..len)?, rest.get(len..)?))
+}
+
+/// The signature packets re-encoded with minimal MPIs (None: nothing to
+/// fix, or not a packet layout this knows: v3/v4 signatures).
+fn minimal_mpis(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    let mut changed = false;
+    while !rest.is_empty() {
+        let (tag, body, next) = split_packet(rest)?;
+        rest = next;
+        let body = if tag == 2 {
+            let (fixed, did) = minimal_signature_body(body)?;
+            changed |= did;
+            fixed
+        } else {
+            body.to_vec()
+        };
+        out.push(0xc0 | tag);
+        let n = body.len();
+        if n < 192 {
+            out.push(n as u8);
+        } else if n < 8384 {
+            let m = n - 192;
+            out.push(((m >> 8) + 192) as u8);
+            out.push((m & 0xff) as u8);
+        } else {
+            out.push(255);
+            out.extend_from_slice(&u32::try_from(n).ok()?.to_be_bytes());
+        }
+        out.extend_from_slice(&body);
+    }
+    changed.then_some(out)
+}
+
+fn minimal_signature_body(body: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let mpis_at = match body.first()? {
+        3 => 19,
+        4 => {
+            let hashed = usize::from(u16::from_be_bytes([*body.get(4)?, *body.get(5)?]));
+            let at = 6 + hashed;
+            let unhashed = usize::from(u16::from_be_bytes([*body.get(at)?, *body.get(at + 1)?]));
+            at + 2 + unhashed + 2
+        }
+        _ => return None,
+    };
+    let mut out = body.get(..mpis_at)?.to_vec();
+    let mut rest = body.get(mpis_at..)?;
+    let mut changed = false;
+    while !rest.is_empty() {
+        let bits = usize::from(u16::from_be_bytes([*rest.first()?, *rest.get(1)?]));
+        let n = bits.div_ceil(8);
+        let value = rest.get(2..2 + n)?;
+        rest = &rest[2 + n..];
+        let start = value.iter().position(|b| *b != 0).unwrap_or(value.len());
+        let digits = &value[start..];
+        let real_bits = match digits.first() {
+            Some(b) => (digits.len() - 1) * 8 + (8 - b.leading_zeros() as usize),
+            None => 0,
+        };
+        changed |= real_bits != bits;
+        out.extend_from_slice(&u16::try_from(real_bits).ok()?.to_be_bytes());
+        out.extend_from_slice(digits);
+    }
+    Some((out, changed))
+}
+
+fn parse_signature_packets(bytes: &[u8]) -> pgp::Result<pgp::packet::Signature> {
     let mut sigs = pgp::PacketPile::from_bytes(bytes)?
         .into_children()
         .filter_map(|p| match p {

@@ -42,6 +42,7 @@ on_both_engines!(
     signer_filter_answers_what_a_key_let_through,
     reconcile_finds_refs_moved_past_the_gate,
     export_and_import_carry_the_chain_across_engines,
+    verify_checks_every_index_row_and_column,
 );
 
 fn setup(w: &World, backend: Backend) -> (PathBuf, AuditDb) {
@@ -526,4 +527,58 @@ fn pusher_text_reaches_the_operators_terminal_escaped() {
         &["audit", "show", &id, "--repo", repo, "--format", "json"],
     );
     assert!(r.stdout.contains("\\u001b"), "{}", r.stdout);
+}
+
+fn verify_checks_every_index_row_and_column(backend: Backend) {
+    let w = World::new();
+    let (work, db) = setup(&w, backend);
+    for i in 0..3 {
+        w.commit(&work, &format!("f{i}.yaml"), "kind: A\n", &format!("c{i}"));
+        w.push(&work, Some("alice"), &["origin", "main"])
+            .assert_ok();
+    }
+    audit(&w, &["verify"]).assert_ok();
+    let decision = records(&w)[0]["id"].as_i64().unwrap();
+    // Each edit below leaves the chain itself intact; verify must catch it
+    // in the index, and `list` must refuse to read through it.
+    let edits = [
+        (format!("UPDATE decisions SET environment = 'staging' WHERE id = {decision}"), "environment"),
+        (format!("UPDATE decisions SET time = '2000-01-01T00:00:00Z' WHERE id = {decision}"), "time"),
+        (format!("UPDATE decisions SET new = 'x' WHERE id = {decision}"), "new"),
+        (format!("UPDATE decisions SET landed = 0 WHERE id = {decision}"), "landed"),
+        (format!("DELETE FROM decision_commits WHERE decision_id = {decision}"), "decision_commits"),
+        (format!("INSERT INTO decision_signers VALUES({decision}, 'mallory')"), "decision_signers"),
+        (format!("UPDATE entries SET decision_id = 1 WHERE kind = 'landed' AND decision_id = {decision}"), "filed under decision"),
+    ];
+    const TABLES: [&str; 4] = [
+        "entries",
+        "decisions",
+        "decision_commits",
+        "decision_signers",
+    ];
+    for t in TABLES {
+        db.exec(&format!("CREATE TABLE bak_{t} AS SELECT * FROM {t}"));
+    }
+    for (edit, says) in &edits {
+        db.exec(edit);
+        audit(&w, &["verify"])
+            .assert_rejected()
+            .assert_says("BROKEN at record")
+            .assert_says(says);
+        let r = audit(&w, &["list"]);
+        assert_ne!(
+            r.status, 0,
+            "list read through a broken index after {edit}: {}",
+            r.stdout
+        );
+        for t in TABLES {
+            db.exec(&format!("DELETE FROM {t}"));
+            db.exec(&format!("INSERT INTO {t} SELECT * FROM bak_{t}"));
+        }
+        audit(&w, &["verify"]).assert_ok();
+    }
+}
+
+fn records(w: &World) -> Vec<serde_json::Value> {
+    w.records(&w.path("server.git"))
 }

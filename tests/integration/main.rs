@@ -12,6 +12,7 @@ mod conftest_compat;
 mod crash;
 mod demo;
 mod forges;
+mod gpg_parity;
 mod hostile;
 mod install;
 mod keys;

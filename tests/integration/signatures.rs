@@ -550,3 +550,89 @@ fn replace_refs_are_refused_unless_a_rule_names_them() {
     )
     .assert_ok();
 }
+
+/// An RSA signature re-encoded with a non-minimal MPI (a leading zero
+/// byte, counted in the bit length), as GitHub's web-flow key writes them.
+pub fn non_minimal(armored: &str) -> String {
+    use pgp::parse::Parse;
+    use sequoia_openpgp as pgp;
+    let pkt = pgp::Packet::from_bytes(armored.as_bytes()).unwrap();
+    let pgp::Packet::Signature(sig) = &pkt else {
+        panic!("not a signature")
+    };
+    let pgp::crypto::mpi::Signature::RSA { s } = sig.mpis() else {
+        panic!("not RSA")
+    };
+    let value = s.value().to_vec();
+    let bytes = pgp::serialize::MarshalInto::to_vec(&pkt).unwrap();
+    let header = if bytes[1] < 192 { 2 } else { 3 };
+    let mut body = bytes[header..bytes.len() - value.len() - 2].to_vec();
+    body.extend_from_slice(&u16::try_from((value.len() + 1) * 8).unwrap().to_be_bytes());
+    body.push(0);
+    body.extend_from_slice(&value);
+    let n = body.len() - 192;
+    let mut raw = vec![0xc2, ((n >> 8) + 192) as u8, (n & 0xff) as u8];
+    raw.extend_from_slice(&body);
+    let mut w = pgp::armor::Writer::new(Vec::new(), pgp::armor::Kind::Signature).unwrap();
+    std::io::Write::write_all(&mut w, &raw).unwrap();
+    String::from_utf8(w.finalize().unwrap()).unwrap()
+}
+
+#[test]
+fn non_minimal_rsa_mpis_get_the_verdict_gpg_gives() {
+    let w = World::new();
+    let rsa = Pgp::generate(
+        "rsa",
+        CipherSuite::RSA2k,
+        SystemTime::now() - 10 * DAY,
+        None,
+    );
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::create_dir_all(server.join("keys")).unwrap();
+    std::fs::write(server.join("keys/rsa.asc"), rsa.public_armored()).unwrap();
+    let other = Pgp::ed25519("other");
+    std::fs::write(server.join("keys/other.asc"), other.public_armored()).unwrap();
+    let cfg = |key: &str| {
+        format!("version: 1\nkeys:\n  k: keys/{key}.asc\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n")
+    };
+    std::fs::write(server.join("pushgate.yaml"), cfg("rsa")).unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_ok();
+    let work = w.clone("work");
+    signed_commit(&w, &work, "a", "feat: web-flow style", |d| {
+        non_minimal(&rsa.sign(d))
+    });
+
+    // gpg (through git) reads the signature, and with the key, calls it good.
+    let pubkey = w.path("rsa.asc");
+    std::fs::write(&pubkey, rsa.public_armored()).unwrap();
+    let no_key = w.git(&work, &["verify-commit", "HEAD"]);
+    assert!(!no_key.ok(), "gpg without the key: {}", no_key.stderr);
+    assert!(no_key.stderr.contains("No public key"), "{}", no_key.stderr);
+    let import = w
+        .cmd("gpg", w.dir.path())
+        .args(["--batch", "--import"])
+        .arg(&pubkey)
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    w.git(&work, &["verify-commit", "HEAD"]).assert_ok();
+
+    // pushgate agrees: good with the key in `keys:` ...
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    // ... and unknown_key, naming the issuer, when it is not.
+    std::fs::write(server.join("pushgate.yaml"), cfg("other")).unwrap();
+    signed_commit(&w, &work, "b", "feat: again", |d| non_minimal(&rsa.sign(d)));
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[unknown-key]")
+        .assert_says(&rsa.signing_fingerprint()[24..]);
+    let _ = w
+        .cmd("gpgconf", w.dir.path())
+        .args(["--kill", "gpg-agent"])
+        .status();
+}
