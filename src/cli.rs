@@ -513,7 +513,10 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
             if std::env::var_os("GL_ID").is_some() && !decision.accepted() {
                 eprint!("{}", report::gitlab_summary(&decision));
             }
-            eprint!("{}", report::text(&decision, atomicity));
+            eprint!(
+                "{}",
+                report::terminal_safe(&report::text(&decision, atomicity))
+            );
             exit(if decision.accepted() { 0 } else { 1 })
         }
         Err(e) => {
@@ -618,7 +621,10 @@ fn start_watchdog(
                     print_error("pushgate: the timed-out push could not be recorded", &e);
                 }
             }
-            eprint!("{}", report::text(&decision, atomicity));
+            eprint!(
+                "{}",
+                report::terminal_safe(&report::text(&decision, atomicity))
+            );
             std::process::exit(1);
         });
     if let Err(e) = spawned {
@@ -909,7 +915,10 @@ fn cmd_check(
     match result {
         Ok(decision) => {
             match format {
-                Format::Text => print!("{}", report::text(&decision, Atomicity::AllOrNothing)),
+                Format::Text => print!(
+                    "{}",
+                    report::terminal_safe(&report::text(&decision, Atomicity::AllOrNothing))
+                ),
                 Format::Json => println!("{}", report::json(&decision)),
             }
             exit(if decision.accepted() { 0 } else { 1 })

@@ -173,6 +173,16 @@ pub fn examine(path: &Path, version: &str) -> Report {
                     config_path.display()
                 ),
             ));
+            // Audit facts (landed) and applies are written by post-receive.
+            if (gate.config.audit.is_some() || gate.config.apply.is_some())
+                && !hooks.iter().any(|h| h == "post-receive")
+            {
+                checks.push(bad(
+                    "hooks/post-receive",
+                    "audit or apply is configured, but the post-receive hook is not installed: no apply runs and no decision is ever marked landed",
+                    format!("{reinstall} --hooks pre-receive,post-receive"),
+                ));
+            }
             if let Some(audit) = &gate.config.audit {
                 checks.push(match crate::audit::Store::open(&audit.target())
                     .and_then(|mut s| s.check_writable())

@@ -323,6 +323,8 @@ fn decide_one(
         Action::Delete => None,
         _ => repo.peel_to_commit(oid(&u.new)?)?,
     };
+    // Tips of existing refs whose checks cover this (new) ref's.
+    let mut vouching: Vec<Oid> = Vec::new();
     let commits: Vec<CommitInfo> = match action {
         Action::Delete => Vec::new(),
         Action::Update | Action::Create => {
@@ -354,7 +356,7 @@ fn decide_one(
                             .filter(|(_, p)| p.applies_to(&u.refname))
                             .map(|(i, _)| i)
                             .collect();
-                        existing
+                        vouching = existing
                             .iter()
                             .filter(|(name, _)| *name != u.refname)
                             .filter(|(name, _)| Effective::resolve(config, name).covers(&rules))
@@ -362,7 +364,8 @@ fn decide_one(
                                 sets_here.iter().all(|&i| gate.policies[i].applies_to(name))
                             })
                             .map(|(_, id)| *id)
-                            .collect()
+                            .collect();
+                        vouching.clone()
                     };
                     let walk = repo.new_commits(new_commit, &hide, limits, deadline)?;
                     match walk {
@@ -463,7 +466,9 @@ fn decide_one(
             violations.extend(signature::finding(&what, &u.refname, &v, allowed, &by));
         })?;
     }
-    if rules.signed_tags.on && facts.kind == RefKind::Tag && action != Action::Delete {
+    // Wherever a rule asks for signed tags (refs/tags/** or elsewhere,
+    // e.g. refs/releases/*), what is pushed there must be one.
+    if rules.signed_tags.on && action != Action::Delete {
         violations.extend(check_tag(
             repo,
             &gate.keyring,
@@ -477,14 +482,24 @@ fn decide_one(
 
     let mut warnings = Vec::new();
     if let Some(new_commit) = new_commit {
-        let base = match (old_commit, commits.last()) {
-            (Some(old), _) => Some(repo.tree_of(old)?),
-            // A new ref: compare with where its new history forks off.
-            (None, Some(oldest)) => match repo.first_parent(oldest.id)? {
-                Some(p) => Some(repo.tree_of(p)?),
-                None => None,
-            },
-            (None, None) => Some(repo.tree_of(new_commit)?),
+        let base = match old_commit {
+            Some(old) => Some(repo.tree_of(old)?),
+            // A new ref: only a covering ref's tip was ever judged as a
+            // whole tree (by the diffs that built it), never a commit
+            // inside its history, nor the fork point of new commits (whose
+            // order the pusher controls through their dates). So the base
+            // is a vouching tip the new commit descends from, and without
+            // one the whole new tree is judged.
+            None => {
+                let mut base = None;
+                for tip in &vouching {
+                    if repo.contains(new_commit, *tip)? {
+                        base = Some(repo.tree_of(*tip)?);
+                        break;
+                    }
+                }
+                base
+            }
         };
         let new_tree = repo.tree_of(new_commit)?;
         let files = repo.changed_files(base, new_tree)?;
@@ -1000,7 +1015,18 @@ fn check_tag(
     // the same signed object pushed under another name would replay an old
     // release as a new one. And a release tags a commit, not a tree or blob.
     let (name, target) = repo.tag_header(id)?;
-    let short = u.refname.strip_prefix("refs/tags/").unwrap_or(&u.refname);
+    // The name a tag is made as: after refs/tags/, or after the namespace
+    // elsewhere (refs/releases/r1 is r1).
+    let short = u
+        .refname
+        .strip_prefix("refs/tags/")
+        .or_else(|| {
+            u.refname
+                .strip_prefix("refs/")
+                .and_then(|r| r.split_once('/'))
+                .map(|(_, n)| n)
+        })
+        .unwrap_or(&u.refname);
     if name != short.as_bytes() {
         let (shown, _) = crate::git::escape_path(&name);
         return Ok(Some(

@@ -73,7 +73,9 @@ fn check_oid(s: &str) -> Result<()> {
 pub fn printable(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().take(200) {
-        if c.is_control() {
+        // Bidirectional overrides reorder what the terminal shows.
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+        if c.is_control() || bidi {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -239,5 +241,6 @@ mod tests {
     #[test]
     fn printable_escapes_controls() {
         assert_eq!(printable("a\u{1b}[31m'b"), "a\\u{1b}[31m'b");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
     }
 }

@@ -304,8 +304,10 @@ pub fn doctor(reports: &[crate::doctor::Report]) -> String {
             r.repository.display(),
             r.forge.name()
         );
-        for c in r.checks.iter().filter(|c| !c.ok) {
-            let _ = writeln!(out, "  x {}: {}", c.what, c.message);
+        // Failed checks, and passed ones that still carry a warning (a fix).
+        for c in r.checks.iter().filter(|c| !c.ok || c.fix.is_some()) {
+            let mark = if c.ok { "!" } else { "x" };
+            let _ = writeln!(out, "  {mark} {}: {}", c.what, c.message);
             if let Some(fix) = &c.fix {
                 let _ = writeln!(out, "    fix: {fix}");
             }

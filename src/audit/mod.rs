@@ -51,6 +51,21 @@ pub struct DecisionBody {
     pub server: Option<String>,
 }
 
+/// Whether an entry's `kind` column fits its body: the three kinds the log
+/// writes, each with the keys only it has.
+fn kind_fits(kind: &str, body: &str) -> bool {
+    let Ok(serde_json::Value::Object(b)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return false;
+    };
+    let has = |k: &str| b.contains_key(k);
+    match kind {
+        "decision" => has("ref") && has("decision") && has("commits") && !has("status"),
+        "landed" => has("landed") && !has("ref"),
+        "apply" => has("status") && !has("ref") && !has("landed"),
+        _ => false,
+    }
+}
+
 /// The query index as the chained bodies determine it (see `verify`).
 #[derive(Default)]
 struct Index {
@@ -721,6 +736,16 @@ impl Store {
                 }
                 if chain(&prev, &body) != hash {
                     broken = Some((seq, "its content does not match its hash: altered".into()));
+                    return Ok(());
+                }
+                // `kind` is a column outside the hash: it must be the one
+                // the chained body's shape says (a decision relabelled as a
+                // note would drop out of every query).
+                if !kind_fits(&kind, &body) {
+                    broken = Some((
+                        seq,
+                        format!("its kind `{kind}` does not match its chained body: altered"),
+                    ));
                     return Ok(());
                 }
                 if kind == "decision" {

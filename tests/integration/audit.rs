@@ -549,6 +549,10 @@ fn verify_checks_every_index_row_and_column(backend: Backend) {
         (format!("DELETE FROM decision_commits WHERE decision_id = {decision}"), "decision_commits"),
         (format!("INSERT INTO decision_signers VALUES({decision}, 'mallory')"), "decision_signers"),
         (format!("UPDATE entries SET decision_id = 1 WHERE kind = 'landed' AND decision_id = {decision}"), "filed under decision"),
+        // A decision relabelled (its index rows gone with it) drops out of
+        // every query; a landed fact relabelled un-lands the push.
+        (format!("UPDATE entries SET kind = 'note' WHERE seq = {decision}"), "kind `note`"),
+        (format!("UPDATE entries SET kind = 'apply' WHERE kind = 'landed' AND decision_id = {decision}"), "kind `apply`"),
     ];
     const TABLES: [&str; 4] = [
         "entries",

@@ -636,3 +636,80 @@ fn non_minimal_rsa_mpis_get_the_verdict_gpg_gives() {
         .args(["--kill", "gpg-agent"])
         .status();
 }
+
+#[test]
+fn a_new_ref_is_judged_whole_not_from_a_fork_point_the_pusher_chose() {
+    // Policies judge what a push changes at its tip. A Secret added and
+    // removed again inside a branch's history was never judged; a new ref
+    // created at that inner commit must be (whole tree), and so must one
+    // whose history is ordered by forged dates.
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"no secrets\" if input.kind == \"Secret\"\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "hi", "chore: start");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    w.git_ok(&work, &["checkout", "-q", "-b", "feat"]);
+    let e1 = w.commit(&work, "evil.yaml", "kind: Secret\n", "add");
+    w.git_ok(&work, &["rm", "-q", "evil.yaml"]);
+    w.git_ok(&work, &["commit", "-q", "-m", "remove"]);
+    w.push(&work, None, &["-q", "origin", "feat"]).assert_ok();
+    w.push(&work, None, &["origin", &format!("{e1}:refs/heads/env/z")])
+        .assert_rejected()
+        .assert_says("no secrets");
+    assert_eq!(w.server_ref("refs/heads/env/z"), None);
+
+    // Forged dates: A adds the Secret; X and B are its children, B dated
+    // 1980; merging them makes the walk end at B, whose parent A already
+    // holds the Secret.
+    w.git_ok(&work, &["checkout", "-q", "main"]);
+    w.git_ok(&work, &["checkout", "-q", "-b", "atk"]);
+    w.commit(&work, "evil.yaml", "kind: Secret\n", "A");
+    w.commit(&work, "x.txt", "x", "X");
+    w.git_ok(&work, &["checkout", "-q", "-b", "atk-b", "HEAD~1"]);
+    let mut c = w.cmd("git", &work);
+    c.args(["commit", "-q", "--allow-empty", "-m", "B"])
+        .env("GIT_COMMITTER_DATE", "1980-01-01T00:00:00Z")
+        .env("GIT_AUTHOR_DATE", "1980-01-01T00:00:00Z");
+    assert!(c.status().unwrap().success());
+    w.git_ok(&work, &["checkout", "-q", "atk"]);
+    w.git_ok(&work, &["merge", "-q", "--no-edit", "atk-b"]);
+    w.push(&work, None, &["origin", "atk:refs/heads/env/y"])
+        .assert_rejected()
+        .assert_says("no secrets");
+}
+
+#[test]
+fn require_signed_tags_holds_outside_refs_tags() {
+    let w = World::new();
+    let (_key, public) = ssh_keygen(&w, "bob", "ed25519");
+    let server = w.path("server.git");
+    w.git_ok(w.dir.path(), &["init", "-q", "--bare", server.to_str().unwrap()]);
+    std::fs::copy(&public, server.join("bob.pub")).unwrap();
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nkeys:\n  bob: bob.pub\nrefs:\n  - match: refs/releases/*\n    require_signed_tags: true\n",
+    )
+    .unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_ok();
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "chore: a");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    w.push(&work, None, &["origin", "main:refs/releases/r1"])
+        .assert_rejected()
+        .assert_says("error[lightweight-tag]");
+    w.git_ok(&work, &["tag", "-a", "-m", "r2", "r2"]);
+    w.push(&work, None, &["origin", "refs/tags/r2:refs/releases/r2"])
+        .assert_rejected()
+        .assert_says("error[unsigned]");
+}
