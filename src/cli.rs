@@ -149,6 +149,11 @@ struct ValidateArgs {
     /// Rego syntax of the policies: v1, v0, or auto (v1, else v0, per file).
     #[arg(long, value_enum, default_value_t = crate::policy::RegoVersion::Auto)]
     rego_version: crate::policy::RegoVersion,
+    /// Read every file as this format (conftest's --parser); default: by
+    /// extension (`.toml` is TOML; `.tf`/`.hcl` are refused: HCL2 is not
+    /// supported yet).
+    #[arg(long, value_enum)]
+    parser: Option<crate::validate::Parser>,
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
     output: Output,
     /// Files or directories.
@@ -942,6 +947,7 @@ fn cmd_validate(args: ValidateArgs) -> ExitCode {
         combine,
         ignore,
         rego_version,
+        parser,
         output,
         paths,
     } = args;
@@ -985,6 +991,7 @@ fn cmd_validate(args: ValidateArgs) -> ExitCode {
             ignore,
             rego_version,
             selector,
+            parser,
         };
         crate::validate::run(&paths, &opts)
     };

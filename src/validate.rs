@@ -27,6 +27,86 @@ pub struct Options {
     pub ignore: Option<regex::Regex>,
     pub rego_version: crate::policy::RegoVersion,
     pub selector: Selector,
+    /// conftest's `--parser`: read every file as this format (default: by
+    /// extension, `.toml` as TOML, anything else as YAML/JSON).
+    pub parser: Option<Parser>,
+}
+
+/// The formats `--parser` names (conftest's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Parser {
+    Yaml,
+    Json,
+    Toml,
+    /// Refused: conftest's HCL2-to-JSON conversion (hcl2json) is not
+    /// reproduced yet, and a different conversion would change verdicts.
+    Hcl2,
+}
+
+/// One file's documents, read as `parser` says (or by its extension).
+fn read_docs(
+    name: &str,
+    bytes: &[u8],
+    limits: &manifest::Limits,
+    parser: Option<Parser>,
+) -> Result<Vec<manifest::Document>, Box<crate::finding::Finding>> {
+    let lower = name.to_ascii_lowercase();
+    let parser = parser.or(if lower.ends_with(".toml") {
+        Some(Parser::Toml)
+    } else if lower.ends_with(".tf") || lower.ends_with(".hcl") {
+        Some(Parser::Hcl2)
+    } else {
+        None
+    });
+    let refuse = |message: String, help: &str| {
+        let mut f = crate::finding::Finding::new("manifest-invalid", message, help);
+        f.path = Some(name.to_owned());
+        Box::new(f)
+    };
+    match parser {
+        None | Some(Parser::Yaml) | Some(Parser::Json) => manifest::parse(name, bytes, limits),
+        Some(Parser::Hcl2) => Err(refuse(
+            format!("{name}: HCL2 is not supported: pushgate does not yet convert HCL2 to JSON exactly as conftest does, and a different conversion would change verdicts"),
+            "run conftest for Terraform files, or leave them out of the paths",
+        )),
+        Some(Parser::Toml) => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| refuse(format!("{name} is not UTF-8 text"), "save it as UTF-8"))?;
+            let value: toml::Value = toml::from_str(text).map_err(|e| {
+                refuse(format!("{name}: invalid TOML: {}", e.message()), "fix the TOML")
+            })?;
+            let document = toml_json(value)
+                .map_err(|m| refuse(format!("{name}: {m}"), "write a finite number"))?;
+            Ok(vec![manifest::Document {
+                path: name.to_owned(),
+                index: 0,
+                line: 1,
+                document,
+                spans: manifest::Spans::default(),
+            }])
+        }
+    }
+}
+
+/// TOML as conftest hands it to OPA (BurntSushi/toml, then JSON): date-times
+/// become their RFC 3339 text.
+fn toml_json(v: toml::Value) -> Result<serde_json::Value, String> {
+    use serde_json::Value as J;
+    Ok(match v {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f)
+            .map(J::Number)
+            .ok_or_else(|| format!("the float {f} has no JSON form (conftest fails on it)"))?,
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.into_iter().map(toml_json).collect::<Result<_, _>>()?),
+        toml::Value::Table(t) => J::Object(
+            t.into_iter()
+                .map(|(k, v)| Ok((k, toml_json(v)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+    })
 }
 
 /// One file checked against one namespace (conftest's result unit).
@@ -96,8 +176,10 @@ fn collect(
                             .unwrap_or(&path)
                             .to_string_lossy()
                             .replace('\\', "/");
-                        // conftest reads JSON documents in a directory too.
-                        let json = rel.ends_with(".json") && !selector.exclude_matches(&rel);
+                        // conftest reads JSON and TOML documents in a
+                        // directory too.
+                        let json = (rel.ends_with(".json") || rel.ends_with(".toml"))
+                            && !selector.exclude_matches(&rel);
                         if selector.wants(&rel) || json {
                             out.push(path);
                         }
@@ -131,11 +213,11 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
         .collect::<Result<Vec<_>>>()?;
     let files = collect(paths, &opts.selector, opts.ignore.as_ref())?;
     let results = if opts.combine {
-        check_combined(&files, &compiled, &opts.selector.limits)?
+        check_combined(&files, &compiled, &opts.selector.limits, opts.parser)?
     } else {
         let per_file: Vec<Vec<FileResult>> = files
             .par_iter()
-            .map(|f| check_file(f, &compiled, &opts.selector.limits))
+            .map(|f| check_file(f, &compiled, &opts.selector.limits, opts.parser))
             .collect::<Result<_>>()?;
         per_file.into_iter().flatten().collect()
     };
@@ -151,12 +233,13 @@ fn check_combined(
     files: &[PathBuf],
     namespaces: &[Compiled],
     limits: &manifest::Limits,
+    parser: Option<Parser>,
 ) -> Result<Vec<FileResult>> {
     let mut combined = Vec::new();
     for file in files {
         let name = file.to_string_lossy().into_owned();
         let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
-        let docs = manifest::parse(&name, &bytes, limits)
+        let docs = read_docs(&name, &bytes, limits, parser)
             .map_err(|f| anyhow::anyhow!("{name}: {}", f.message))?;
         for d in docs {
             combined.push(serde_json::json!({"path": name, "contents": d.document}));
@@ -205,10 +288,11 @@ fn check_file(
     file: &Path,
     namespaces: &[Compiled],
     limits: &manifest::Limits,
+    parser: Option<Parser>,
 ) -> Result<Vec<FileResult>> {
     let name = file.to_string_lossy().into_owned();
     let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
-    let docs = match manifest::parse(&name, &bytes, limits) {
+    let docs = match read_docs(&name, &bytes, limits, parser) {
         Ok(d) => d,
         Err(f) => {
             return Ok(vec![FileResult {

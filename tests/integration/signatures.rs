@@ -693,7 +693,10 @@ fn require_signed_tags_holds_outside_refs_tags() {
     let w = World::new();
     let (_key, public) = ssh_keygen(&w, "bob", "ed25519");
     let server = w.path("server.git");
-    w.git_ok(w.dir.path(), &["init", "-q", "--bare", server.to_str().unwrap()]);
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
     std::fs::copy(&public, server.join("bob.pub")).unwrap();
     std::fs::write(
         server.join("pushgate.yaml"),

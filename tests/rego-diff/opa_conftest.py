@@ -10,6 +10,8 @@ the conftest semantics mirrored here.
 """
 
 import argparse
+import datetime
+import tomllib
 import decimal
 import math
 import difflib
@@ -150,6 +152,16 @@ def conftest_input_json(v):
 _opa_engine._encode_input = lambda v: b"" if v is None else conftest_input_json(v).encode("utf-8")
 
 
+def _toml_dates(v):
+    if isinstance(v, dict):
+        return {k: _toml_dates(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_toml_dates(x) for x in v]
+    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
+        return v.isoformat()
+    return v
+
+
 def _key(k):
     if isinstance(k, str):
         return k
@@ -166,6 +178,9 @@ def load_docs(path):
         text = f.read()
     if path.endswith(".json"):
         return [json.loads(text)]
+    if path.endswith(".toml"):
+        # conftest: BurntSushi/toml, then JSON (date-times as RFC 3339 text).
+        return [_jsonify(_toml_dates(tomllib.loads(text)))]
     return [_jsonify(d) for d in yaml.load_all(text, Loader=_Loader) if d is not None]
 
 
@@ -302,7 +317,7 @@ def load_data(case_dir):
 def decode_inputs(case_dir):
     root = os.path.join(case_dir, "docs")
     inputs = []
-    for rel in walk(root, (".yaml", ".yml", ".json")):
+    for rel in walk(root, (".yaml", ".yml", ".json", ".toml")):
         for idx, doc in enumerate(load_docs(os.path.join(root, rel))):
             inputs.append({"file": "docs/" + rel, "index": idx, "doc": doc})
     return inputs
