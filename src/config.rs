@@ -86,6 +86,11 @@ pub struct Limits {
     pub yaml_max_nodes: usize,
     /// Events replayed through YAML aliases in one file (alias bombs).
     pub yaml_max_alias_events: usize,
+    /// Files one ref update may change (added, modified, deleted, renamed).
+    pub max_changed_files: usize,
+    /// Manifest bytes one ref update may bring to be judged, each path
+    /// counted (one blob under many names costs each time).
+    pub max_manifest_bytes: u64,
     /// One Rego evaluation (one rule set over one input).
     pub policy_timeout_seconds: u64,
     /// The whole decision for one push.
@@ -103,6 +108,8 @@ impl Default for Limits {
             yaml_max_depth: 64,
             yaml_max_nodes: 200_000,
             yaml_max_alias_events: 100_000,
+            max_changed_files: 50_000,
+            max_manifest_bytes: 32 * 1024 * 1024,
             policy_timeout_seconds: 5,
             timeout_seconds: 120,
         }
@@ -240,6 +247,8 @@ struct RawLimits {
     yaml_max_depth: Option<usize>,
     yaml_max_nodes: Option<usize>,
     yaml_max_alias_events: Option<usize>,
+    max_changed_files: Option<usize>,
+    max_manifest_bytes: Option<u64>,
     policy_timeout_seconds: Option<u64>,
     timeout_seconds: Option<u64>,
 }
@@ -694,6 +703,8 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 yaml_max_depth: l.yaml_max_depth.unwrap_or(d.yaml_max_depth),
                 yaml_max_nodes: l.yaml_max_nodes.unwrap_or(d.yaml_max_nodes),
                 yaml_max_alias_events: l.yaml_max_alias_events.unwrap_or(d.yaml_max_alias_events),
+                max_changed_files: l.max_changed_files.unwrap_or(d.max_changed_files),
+                max_manifest_bytes: l.max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
                 policy_timeout_seconds: l
                     .policy_timeout_seconds
                     .unwrap_or(d.policy_timeout_seconds),
@@ -708,6 +719,8 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 ("max_object_bytes", limits.max_object_bytes),
                 ("yaml_max_depth", limits.yaml_max_depth as u64),
                 ("yaml_max_nodes", limits.yaml_max_nodes as u64),
+                ("max_changed_files", limits.max_changed_files as u64),
+                ("max_manifest_bytes", limits.max_manifest_bytes),
                 ("policy_timeout_seconds", limits.policy_timeout_seconds),
                 ("timeout_seconds", limits.timeout_seconds),
             ] {

@@ -101,6 +101,8 @@ pub const CODES: &[&str] = &[
     "manifest-too-large",
     "manifest-not-text",
     "too-many-commits",
+    "too-many-files",
+    "manifests-over-budget",
     "object-too-large",
     "gate-timeout",
     "gate-error",

@@ -18,7 +18,7 @@ use crate::finding::Finding;
 use crate::git::{ChangedFile, FileStatus};
 use crate::git::{CommitInfo, Repo, Walk};
 use crate::manifest::{self, Document, Selector};
-use crate::policy::Bundle;
+use crate::policy::{Bundle, Compiled};
 use crate::protection::{self, describe, Action, Effective, RefKind, Strict, UpdateFacts};
 use crate::protocol::RefUpdate;
 use crate::signature::{self, Keyring, Subject, Verdict};
@@ -40,9 +40,25 @@ pub struct LoadedSet {
     pub set: crate::config::PolicySet,
     pub bundle: Bundle,
     refs: Option<globset::GlobSet>,
+    /// Each namespace compiled once per push (the gate is loaded per hook
+    /// run), on first use, and shared by every document and ref update.
+    compiled: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Compiled>>>,
 }
 
 impl LoadedSet {
+    fn compiled(&self, ns: &str) -> Result<std::sync::Arc<Compiled>> {
+        let mut cache = self
+            .compiled
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the compiled-policy cache was poisoned by a panic"))?;
+        if let Some(c) = cache.get(ns) {
+            return Ok(c.clone());
+        }
+        let c = std::sync::Arc::new(self.bundle.compile(ns)?);
+        cache.insert(ns.to_owned(), c.clone());
+        Ok(c)
+    }
+
     fn applies_to(&self, refname: &str) -> bool {
         self.refs.as_ref().is_none_or(|g| g.is_match(refname))
     }
@@ -95,6 +111,7 @@ impl Gate {
                 set: set.clone(),
                 bundle,
                 refs,
+                compiled: Default::default(),
             });
         }
         Ok(Gate {
@@ -504,6 +521,20 @@ fn decide_one(
         let new_tree = repo.tree_of(new_commit)?;
         let files = repo.changed_files(base, new_tree)?;
         deadline.check()?;
+        if files.len() > limits.max_changed_files {
+            let mut out = too_big(Finding::new(
+                "too-many-files",
+                format!(
+                    "{} changes {} files; the limit is {} (limits.max_changed_files); none of them was checked",
+                    u.refname,
+                    files.len(),
+                    limits.max_changed_files
+                ),
+                "push the change in smaller steps, or ask an operator to raise limits.max_changed_files",
+            ));
+            out.commits = commits.iter().map(|c| c.id.to_string()).collect();
+            return Ok(out);
+        }
         // Manifests are read only where something judges them: a policy
         // set gating this ref (a Helm template on an ungated branch is
         // nobody's business).
@@ -524,18 +555,30 @@ fn decide_one(
         };
         for set in &policy_sets {
             for ns in &set.set.manifest_namespaces {
-                let results: Vec<Result<crate::policy::Outcome>> = docs
-                    .par_iter()
-                    .map(|d| {
-                        deadline.check()?;
-                        set.bundle
-                            .evaluate(ns, regorus::Value::from(d.document.clone()))
-                    })
+                let compiled = set.compiled(ns)?;
+                deadline.check()?;
+                let inputs: Vec<regorus::Value> = docs
+                    .iter()
+                    .map(|d| regorus::Value::from(d.document.clone()))
                     .collect();
+                // All documents in parallel batches; on an error, once more
+                // one by one to name the document that broke evaluation.
+                let results = match compiled.evaluate_all(inputs) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        for d in &docs {
+                            deadline.check()?;
+                            compiled
+                                .evaluate(regorus::Value::from(d.document.clone()))
+                                .with_context(|| {
+                                    format!("policy {ns} on {} (document {})", d.path, d.index)
+                                })?;
+                        }
+                        return Err(e.context(format!("policy {ns}")));
+                    }
+                };
+                deadline.check()?;
                 for (d, r) in docs.iter().zip(results) {
-                    let r = r.with_context(|| {
-                        format!("policy {ns} on {} (document {})", d.path, d.index)
-                    })?;
                     let locate = |f| d.locate(f);
                     violations.extend(r.failures.into_iter().map(locate));
                     warnings.extend(r.warnings.into_iter().map(locate));
@@ -556,8 +599,8 @@ fn decide_one(
                     &docs,
                 )?;
                 let r = set
-                    .bundle
-                    .evaluate(ns, regorus::Value::from(input))
+                    .compiled(ns)?
+                    .evaluate(regorus::Value::from(input))
                     .with_context(|| format!("push policy {ns}"))?;
                 violations.extend(r.failures);
                 warnings.extend(r.warnings);
@@ -600,6 +643,9 @@ fn read_manifests(
         f
     };
     let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+    // Every path counts: one blob under a thousand names is judged (and
+    // held) a thousand times.
+    let mut budget = selector.limits.max_manifest_bytes;
     for f in files {
         deadline.check()?;
         if f.status == FileStatus::Deleted {
@@ -656,6 +702,19 @@ fn read_manifests(
             ));
             continue;
         }
+        if size > budget {
+            violations.push(located(
+                "manifests-over-budget",
+                &f.path,
+                format!(
+                    "the update's manifests add up to more than {} bytes (limits.max_manifest_bytes), at {}; none was judged",
+                    selector.limits.max_manifest_bytes, f.path
+                ),
+                "push the change in smaller steps, or ask an operator to raise limits.max_manifest_bytes",
+            ));
+            return Ok(Vec::new());
+        }
+        budget -= size;
         raw.push((f.path.clone(), repo.blob(blob)?));
     }
     violations.extend(checkout_rewrites(repo, selector, files, new_tree)?);

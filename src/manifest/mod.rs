@@ -85,6 +85,8 @@ fn field_path(v: &serde_json::Value) -> Option<Vec<String>> {
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_file_bytes: u64,
+    /// Bytes of manifests one update may have judged (each path counted).
+    pub max_manifest_bytes: u64,
     pub max_depth: usize,
     pub max_nodes: usize,
     pub max_alias_events: usize,
@@ -94,6 +96,7 @@ impl Limits {
     pub fn new(m: &Manifests, l: &crate::config::Limits) -> Limits {
         Limits {
             max_file_bytes: m.max_file_bytes,
+            max_manifest_bytes: l.max_manifest_bytes,
             max_depth: l.yaml_max_depth,
             max_nodes: l.yaml_max_nodes,
             max_alias_events: l.yaml_max_alias_events,

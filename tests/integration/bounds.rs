@@ -236,3 +236,50 @@ fn apply_output_is_bounded_and_the_rest_counted() {
     let dropped = rec["apply"]["output_dropped_bytes"].as_u64().unwrap();
     assert!(dropped > 1_000_000, "{dropped}");
 }
+
+#[test]
+fn one_blob_under_many_names_is_over_the_manifest_budget() {
+    // A small push (one 512 KiB blob, 100 paths to it) whose manifests
+    // add up to 50 MiB to judge: refused as such, nothing judged.
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"x\" if false\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
+    let mut y = String::from("kind: ConfigMap\ndata:\n");
+    while y.len() < 512 * 1024 {
+        y.push_str(&format!("  k{}: \"{}\"\n", y.len(), "v".repeat(60)));
+    }
+    std::fs::write(work.join("blob.yaml"), &y).unwrap();
+    let id = w.git_ok(&work, &["hash-object", "-w", "blob.yaml"]);
+    std::fs::remove_file(work.join("blob.yaml")).unwrap();
+    for i in 0..100 {
+        w.git_ok(
+            &work,
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("100644,{id},k8s/f{i}.yaml"),
+            ],
+        );
+    }
+    w.git_ok(&work, &["commit", "-q", "-m", "many names"]);
+    let started = std::time::Instant::now();
+    w.push(&work, None, &["origin", "HEAD:refs/heads/main"])
+        .assert_rejected()
+        .assert_says("manifests-over-budget")
+        .assert_says("limits.max_manifest_bytes");
+    // Not a timing test; a budget that only trips after judging everything
+    // would take far longer than this.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(rules(&records(&w)[0]), vec!["manifests-over-budget"]);
+}
