@@ -1,4 +1,5 @@
-//! Differential test of OpenPGP verdicts against gpg itself: the same
+//! Differential tests of signature verdicts against the reference tools:
+//! OpenPGP against gpg, SSH against `ssh-keygen -Y verify`. For OpenPGP: the same
 //! signatures, over the same data, judged by `gpg --verify` (status lines)
 //! and by pushgate's keyring. Keys and signatures are made here: RSA and
 //! Ed25519, a signing subkey that expires, a revoked certificate, RSA
@@ -136,6 +137,105 @@ fn openpgp_verdicts_agree_with_gpg() {
     assert!(
         differ.is_empty(),
         "verdicts differ from gpg:\n{}",
+        differ.join("\n")
+    );
+}
+
+/// ssh-keygen's verdict on an SSH signature over `data` for namespace git.
+fn ssh_keygen_verdict(
+    w: &World,
+    allowed: &std::path::Path,
+    sig: &str,
+    data: &[u8],
+) -> &'static str {
+    let sig_file = w.path("ssh.sig");
+    std::fs::write(&sig_file, sig).unwrap();
+    let mut child = w
+        .cmd("ssh-keygen", w.dir.path())
+        .args(["-Y", "verify", "-n", "git", "-I", "signer", "-f"])
+        .arg(allowed)
+        .arg("-s")
+        .arg(&sig_file)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ssh-keygen is installed by .ci/run");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        "good"
+    } else {
+        "refused"
+    }
+}
+
+#[test]
+fn ssh_verdicts_agree_with_ssh_keygen() {
+    let w = World::new();
+    let allowed = w.path("allowed_signers");
+    let mut ring = Keyring::default();
+    let mut lines = String::new();
+    let mut keys = Vec::new();
+    for kind in ["ed25519", "rsa", "ecdsa"] {
+        let (key, public) = ssh_keygen(&w, kind, kind);
+        let text = std::fs::read_to_string(&public).unwrap();
+        ring.add_key_bytes("k", &public, text.as_bytes()).unwrap();
+        lines.push_str(&format!("signer {text}"));
+        keys.push((kind, key));
+    }
+    std::fs::write(&allowed, lines).unwrap();
+    let (stranger, _) = ssh_keygen(&w, "stranger", "ed25519");
+    let sign = |key: &std::path::Path, ns: &str, data: &[u8]| -> String {
+        let file = w.path("payload");
+        std::fs::write(&file, data).unwrap();
+        let out = w
+            .cmd("ssh-keygen", w.dir.path())
+            .args(["-Y", "sign", "-n", ns, "-f"])
+            .arg(key)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(w.path("payload.sig")).unwrap()
+    };
+    let data: &[u8] = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nsigned\n";
+    let mut cases: Vec<(String, String, &[u8])> = Vec::new();
+    for (kind, key) in &keys {
+        cases.push((kind.to_string(), sign(key, "git", data), data));
+        cases.push((
+            format!("{kind}, tampered"),
+            sign(key, "git", data),
+            b"other",
+        ));
+        cases.push((
+            format!("{kind}, namespace file"),
+            sign(key, "file", data),
+            data,
+        ));
+    }
+    cases.push((
+        "a key not in keys:".into(),
+        sign(&stranger, "git", data),
+        data,
+    ));
+    let mut differ = Vec::new();
+    for (case, sig, signed) in &cases {
+        let theirs = ssh_keygen_verdict(&w, &allowed, sig, signed);
+        let ours = ring
+            .verify(sig.as_bytes(), signed, SystemTime::now())
+            .status;
+        if (theirs == "good") != (ours == Status::Good) {
+            differ.push(format!("{case}: ssh-keygen {theirs}, pushgate {ours:?}"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "verdicts differ from ssh-keygen:\n{}",
         differ.join("\n")
     );
 }
