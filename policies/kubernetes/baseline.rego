@@ -53,20 +53,13 @@ required_labels := default_required_labels if not data.pushgate.required_labels
 
 pod_spec_path := pod_spec_paths[input.kind]
 
-pod_spec := input.spec if input.kind == "Pod"
-
-pod_spec := input.template.spec if input.kind == "PodTemplate"
-
-pod_spec := input.spec.jobTemplate.spec.template.spec if input.kind == "CronJob"
-
-pod_spec := input.spec.template.spec if input.kind in {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
+pod_spec := object.get(input, pod_spec_path, {})
 
 # Every container of the pod, with the path to it (for file:line:column).
-containers contains [array.concat(pod_spec_path, ["containers", i]), c] if some i, c in pod_spec.containers
-
-containers contains [array.concat(pod_spec_path, ["initContainers", i]), c] if some i, c in pod_spec.initContainers
-
-containers contains [array.concat(pod_spec_path, ["ephemeralContainers", i]), c] if some i, c in pod_spec.ephemeralContainers
+containers contains [array.concat(pod_spec_path, [field, i]), c] if {
+	some field in ["containers", "initContainers", "ephemeralContainers"]
+	some i, c in pod_spec[field]
+}
 
 name := sprintf("%s/%s", [input.kind, object.get(input, ["metadata", "name"], "?")])
 
