@@ -23,7 +23,6 @@
 //! data that is not text, a null or composite key.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use serde_json::{Map, Number, Value};
 
@@ -1010,17 +1009,95 @@ fn go_parse_uint(s: &str) -> Option<u64> {
     u64::try_from(go_parse_base0(s)?).ok()
 }
 
-static YAML_FLOAT: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-        .unwrap_or_else(|_| regex::Regex::new("$^").unwrap_or_else(|_| unreachable!()))
-});
+/// Leading ASCII digits of `s`: (count, rest).
+fn digits(s: &str) -> (usize, &str) {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    (n, &s[n..])
+}
 
-static TIMESTAMP_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$",
-    )
-    .unwrap_or_else(|_| regex::Regex::new("$^").unwrap_or_else(|_| unreachable!()))
-});
+/// go-yaml v2's `yamlStyleFloat`:
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn yaml_style_float(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let rest = if let Some(frac) = s.strip_prefix('.') {
+        let (n, rest) = digits(frac);
+        if n == 0 {
+            return false;
+        }
+        rest
+    } else {
+        let (n, rest) = digits(s);
+        if n == 0 {
+            return false;
+        }
+        match rest.strip_prefix('.') {
+            Some(frac) => digits(frac).1,
+            None => rest,
+        }
+    };
+    match rest.strip_prefix(['e', 'E']) {
+        None => rest.is_empty(),
+        Some(exp) => {
+            let exp = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+            let (n, rest) = digits(exp);
+            n > 0 && rest.is_empty()
+        }
+    }
+}
+
+/// `h:m:s` with 1-2 digits each and an optional fraction; the rest.
+fn clock(s: &str) -> Option<&str> {
+    let mut rest = s;
+    for i in 0..3 {
+        let (n, r) = digits(rest);
+        if !(1..=2).contains(&n) {
+            return None;
+        }
+        rest = if i < 2 { r.strip_prefix(':')? } else { r };
+    }
+    match rest.strip_prefix('.') {
+        Some(frac) => {
+            let (n, r) = digits(frac);
+            (n > 0).then_some(r)
+        }
+        None => Some(rest),
+    }
+}
+
+/// go-yaml v2's timestamp layouts: `2006-1-2`, then optionally `T`/`t`
+/// and a clock with a zone (`Z` or `+07:00`), or a space and a clock.
+fn yaml_timestamp(s: &str) -> bool {
+    let (n, rest) = digits(s);
+    if n != 4 {
+        return false;
+    }
+    let mut rest = rest;
+    for _ in 0..2 {
+        let Some(r) = rest.strip_prefix('-') else {
+            return false;
+        };
+        let (n, r) = digits(r);
+        if !(1..=2).contains(&n) {
+            return false;
+        }
+        rest = r;
+    }
+    if rest.is_empty() {
+        return true;
+    }
+    if let Some(t) = rest.strip_prefix(['T', 't']) {
+        let Some(zone) = clock(t) else { return false };
+        if zone == "Z" {
+            return true;
+        }
+        let Some(z) = zone.strip_prefix(['+', '-']) else {
+            return false;
+        };
+        let b = z.as_bytes();
+        return b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+    }
+    rest.strip_prefix(' ').and_then(clock) == Some("")
+}
 
 fn short(tag: &str) -> String {
     match tag.strip_prefix("tag:yaml.org,2002:") {
@@ -1075,7 +1152,7 @@ fn resolve_untyped(tag: Option<&str>, value: &str) -> (&'static str, Scalar) {
                 }
             }
             b'D' | b'S' => {
-                if matches!(tag, None | Some(TIMESTAMP)) && TIMESTAMP_RE.is_match(value) {
+                if matches!(tag, None | Some(TIMESTAMP)) && yaml_timestamp(value) {
                     return (TIMESTAMP, Scalar::Str(value.to_owned()));
                 }
                 let plain = value.replace('_', "");
@@ -1085,7 +1162,7 @@ fn resolve_untyped(tag: Option<&str>, value: &str) -> (&'static str, Scalar) {
                 if let Some(u) = go_parse_uint(&plain) {
                     return (INT, Scalar::Uint(u));
                 }
-                if YAML_FLOAT.is_match(&plain) {
+                if yaml_style_float(&plain) {
                     if let Some(f) = plain.parse::<f64>().ok().filter(|f| f.is_finite()) {
                         return (FLOAT, Scalar::Float(f));
                     }
@@ -1261,6 +1338,34 @@ mod tests {
             e.message.contains("itself") || e.message.contains("anchor"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn float_and_timestamp_shapes_are_go_yamls() {
+        for f in ["1", "1.", ".5", "-1.5e3", "+2E-7", "08", "1.5e+10"] {
+            assert!(yaml_style_float(f), "{f}");
+        }
+        for f in ["", ".", "e5", "1e", "1.5.2", "--1", "1_0", ".e5", "inf"] {
+            assert!(!yaml_style_float(f), "{f}");
+        }
+        for t in [
+            "2001-12-14",
+            "2001-1-2",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14T21:59:43Z",
+            "2002-12-14 21:59:43.5",
+        ] {
+            assert!(yaml_timestamp(t), "{t}");
+        }
+        for t in [
+            "2001-12",
+            "01-12-14",
+            "2001-12-14T21:59:43",
+            "2001-12-14 21:59",
+            "2001-12-14T1:2:3+0500",
+        ] {
+            assert!(!yaml_timestamp(t), "{t}");
+        }
     }
 
     #[test]
