@@ -324,6 +324,7 @@ impl Bundle {
     ) -> Result<Bundle> {
         // yaml.unmarshal reads YAML as OPA (and kubectl) do: go-yaml v2.
         regorus::set_yaml_decoder(crate::manifest::yaml_unmarshal);
+        regorus::set_annotation_decoder(crate::manifest::annotation_yaml);
         let mut engine = Engine::new();
         // regorus' defaults (1,024 columns, 20,000 lines, 1 MiB) refuse
         // policies OPA loads (a long generated set on one line); policies
@@ -591,7 +592,7 @@ fn add_rego(engine: &mut Engine, path: &Path, version: RegoVersion) -> Result<()
         RegoVersion::V1 => &[false],
         RegoVersion::V0 => &[true],
     };
-    let mut first_err = None;
+    let mut shown: Option<String> = None;
     for &v0 in tries {
         engine.set_rego_v0(v0);
         let r = engine.add_policy(name.clone(), text.clone());
@@ -599,11 +600,19 @@ fn add_rego(engine: &mut Engine, path: &Path, version: RegoVersion) -> Result<()
         match r {
             Ok(_) => return Ok(()),
             Err(e) => {
-                first_err.get_or_insert(e);
+                // A v1 "keyword is required" says the file is v0: its v0
+                // error is the one that names the real problem.
+                let e = e.to_string();
+                if shown
+                    .as_ref()
+                    .is_none_or(|s| s.contains("keyword is required"))
+                {
+                    shown = Some(e);
+                }
             }
         }
     }
-    let e = first_err.map_or_else(|| "no syntax tried".to_string(), |e| e.to_string());
+    let e = shown.unwrap_or_else(|| "no syntax tried".to_string());
     Err(anyhow!("{}", e.trim_end())).context(format!("{name} does not compile"))
 }
 
@@ -946,6 +955,36 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
     }
 
     #[test]
+    fn patch_rego_metadata_rule_is_the_rules_annotation() {
+        // OPA v1.20.2 gives these (corpus case sem-metadata covers more).
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\n# METADATA\n# title: T\n# custom:\n#   n: 1\ndeny contains sprintf(\"%v\", [rego.metadata.rule()]) if true\nwarn contains sprintf(\"%v\", [rego.metadata.rule()]) if true\n",
+        )]);
+        let o = b.evaluate("main", input("{}")).unwrap();
+        assert_eq!(
+            messages_of(&o).join("|"),
+            r#"{"custom": {"n": 1}, "scope": "rule", "title": "T"}|{}"#
+        );
+        for (block, reason) in [
+            ("# title: 5", "`title` is not a string"),
+            ("# scope: package", "must be applied to package"),
+            ("# custom:\n#   mode: 0777", "quote it"),
+            ("# title: [x", "METADATA"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("p.rego"),
+                format!("package main\nimport rego.v1\n# METADATA\n{block}\ndeny contains \"x\" if true\n"),
+            )
+            .unwrap();
+            let err = Bundle::load(&[dir.path().to_path_buf()], &[]).err();
+            let text = format!("{err:#?}");
+            assert!(text.contains(reason), "{block}: {text}");
+        }
+    }
+
+    #[test]
     fn patch_ceil_and_floor_of_a_small_negative_fraction_are_opas() {
         // OPA v1.20.2 (recorded by the corpus case hunt-ceil-negative).
         assert_eq!(
@@ -988,6 +1027,35 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
             ),
             "[true, true, false]"
         );
+    }
+
+    #[test]
+    fn patch_number_literals_beyond_f64_are_exact_or_refused() {
+        // OPA v1.20.2: `1e400 > 1e399` and `1.5e400 == 15e399` hold (corpus
+        // case hunt-float-literal-1e400); `1e-400 > 0` holds too, which f64
+        // cannot say, so that literal is refused rather than read as 0.
+        assert_eq!(
+            deny_value(
+                "[input.n < 1e400, 1e400 > 1e399, 1.5e400 == 15e399]",
+                r#"{"n": 5}"#
+            ),
+            "[true, true, true]"
+        );
+        for (lit, reason) in [
+            ("1e-400", "below the smallest 64-bit float"),
+            ("1e100000", "too large"),
+            ("1.5e-9999999999999", "too large or too precise"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("p.rego"),
+                format!("package main\nimport rego.v1\ndeny contains \"x\" if input.n < {lit}\n"),
+            )
+            .unwrap();
+            let err = Bundle::load(&[dir.path().to_path_buf()], &[]).err();
+            let text = format!("{err:#?}");
+            assert!(text.contains(reason), "{lit}: {text}");
+        }
     }
 
     #[test]

@@ -139,6 +139,184 @@ pub fn unmarshal(text: &str) -> Result<Value, String> {
     }
 }
 
+/// OPA's reading of a `# METADATA` annotation block: go-yaml v3 (YAML
+/// 1.2), not the v2 (YAML 1.1) of manifests and `yaml.unmarshal`. Built
+/// here from the event stream: quoted scalars are text; plain ones are
+/// read where both YAML versions agree (`null`, `true`, decimal numbers,
+/// words) and YAML 1.1's extra booleans (`yes`, `on`, `n`) are text, as
+/// v3 reads them. Where this does not model v3 exactly (`0777`, `1_000`,
+/// dates, `0x1F`, tags, anchors, merge keys, non-string keys) the block is
+/// refused with the fix: quote the value.
+pub fn annotation(text: &str) -> Result<Value, String> {
+    enum Open {
+        Seq(Vec<Value>),
+        Map(Map<String, Value>, Option<String>),
+    }
+    let mut parser = Parser::new(text.as_bytes().to_vec()).map_err(|e| e.problem)?;
+    let mut open: Vec<Open> = Vec::new();
+    let mut done: Option<Value> = None;
+    loop {
+        let (event, mark) = parser
+            .next_event()
+            .map_err(|e| format!("line {}: {}", e.mark.line + 1, e.problem))?;
+        let line = mark.line + 1;
+        let is_key = matches!(open.last(), Some(Open::Map(_, None)));
+        let node = match event {
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => continue,
+            Event::Alias { .. } => {
+                return Err(format!(
+                    "line {line}: anchors and aliases are not read in annotations; write the value out"
+                ));
+            }
+            Event::Scalar {
+                anchor,
+                tag,
+                value,
+                implicit,
+                ..
+            } => {
+                if anchor.is_some() || tag.is_some() {
+                    return Err(format!(
+                        "line {line}: tags and anchors are not read in annotations; remove them"
+                    ));
+                }
+                let refuse = || {
+                    Err(format!(
+                        "line {line}: `{value}` may read differently in OPA's YAML 1.2 than here; quote it"
+                    ))
+                };
+                if !implicit || yaml_1_1_bool_word(&value) {
+                    Value::String(value)
+                } else if canonical_plain(&value) {
+                    if is_key {
+                        return Err(format!(
+                            "line {line}: the key `{value}` is not a string; quote it"
+                        ));
+                    }
+                    match resolve_untyped(None, &value).1 {
+                        Scalar::Null => Value::Null,
+                        Scalar::Bool(b) => Value::Bool(b),
+                        Scalar::Int(i) => Value::from(i),
+                        Scalar::Uint(u) => Value::from(u),
+                        Scalar::Float(f) => match float_json(f) {
+                            Some(v) => v,
+                            None => return refuse(),
+                        },
+                        Scalar::Str(_) => return refuse(),
+                    }
+                } else {
+                    let (rtag, _) = resolve_untyped(None, &value);
+                    let lower = value.trim_start_matches(['-', '+']).to_ascii_lowercase();
+                    if rtag != STR || lower.starts_with("0o") || value == "<<" {
+                        return refuse();
+                    }
+                    Value::String(value)
+                }
+            }
+            Event::SequenceStart { anchor, tag, .. } | Event::MappingStart { anchor, tag, .. }
+                if anchor.is_some() || tag.is_some() =>
+            {
+                return Err(format!(
+                    "line {line}: tags and anchors are not read in annotations; remove them"
+                ));
+            }
+            Event::SequenceStart { .. } | Event::MappingStart { .. } if is_key => {
+                return Err(format!("line {line}: a key must be a string; quote it"));
+            }
+            Event::SequenceStart { .. } => {
+                open.push(Open::Seq(Vec::new()));
+                continue;
+            }
+            Event::MappingStart { .. } => {
+                open.push(Open::Map(Map::new(), None));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
+                Some(Open::Seq(items)) => Value::Array(items),
+                Some(Open::Map(map, _)) => Value::Object(map),
+                None => return Err(format!("line {line}: unbalanced YAML")),
+            },
+        };
+        match open.last_mut() {
+            Some(Open::Seq(items)) => items.push(node),
+            Some(Open::Map(_, key @ None)) => match node {
+                Value::String(k) => *key = Some(k),
+                _ => return Err(format!("line {line}: a key must be a string; quote it")),
+            },
+            Some(Open::Map(map, key @ Some(_))) => {
+                let k = key.take().unwrap_or_default();
+                if map.insert(k.clone(), node).is_some() {
+                    return Err(format!("line {line}: the key `{k}` is given twice"));
+                }
+            }
+            None if done.is_none() => done = Some(node),
+            None => return Err(format!("line {line}: one YAML document only")),
+        }
+    }
+    Ok(done.unwrap_or(Value::Null))
+}
+
+/// YAML 1.1's booleans beyond `true`/`false`; YAML 1.2 (go-yaml v3) reads
+/// them as text.
+fn yaml_1_1_bool_word(v: &str) -> bool {
+    matches!(
+        v,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    )
+}
+
+/// Plain scalars YAML 1.1 and 1.2 resolve alike: null, booleans, and
+/// decimal numbers without leading zeros or underscores.
+fn canonical_plain(v: &str) -> bool {
+    if matches!(
+        v,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+    ) {
+        return true;
+    }
+    let body = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let int_ok = digits(int) && (int.len() <= 1 || !int.starts_with('0'));
+    let frac_ok = frac.is_none_or(|f| digits(f) && (!f.is_empty() || !int.is_empty()));
+    let exp_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    (!int.is_empty() || frac.is_some_and(|f| !f.is_empty())) && int_ok && frac_ok && exp_ok
+}
+
 /// Decodes every top-level value of a manifest file, as kubectl does.
 pub fn decode(text: &str, budget: Budget) -> Result<Vec<Decoded>, DecodeError> {
     if looks_like_json(text) {
@@ -1375,5 +1553,34 @@ mod tests {
         assert_eq!(go_float_key(1e6), "1e+06");
         assert_eq!(go_float_key(123456.0), "123456");
         assert_eq!(go_float_key(f64::INFINITY), ".inf");
+    }
+
+    #[test]
+    fn annotations_read_as_yaml_1_2_or_are_refused() {
+        // Portable: the same value under go-yaml v2 and v3.
+        assert_eq!(
+            annotation(" a: 'yes'\n b: [1, -2.5e3, null, true, ~, x]\n c: |\n   two\n").unwrap(),
+            serde_json::json!({"a": "yes", "b": [1, -2500, null, true, null, "x"], "c": "two\n"})
+        );
+        // v2 and v3 part: refused, never read one way silently.
+        assert_eq!(
+            annotation("on: yes\nn: 'x'\n").unwrap(),
+            serde_json::json!({"on": "yes", "n": "x"})
+        );
+        for text in [
+            "a: 0777",
+            "a: 1_000",
+            "a: 2001-12-14",
+            "a: 0o17",
+            "a: 0x1F",
+            "1: x",
+            "a: &x 1",
+            "a: !!str 1",
+            "{[a]: 1}",
+            "<<: {a: 1}",
+            "a: 1\na: 2",
+        ] {
+            assert!(annotation(text).is_err(), "{text} was accepted");
+        }
     }
 }

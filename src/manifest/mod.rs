@@ -10,7 +10,7 @@ mod libyaml;
 #[doc(hidden)]
 pub mod reference;
 
-pub use decode::{unmarshal as yaml_unmarshal, Spans};
+pub use decode::{annotation as annotation_yaml, unmarshal as yaml_unmarshal, Spans};
 use serde::Serialize;
 
 use crate::config::Manifests;

@@ -693,6 +693,10 @@ pub struct Module {
     pub num_statements: u32,
     // Number of queries in the module.
     pub num_queries: u32,
+    /// pushgate patch: the rule-scope `# METADATA` annotation of each rule,
+    /// keyed by the rule's span start, as `rego.metadata.rule()` returns it.
+    #[cfg_attr(feature = "ast", serde(skip))]
+    pub annotations: alloc::collections::BTreeMap<u32, Value>,
 }
 
 pub type ExprRef = Ref<Expr>;

@@ -167,6 +167,7 @@ mod iterative_selector_tests {
             num_expressions: 0,
             num_statements: 0,
             num_queries: 0,
+            annotations: Default::default(),
         };
         engine.modules = Rc::new(alloc::vec![Ref::new(module)]);
 

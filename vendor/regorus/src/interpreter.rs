@@ -120,6 +120,9 @@ pub struct Interpreter {
     processed_paths: Value,
     rule_values: RuleValues,
     active_rules: Vec<Ref<Rule>>,
+    /// pushgate patch: the METADATA annotation of each rule or function
+    /// being evaluated, innermost last.
+    pushgate_annotations: Vec<Option<Value>>,
     builtins_cache: BTreeMap<(&'static str, Vec<Value>), Value>,
     no_rules_lookup: bool,
     execution_timer: ExecutionTimer,
@@ -163,6 +166,7 @@ impl Clone for Interpreter {
 
             builtins_cache: BTreeMap::default(),
             active_rules: Vec::default(),
+            pushgate_annotations: Vec::default(),
             contexts: Vec::default(),
             current_module_path: String::default(),
             current_module_index: 0,
@@ -241,6 +245,7 @@ impl Interpreter {
             processed_paths: Value::new_object(),
             rule_values: BTreeMap::default(),
             active_rules: Vec::default(),
+            pushgate_annotations: Vec::default(),
             builtins_cache: BTreeMap::default(),
             no_rules_lookup: false,
             traces: None,
@@ -294,6 +299,7 @@ impl Interpreter {
             processed_paths: Value::new_object(),
             rule_values: BTreeMap::default(),
             active_rules: Vec::default(),
+            pushgate_annotations: Vec::default(),
             builtins_cache: BTreeMap::default(),
             no_rules_lookup: false,
             traces: None,
@@ -2931,6 +2937,18 @@ impl Interpreter {
                         self.with_functions = with_functions;
                     }
                     return r;
+                } else if selected_fcn_path == "rego.metadata.rule" && params.is_empty() {
+                    // pushgate patch: OPA's rego.metadata.rule(), from the
+                    // annotations the parser kept; {} for a rule without.
+                    if let Some(with_functions) = with_functions_saved {
+                        self.with_functions = with_functions;
+                    }
+                    return Ok(self
+                        .pushgate_annotations
+                        .last()
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(Value::new_object));
                 } else {
                     bail!(
                         span.error(format!("could not find function {selected_fcn_path}").as_str())
@@ -3044,7 +3062,14 @@ impl Interpreter {
             };
 
             let prev_module = self.set_current_module(fcn_module.clone())?;
-            let value = match self.eval_rule_bodies(ctx, span, bodies) {
+            self.pushgate_annotations.push(
+                fcn_module
+                    .as_ref()
+                    .and_then(|m| m.annotations.get(&fcn_rule.span().start).cloned()),
+            );
+            let evaluated = self.eval_rule_bodies(ctx, span, bodies);
+            self.pushgate_annotations.pop();
+            let value = match evaluated {
                 Ok(v) => v,
                 Err(e) => {
                     // If the rule produces an error, save the error. Restore
@@ -4391,7 +4416,12 @@ impl Interpreter {
         let scopes = core::mem::take(&mut self.scopes);
         let prev_module = self.set_current_module(Some(module.clone()))?;
 
+        // pushgate patch: rego.metadata.rule() answers for the innermost rule
+        // or function being evaluated.
+        self.pushgate_annotations
+            .push(module.annotations.get(&rule.span().start).cloned());
         let res = self.eval_rule_impl(module, rule);
+        self.pushgate_annotations.pop();
 
         self.set_current_module(prev_module)?;
         self.scopes = scopes;

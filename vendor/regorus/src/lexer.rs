@@ -393,6 +393,9 @@ pub struct Lexer<'source> {
     allow_slash_star_escape: bool,
     comment_starts_with_double_slash: bool,
     double_colon_token: bool,
+    /// pushgate patch: each `#` comment as (line, start, end) byte offsets,
+    /// so the parser can find `# METADATA` annotation blocks.
+    pub comments: Vec<(u32, usize, usize)>,
     #[cfg(feature = "azure-rbac")]
     enable_rbac_tokens: bool,
     #[cfg(feature = "azure-rbac")]
@@ -416,6 +419,7 @@ impl<'source> Lexer<'source> {
             unknown_char_is_symbol: false,
             allow_slash_star_escape: false,
             comment_starts_with_double_slash: false,
+            comments: Vec::new(),
             double_colon_token: false,
             #[cfg(feature = "azure-rbac")]
             enable_rbac_tokens: false,
@@ -574,8 +578,18 @@ impl<'source> Lexer<'source> {
             .get(start..end)
             .ok_or_else(|| self.source.error(self.line, col, "invalid number span"))?;
 
+        // pushgate patch: OPA keeps number literals exact (big numbers), so
+        // `1e400` compiles and compares as the integer 10^400, and `1e-400`
+        // is above zero. serde_json refused the first ("out of range") and
+        // silently read the second as 0. Integral literals beyond f64 are now
+        // read exactly (the parser's Number::from_str makes them BigInts),
+        // bounded in size so a literal cannot allocate without limit; a
+        // literal that only f64 could hold but rounds to zero is refused.
+        pushgate_check_number_literal(num_slice)
+            .map_err(|m| self.source.error(self.line, col, m))?;
         let parsed_number = match serde_json::from_str::<Value>(num_slice) {
             Ok(value) => value,
+            Err(e) if e.to_string().contains("out of range") => Value::Null,
             Err(e) => {
                 let serde_msg = &e.to_string();
                 let msg = match &serde_msg {
@@ -872,7 +886,12 @@ impl<'source> Lexer<'source> {
                     self.advance_line(1)?;
                 }
                 '#' if !self.comment_starts_with_double_slash => {
+                    let start = self.peek().0;
                     self.skip_past_newline()?;
+                    let end = self.peek().0;
+                    if self.comments.last().is_none_or(|c| c.1 < start) {
+                        self.comments.push((self.line, start, end));
+                    }
                     continue;
                 }
                 '/' if self.comment_starts_with_double_slash && self.peekahead(1).1 == '/' => {
@@ -1063,5 +1082,42 @@ impl<'source> Lexer<'source> {
 
         check_memory_limit()?;
         Ok(token)
+    }
+}
+
+/// pushgate patch (see the lexer's read_number): the largest decimal exponent
+/// a number literal may carry. 10^1000 is a 416-byte BigInt; OPA itself
+/// refuses far larger literals ("number too big").
+const PUSHGATE_MAX_LITERAL_EXPONENT: i64 = 1000;
+
+fn pushgate_check_number_literal(text: &str) -> core::result::Result<(), &'static str> {
+    let lower = text.to_ascii_lowercase();
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m, e),
+        None => (lower.as_str(), "0"),
+    };
+    let nonzero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    if !nonzero {
+        return Ok(());
+    }
+    let Ok(exp) = exponent.parse::<i64>() else {
+        return Ok(()); // not a number: the caller's parse reports it
+    };
+    let int_digits = mantissa
+        .trim_start_matches(['-', '+'])
+        .split('.')
+        .next()
+        .map_or(0, |d| d.trim_start_matches('0').len());
+    let magnitude = exp.saturating_add(i64::try_from(int_digits).unwrap_or(i64::MAX));
+    if magnitude > PUSHGATE_MAX_LITERAL_EXPONENT || exp < -PUSHGATE_MAX_LITERAL_EXPONENT {
+        return Err("number literal too large or too precise: pushgate reads number literals exactly up to 10^1000; write a smaller one");
+    }
+    match lower.parse::<f64>() {
+        Ok(f) if f == 0.0 => Err("number literal below the smallest 64-bit float: OPA keeps it exact (above zero), pushgate would read 0; write a larger one or 0"),
+        Ok(f) if f.is_infinite() => match <crate::number::Number as core::str::FromStr>::from_str(text) {
+            Ok(crate::number::Number::BigInt(_)) => Ok(()),
+            _ => Err("number literal beyond the 64-bit float range that is not an integer: pushgate cannot compare it exactly as OPA does; write it as an integer or a smaller number"),
+        },
+        _ => Ok(()),
     }
 }

@@ -183,7 +183,7 @@ pub use {
 };
 
 #[cfg(feature = "yaml")]
-pub use builtins::encoding::{set_yaml_decoder, YamlDecoder};
+pub use builtins::encoding::{set_annotation_decoder, set_yaml_decoder, YamlDecoder};
 pub use compile::{compile_policy_with_entrypoint, PolicyModule};
 pub use compiled_policy::CompiledPolicy;
 pub use engine::{Engine, InvalidRuleRootError, PolicyPackageComponents};

@@ -2404,6 +2404,7 @@ impl<'source> Parser<'source> {
             }
         }
 
+        let annotations = self.pushgate_annotations(&package, &policy)?;
         let m = Module {
             package,
             imports,
@@ -2413,6 +2414,7 @@ impl<'source> Parser<'source> {
             num_expressions: self.eidx,
             num_statements: self.sidx,
             num_queries: self.qidx,
+            annotations,
         };
 
         #[cfg(debug_assertions)]
@@ -2420,6 +2422,172 @@ impl<'source> Parser<'source> {
             indexchecker::IndexChecker::default().check_module(&m)?;
         }
         Ok(m)
+    }
+
+    /// pushgate patch: OPA's `# METADATA` annotations, for
+    /// `rego.metadata.rule()` (konstraint-style policies build their
+    /// messages from them). A block is consecutive comment lines whose first
+    /// says `METADATA`; the rest is YAML, read by the embedder's decoder
+    /// (`set_annotation_decoder`), and belongs to the next rule or package.
+    /// Kept: rule-scope annotations, shaped as OPA returns them. Refused
+    /// with a message where pushgate would not give OPA's value.
+    fn pushgate_annotations(
+        &self,
+        package: &Package,
+        policy: &[Ref<Rule>],
+    ) -> Result<BTreeMap<u32, Value>> {
+        let mut out = BTreeMap::new();
+        let text = self.source.contents();
+        let comments = &self.lexer.comments;
+        let mut i = 0;
+        while i < comments.len() {
+            let mut j = i + 1;
+            while j < comments.len() && comments[j].0 == comments[j - 1].0 + 1 {
+                j += 1;
+            }
+            let block = &comments[i..j];
+            i = j;
+            let body = |c: &(u32, usize, usize)| text.get(c.1 + 1..c.2).unwrap_or("");
+            if body(&block[0]).trim() != "METADATA" {
+                continue;
+            }
+            let first = block[0].0;
+            let last = block[block.len() - 1].0;
+            let err = |m: &str| self.source.error(first, 1, m);
+            let mut yaml = String::new();
+            for c in &block[1..] {
+                yaml.push_str(body(c).trim_end_matches('\r'));
+                yaml.push('\n');
+            }
+            let decoded = match crate::builtins::encoding::decode_annotation(&yaml) {
+                Ok(v) => v,
+                Err(e) => bail!(err(&format!("METADATA: {e}"))),
+            };
+            let serde_json::Value::Object(mut map) = decoded else {
+                if decoded.is_null() {
+                    continue;
+                }
+                bail!(err("METADATA: the annotation must be a YAML mapping"));
+            };
+            let on_package = package.span.line > last
+                && policy.first().is_none_or(|r| r.span().line > package.span.line);
+            let entrypoint = map.get("entrypoint").and_then(|v| v.as_bool()) == Some(true);
+            let scope = match map.get("scope") {
+                None => if on_package { "package" } else if entrypoint { "document" } else { "rule" },
+                Some(serde_json::Value::String(s)) => s.as_str(),
+                Some(_) => bail!(err("METADATA: `scope` must be a string")),
+            };
+            let scope = scope.to_owned();
+            // `schemas` only matter to OPA's type checker when schemas are
+            // loaded, which conftest (the reference) does not do: ignored.
+            if on_package {
+                if !matches!(scope.as_str(), "package" | "subpackages") {
+                    bail!(err(&format!("annotation scope '{scope}' must be applied to rule (have package)")));
+                }
+                continue;
+            }
+            match scope.as_str() {
+                "rule" => {}
+                "document" => continue,
+                "package" | "subpackages" => bail!(err(&format!(
+                    "annotation scope '{scope}' must be applied to package (have rule)"
+                ))),
+                other => bail!(err(&format!("invalid annotation scope '{other}'"))),
+            }
+            let Some(rule) = policy.iter().find(|r| r.span().line > last) else {
+                continue;
+            };
+            let mut kept = serde_json::Map::new();
+            for key in ["title", "description"] {
+                match map.remove(key) {
+                    None | Some(serde_json::Value::Null) => {}
+                    Some(v @ serde_json::Value::String(_)) => {
+                        kept.insert(key.into(), v);
+                    }
+                    Some(_) => bail!(err(&format!(
+                        "METADATA: `{key}` is not a string; quote it (OPA would read its text)"
+                    ))),
+                }
+            }
+            match map.remove("custom") {
+                None | Some(serde_json::Value::Null) => {}
+                Some(v @ serde_json::Value::Object(_)) => {
+                    kept.insert("custom".into(), v);
+                }
+                Some(_) => bail!(err("METADATA: `custom` must be a mapping")),
+            }
+            if let Some(v) = map.remove("organizations") {
+                match v {
+                    serde_json::Value::Array(a) if a.iter().all(|x| x.is_string()) => {
+                        kept.insert("organizations".into(), serde_json::Value::Array(a));
+                    }
+                    serde_json::Value::Null => {}
+                    _ => bail!(err("METADATA: `organizations` must be a list of strings")),
+                }
+            }
+            if let Some(v) = map.remove("related_resources") {
+                let mut list = Vec::new();
+                for r in v.as_array().map(|a| a.as_slice()).unwrap_or(&[]) {
+                    let mut o = serde_json::Map::new();
+                    match r {
+                        serde_json::Value::String(s) => {
+                            o.insert("ref".into(), s.clone().into());
+                        }
+                        serde_json::Value::Object(m)
+                            if m.keys().all(|k| k == "ref" || k == "description")
+                                && m.values().all(|x| x.is_string()) =>
+                        {
+                            o = m.clone();
+                        }
+                        _ => bail!(err("METADATA: each of `related_resources` must be a URL or a mapping of `ref` and `description` strings")),
+                    }
+                    list.push(serde_json::Value::Object(o));
+                }
+                if !list.is_empty() {
+                    kept.insert("related_resources".into(), list.into());
+                }
+            }
+            if let Some(v) = map.remove("authors") {
+                let mut list = Vec::new();
+                for a in v.as_array().map(|a| a.as_slice()).unwrap_or(&[]) {
+                    let mut o = serde_json::Map::new();
+                    match a {
+                        serde_json::Value::String(s) => {
+                            let s = s.trim();
+                            match (s.rfind('<'), s.ends_with('>')) {
+                                (Some(at), true) => {
+                                    let name = s[..at].trim();
+                                    if !name.is_empty() {
+                                        o.insert("name".into(), name.into());
+                                    }
+                                    o.insert("email".into(), s[at + 1..s.len() - 1].trim().into());
+                                }
+                                _ => {
+                                    o.insert("name".into(), s.into());
+                                }
+                            }
+                        }
+                        serde_json::Value::Object(m)
+                            if m.keys().all(|k| k == "name" || k == "email")
+                                && m.values().all(|x| x.is_string()) =>
+                        {
+                            o = m.clone();
+                        }
+                        _ => bail!(err("METADATA: each of `authors` must be `Name <email>` or a mapping of `name` and `email` strings")),
+                    }
+                    list.push(serde_json::Value::Object(o));
+                }
+                if !list.is_empty() {
+                    kept.insert("authors".into(), list.into());
+                }
+            }
+            kept.insert("scope".into(), "rule".into());
+            let start = rule.span().start;
+            if out.insert(start, Value::from(serde_json::Value::Object(kept))).is_some() {
+                bail!(err("METADATA: a second annotation block for the same rule; merge them"));
+            }
+        }
+        Ok(out)
     }
 
     pub fn parse_user_query(&mut self) -> Result<Ref<Query>> {

@@ -365,6 +365,29 @@ pub fn set_yaml_decoder(decoder: YamlDecoder) {
     let _ = YAML_DECODER.set(decoder);
 }
 
+/// pushgate patch: the decoder for `# METADATA` annotation blocks. OPA reads
+/// them with go-yaml v3 (YAML 1.2), unlike yaml.unmarshal, so the embedder
+/// installs its own; without one, annotations are refused.
+static ANNOTATION_DECODER: std::sync::OnceLock<
+    fn(&str) -> core::result::Result<serde_json::Value, alloc::string::String>,
+> = std::sync::OnceLock::new();
+
+/// Installs the annotation decoder (first call wins).
+pub fn set_annotation_decoder(
+    decoder: fn(&str) -> core::result::Result<serde_json::Value, alloc::string::String>,
+) {
+    let _ = ANNOTATION_DECODER.set(decoder);
+}
+
+pub(crate) fn decode_annotation(
+    text: &str,
+) -> core::result::Result<serde_json::Value, alloc::string::String> {
+    match ANNOTATION_DECODER.get() {
+        Some(decode) => decode(text),
+        None => Err("no annotation decoder is installed".into()),
+    }
+}
+
 #[cfg(feature = "yaml")]
 fn decode_yaml(text: &str) -> Result<Value> {
     match YAML_DECODER.get() {
