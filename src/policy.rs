@@ -955,6 +955,37 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
     }
 
     #[test]
+    fn patch_a_comprehension_local_may_shadow_an_outer_variable_read_above_it() {
+        // OPA v1.20.2: [[2]], [[0, 1]], and no "duplicated definition" when a
+        // loop runs `some i` again (conftest's examples/combine, corpus case
+        // cf-combine).
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\n\
+             deny contains sprintf(\"a%v\", [v]) if { x := 1; v := [x | x == 1; x := 2] }\n\
+             deny contains sprintf(\"b%v\", [v]) if { x := 1; v := [x | some i; input.a[i] == x; x := i] }\n\
+             deny contains sprintf(\"c%v\", [v]) if { input.a[_] == 1; some i; v := {j | some i; j := input.a[i]} }\n",
+        )]);
+        let o = b.evaluate("main", input(r#"{"a": [1, 1, 3]}"#)).unwrap();
+        assert_eq!(messages_of(&o).join("|"), "a[2]|b[0, 1]|c{1, 3}");
+        // OPA prints an empty set as set() (corpus case sem-shadowing).
+        assert_eq!(deny_value("[set(), {set()}]", "{}"), "[set(), {set()}]");
+        // Without an outer `x`, reading it above `x :=` stays an error, as in OPA.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.rego"),
+            "package main\nimport rego.v1\ndeny contains sprintf(\"%v\", [v]) if { v := [x | some i; input.a[i] == x; x := i] }\n",
+        )
+        .unwrap();
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[])
+            .and_then(|b| b.evaluate("main", input("{}")).map(|_| ()));
+        assert!(
+            format!("{err:?}").contains("used before definition"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn patch_rego_metadata_rule_is_the_rules_annotation() {
         // OPA v1.20.2 gives these (corpus case sem-metadata covers more).
         let (_d, b) = bundle(&[(

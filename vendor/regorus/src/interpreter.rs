@@ -123,6 +123,11 @@ pub struct Interpreter {
     /// pushgate patch: the METADATA annotation of each rule or function
     /// being evaluated, innermost last.
     pushgate_annotations: Vec<Option<Value>>,
+    /// pushgate patch: per (module, statement), the shadowing locals to
+    /// unbind before it runs (see eval_query).
+    pushgate_unbind: BTreeMap<(u32, u32), Vec<SourceStr>>,
+    /// pushgate patch: the index of each query's own scope, innermost last.
+    pushgate_query_scopes: Vec<usize>,
     builtins_cache: BTreeMap<(&'static str, Vec<Value>), Value>,
     no_rules_lookup: bool,
     execution_timer: ExecutionTimer,
@@ -167,6 +172,8 @@ impl Clone for Interpreter {
             builtins_cache: BTreeMap::default(),
             active_rules: Vec::default(),
             pushgate_annotations: Vec::default(),
+            pushgate_unbind: BTreeMap::default(),
+            pushgate_query_scopes: Vec::default(),
             contexts: Vec::default(),
             current_module_path: String::default(),
             current_module_index: 0,
@@ -246,6 +253,8 @@ impl Interpreter {
             rule_values: BTreeMap::default(),
             active_rules: Vec::default(),
             pushgate_annotations: Vec::default(),
+            pushgate_unbind: BTreeMap::default(),
+            pushgate_query_scopes: Vec::default(),
             builtins_cache: BTreeMap::default(),
             no_rules_lookup: false,
             traces: None,
@@ -300,6 +309,8 @@ impl Interpreter {
             rule_values: BTreeMap::default(),
             active_rules: Vec::default(),
             pushgate_annotations: Vec::default(),
+            pushgate_unbind: BTreeMap::default(),
+            pushgate_query_scopes: Vec::default(),
             builtins_cache: BTreeMap::default(),
             no_rules_lookup: false,
             traces: None,
@@ -587,6 +598,7 @@ impl Interpreter {
         Ok(())
     }
 
+    #[allow(dead_code)] // pushgate patch: `some` no longer reuses an outer binding
     fn add_variable_or(&mut self, name: &SourceStr) -> Result<Value> {
         for scope in self.scopes.iter().rev() {
             if let Some(variable) = scope.get(name) {
@@ -1331,10 +1343,20 @@ impl Interpreter {
             Literal::SomeVars { span, vars, .. } => {
                 for var in vars {
                     let name = var.source_str();
-                    if self.current_scope()?.get(&name).is_some() {
+                    // pushgate patch: a loop's next iteration leaves its
+                    // scope's names Undefined (clear_scope: "equivalent to
+                    // removing the key"), so only a value is a duplicate.
+                    if self
+                        .current_scope()?
+                        .get(&name)
+                        .is_some_and(|v| v != &Value::Undefined)
+                    {
                         bail!("duplicated definition of local variable {}", name);
                     }
-                    self.add_variable_or(&name)?;
+                    // pushgate patch: `some x` declares a new local here,
+                    // shadowing an enclosing query's `x` (OPA); looking the
+                    // name up first reused the outer binding.
+                    self.add_variable(&name, Value::Undefined)?;
                 }
                 if let Some(ctx) = self.contexts.last_mut() {
                     if let Some(result) = &mut ctx.result {
@@ -1649,6 +1671,22 @@ impl Interpreter {
     }
 
     fn eval_stmt(&mut self, stmt: &LiteralStmt, stmts: &[&LiteralStmt]) -> Result<bool> {
+        if !self.pushgate_unbind.is_empty() {
+            if let Some(names) = self
+                .pushgate_unbind
+                .get(&(self.current_module_index, stmt.sidx))
+                .cloned()
+            {
+                // Every scope of this query (loops push their own) forgets
+                // the shadowing local, so lookups reach the enclosing one.
+                let from = self.pushgate_query_scopes.last().copied().unwrap_or(0);
+                for scope in self.scopes.iter_mut().skip(from) {
+                    for n in &names {
+                        scope.remove(n);
+                    }
+                }
+            }
+        }
         let (saved_state, skip_exec) = self.apply_with_modifiers(stmt)?;
         let r = if !skip_exec {
             self.eval_stmt_impl(stmt, stmts)
@@ -2315,6 +2353,7 @@ impl Interpreter {
                 break;
             }
 
+
             // Get pre-computed hoisted loops from compilation phase
             let loop_exprs: Vec<HoistedLoop> = match self
                 .loop_hoisting_table(self.current_module_index)
@@ -2390,6 +2429,7 @@ impl Interpreter {
         self.check_execution_time()?;
         // Execute the query in a new scope
         self.scopes.push(Scope::new());
+        let mut shadowed: Vec<(usize, SourceStr)> = Vec::new();
         let order_indices = {
             let query_module_index = u32::try_from(self.compiled_policy.modules.len())
                 .map_err(|err| anyhow!("query module index overflow: {err}"))?;
@@ -2403,7 +2443,10 @@ impl Interpreter {
                     None => None,
                 };
                 match schedule {
-                    Some(schedule) => Some(&schedule.order),
+                    Some(schedule) => {
+                        shadowed = schedule.shadowed.clone();
+                        Some(&schedule.order)
+                    }
                     None => {
                         if self.query_schedule.is_some() {
                             bail!(query
@@ -2424,7 +2467,10 @@ impl Interpreter {
                 };
 
                 match schedule {
-                    Some(schedule) => Some(&schedule.order),
+                    Some(schedule) => {
+                        shadowed = schedule.shadowed.clone();
+                        Some(&schedule.order)
+                    }
                     None => {
                         if self.compiled_policy.schedule.is_some() {
                             bail!(query
@@ -2465,7 +2511,31 @@ impl Interpreter {
             None => query.stmts.iter().collect(),
         };
 
+        // pushgate patch (see the scheduler's `shadowed`): a statement
+        // scheduled before the one defining a shadowing local must read the
+        // enclosing variable, also on a loop's later iterations, when the
+        // local still holds the previous iteration's value: it is unbound
+        // there first.
+        for (def_idx, name) in &shadowed {
+            let Some(def_pos) = ordered_stmts
+                .iter()
+                .position(|st| query.stmts.get(*def_idx).is_some_and(|d| core::ptr::eq(d, *st)))
+            else {
+                continue;
+            };
+            for st in &ordered_stmts[..def_pos] {
+                let names = self
+                    .pushgate_unbind
+                    .entry((self.current_module_index, st.sidx))
+                    .or_default();
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        self.pushgate_query_scopes.push(self.scopes.len().saturating_sub(1));
         let r = self.eval_stmts(&ordered_stmts);
+        self.pushgate_query_scopes.pop();
         self.scopes.pop();
         r
     }

@@ -1602,6 +1602,27 @@ impl<'source> Parser<'source> {
             self.expect(end_delim, "while parsing query")?;
         }
         span.end = self.end;
+        // pushgate patch: as for `every`, OPA refuses a `some x` that the
+        // rest of its body never reads ("declared var x unused").
+        for stmt in &literals {
+            if let Literal::SomeVars { vars, .. } = &stmt.literal {
+                let rest = self
+                    .source
+                    .contents()
+                    .get(stmt.span.end as usize..span.end as usize)
+                    .unwrap_or("");
+                for var in vars {
+                    let name = var.text();
+                    if name != "_" && !identifier_used(rest, name) {
+                        return Err(self.source.error(
+                            var.line,
+                            var.col,
+                            format!("declared var {name} unused").as_str(),
+                        ));
+                    }
+                }
+            }
+        }
         Ok(Query {
             span,
             stmts: literals,

@@ -230,6 +230,9 @@ pub fn schedule<Str: Clone + cmp::Ord + fmt::Debug>(
 pub struct QuerySchedule {
     pub scope: Scope,
     pub order: Vec<u16>,
+    /// pushgate patch: (defining statement index, name) of each `:=` local
+    /// that shadows an enclosing query's variable read above it.
+    pub shadowed: Vec<(usize, SourceStr)>,
 }
 
 pub struct Analyzer {
@@ -601,6 +604,14 @@ impl Analyzer {
 
             RefBrack { refr, index, .. } => {
                 traverse(index, &mut |e| match e.as_ref() {
+                    Var { span: v, .. } if scope.colon_locals.contains(&v.source_str()) => {
+                        let var = v.source_str();
+                        if scope.locals.contains_key(&var) {
+                            used_vars.push(var.clone());
+                            first_use.entry(var).or_insert(v.clone());
+                        }
+                        Ok(false)
+                    }
                     Var { span: v, .. } => {
                         let var = v.source_str();
                         if scope.locals.contains_key(&var) || scope.unscoped.contains(&var) {
@@ -924,9 +935,94 @@ impl Analyzer {
         let empty_str = query.span.source_str().clone_empty();
         self.gather_local_vars(key.as_ref(), value.as_ref(), query, &mut scope)?;
 
+        // pushgate patch: in a nested query (a comprehension or `every`
+        // body), `x := ...` declares a new local even when an enclosing
+        // query has an `x`; OPA reads the uses of `x` above that statement as
+        // the outer `x` (conftest's examples/combine relies on it). Such a
+        // local is hidden until its defining statement, so those earlier
+        // uses are inputs from the enclosing scope, not uses before
+        // definition (which stays an error when no outer `x` exists).
+        let mut shadowed: Vec<(usize, SourceStr, Span)> = vec![];
+        for stmt in query.stmts.iter() {
+            if let Literal::Expr { expr, .. } = &stmt.literal {
+                if let AssignExpr { op: AssignOp::ColEq, lhs, .. } = expr.as_ref() {
+                    traverse(lhs, &mut |e| match e.as_ref() {
+                        Var { span, .. } => {
+                            scope.colon_locals.insert(span.source_str());
+                            Ok(false)
+                        }
+                        _ => Ok(true),
+                    })?;
+                }
+            }
+        }
+        for (idx, stmt) in query.stmts.iter().enumerate() {
+            let Literal::Expr { expr, .. } = &stmt.literal else {
+                continue;
+            };
+            let AssignExpr { op: AssignOp::ColEq, lhs, .. } = expr.as_ref() else {
+                continue;
+            };
+            let mut names = vec![];
+            traverse(lhs, &mut |e| match e.as_ref() {
+                Var { span, .. } => {
+                    names.push(span.source_str());
+                    Ok(false)
+                }
+                _ => Ok(true),
+            })?;
+            for name in names {
+                let outer = self.scopes.iter().skip(2).any(|s| {
+                    s.locals.contains_key(&name)
+                        || s.unscoped.contains(&name)
+                        || s.inputs.contains(&name)
+                });
+                let used_above = query.stmts[..idx].iter().any(|st| {
+                    let mut found = false;
+                    let mut look = |e: &Ref<Expr>| {
+                        let _ = traverse(e, &mut |x| {
+                            if let Var { span, .. } = x.as_ref() {
+                                if span.source_str() == name {
+                                    found = true;
+                                }
+                            }
+                            Ok(!found)
+                        });
+                    };
+                    match &st.literal {
+                        Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => look(expr),
+                        Literal::SomeIn { key, value, collection, .. } => {
+                            if let Some(k) = key {
+                                look(k);
+                            }
+                            look(value);
+                            look(collection);
+                        }
+                        Literal::Every { domain, .. } => look(domain),
+                        Literal::SomeVars { .. } => {}
+                    }
+                    for wm in &st.with_mods {
+                        look(&wm.r#as);
+                    }
+                    found
+                });
+                if outer && used_above {
+                    if let Some(span) = scope.locals.remove(&name) {
+                        scope.inputs.insert(name.clone());
+                        shadowed.push((idx, name, span));
+                    }
+                }
+            }
+        }
+
         let mut infos = vec![];
         let mut first_use = BTreeMap::new();
-        for stmt in &query.stmts {
+        for (stmt_idx, stmt) in query.stmts.iter().enumerate() {
+            for (idx, name, span) in &shadowed {
+                if *idx == stmt_idx {
+                    scope.locals.insert(name.clone(), span.clone());
+                }
+            }
             let mut definitions = vec![];
             let mut with_mods_used_vars = vec![];
             let mut with_mods_comprs = vec![];
@@ -1175,6 +1271,7 @@ impl Analyzer {
         let query_schedule = QuerySchedule {
             scope: scope.clone(),
             order,
+            shadowed: shadowed.into_iter().map(|(i, n, _)| (i, n)).collect(),
         };
         self.schedule_table
             .set_checked(self.current_module_index, query.qidx, query_schedule)

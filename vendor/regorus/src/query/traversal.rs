@@ -22,6 +22,11 @@ pub struct Scope {
     pub unscoped: BTreeSet<SourceStr>,
     pub inputs: BTreeSet<SourceStr>,
     pub uses_input: bool,
+    /// pushgate patch: locals declared by `:=`. Only that statement binds
+    /// them; `a[x]` elsewhere is a lookup, never another definition (else
+    /// `k := 1; x := k; y := a[x]` was ordered with `a[x]` first and then
+    /// refused as "used before definition"; OPA accepts it).
+    pub colon_locals: BTreeSet<SourceStr>,
 }
 
 pub fn traverse(expr: &ExprRef, f: &mut dyn FnMut(&ExprRef) -> Result<bool>) -> Result<()> {
