@@ -215,8 +215,8 @@ pub fn schedule<Str: Clone + cmp::Ord + fmt::Debug>(
     }
 
     if order.len() != num_statements {
-        #[cfg(feature = "std")]
-        std::eprintln!("could not schedule all statements {order:?}");
+        // pushgate patch: no eprintln here: a hook's stderr is what the
+        // pusher reads (`remote:` lines), and the source order is used.
         return Ok(SortResult::Order(
             (0..num_statements).map(|i| i as u16).collect(),
         ));
