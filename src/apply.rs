@@ -115,7 +115,17 @@ fn run_started(
         .context("creating the apply directory")?;
     let tree_dir = work.path().join("tree");
     let changed = work.path().join("changed-files");
-    export(repo, job, &tree_dir, &changed)?;
+    // The export counts against the apply's timeout (it runs under the
+    // environment's lock like the command).
+    let begun = Instant::now();
+    let timeout = Duration::from_secs(cfg.timeout_seconds);
+    export(repo, cfg, job, &tree_dir, &changed)?;
+    let Some(remaining) = timeout.checked_sub(begun.elapsed()) else {
+        bail!(
+            "exporting the tree took longer than apply.timeout_seconds ({}s); the command did not run",
+            cfg.timeout_seconds
+        );
+    };
 
     let mut cmd = Command::new(&cfg.command[0]);
     cmd.args(&cfg.command[1..])
@@ -159,7 +169,7 @@ fn run_started(
     drop(cmd); // closes our copies of the pipe's write end
     let max = cfg.max_output_bytes;
     let handle = std::thread::spawn(move || pump(reader, sink, max));
-    let waited = wait(&mut child, cfg.timeout_seconds);
+    let waited = wait(&mut child, remaining);
     let dropped = handle.join().unwrap_or(0);
     let pump = waited?;
     let (code, timed_out) = pump;
@@ -239,8 +249,8 @@ fn pump(reader: impl std::io::Read, mut sink: Box<dyn Write + Send>, max: u64) -
 }
 
 /// Waits for the child, killing its whole process group at the timeout.
-fn wait(child: &mut std::process::Child, timeout_seconds: u64) -> Result<(Option<i32>, bool)> {
-    let deadline = Instant::now() + Duration::from_secs(timeout_seconds);
+fn wait(child: &mut std::process::Child, timeout: Duration) -> Result<(Option<i32>, bool)> {
+    let deadline = Instant::now() + timeout;
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok((status.code(), false));
@@ -259,12 +269,21 @@ fn wait(child: &mut std::process::Child, timeout_seconds: u64) -> Result<(Option
 
 /// Writes the new commit's tree to `dir` and the changed paths, each ended
 /// by NUL, to `changed`.
-fn export(repo: &Repo, job: &Job, dir: &Path, changed: &Path) -> Result<()> {
+fn export(repo: &Repo, cfg: &Apply, job: &Job, dir: &Path, changed: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let new = repo
         .peel_to_commit(Oid::from_str(&job.new)?)?
         .context("the new value is not a commit")?;
     let tree = repo.git.find_commit(new)?.tree()?;
+    let (files, bytes) = repo.tree_footprint(tree.id())?;
+    if files > cfg.max_export_files || bytes > cfg.max_export_bytes {
+        bail!(
+            "the tree of {} holds {files} files and {bytes} bytes, over apply.max_export_files ({}) or apply.max_export_bytes ({}); nothing was exported and the command did not run. Raise the limit in the config if the tree is meant to be this large",
+            job.new,
+            cfg.max_export_files,
+            cfg.max_export_bytes
+        );
+    }
     let mut co = git2::build::CheckoutBuilder::new();
     // The export is the judged bytes: no .gitattributes filter (ident,
     // filter=, eol, working-tree-encoding) may rewrite them on the way out.

@@ -207,6 +207,11 @@ pub struct Apply {
     /// Output kept (streamed to the pusher, or written to the log) per run;
     /// the rest is counted and dropped, and the command keeps running.
     pub max_output_bytes: u64,
+    /// The tree written for the command, counted before a byte is written:
+    /// a push of a few hundred bytes can name a tree that expands to
+    /// gigabytes. Over either, the apply ends `failed` with the reason.
+    pub max_export_bytes: u64,
+    pub max_export_files: u64,
     pub line: u64,
 }
 
@@ -312,7 +317,14 @@ struct RawApply {
     timeout_seconds: Option<u64>,
     mode: Option<String>,
     max_output_bytes: Option<u64>,
+    max_export_bytes: Option<u64>,
+    max_export_files: Option<u64>,
 }
+
+/// apply.max_export_*: the Linux kernel's tree (about 80,000 files, 1.4 GB)
+/// fits; a GitOps repository is far smaller.
+pub const DEFAULT_MAX_EXPORT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+pub const DEFAULT_MAX_EXPORT_FILES: u64 = 250_000;
 
 /// Configs are small; anything this large is a mistake or an attack.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -683,6 +695,8 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 timeout_seconds: a.value.timeout_seconds.unwrap_or(600),
                 mode,
                 max_output_bytes: a.value.max_output_bytes.unwrap_or(10 * 1024 * 1024),
+                max_export_bytes: a.value.max_export_bytes.unwrap_or(DEFAULT_MAX_EXPORT_BYTES),
+                max_export_files: a.value.max_export_files.unwrap_or(DEFAULT_MAX_EXPORT_FILES),
                 line,
             })
         }

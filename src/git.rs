@@ -4,6 +4,7 @@
 //! All reads go through libgit2 (git2) in-process; no `git` subprocess runs on
 //! the hook's critical path.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -349,6 +350,62 @@ impl Repo {
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e).with_context(|| format!("looking up {path}")),
         }
+    }
+
+    /// What checking out `tree` writes: (files, bytes), each path counted
+    /// (a blob under many names is written many times), gitlinks nothing.
+    /// Each distinct tree and blob is read once, so a tree that names one
+    /// subtree many times, nested (a few hundred bytes that expand to
+    /// gigabytes), costs its distinct objects, not its expansion; the walk
+    /// keeps its own stack, so deep nesting cannot overflow ours.
+    pub fn tree_footprint(&self, tree: Oid) -> Result<(u64, u64)> {
+        let mut totals: HashMap<Oid, (u64, u64)> = HashMap::new();
+        let mut blob_sizes: HashMap<Oid, u64> = HashMap::new();
+        // (tree, children pushed?)
+        let mut stack = vec![(tree, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            if totals.contains_key(&id) {
+                continue;
+            }
+            let t = self
+                .git
+                .find_tree(id)
+                .with_context(|| format!("reading tree {id}"))?;
+            if !expanded {
+                stack.push((id, true));
+                for e in t.iter() {
+                    if e.kind() == Some(git2::ObjectType::Tree) && !totals.contains_key(&e.id()) {
+                        stack.push((e.id(), false));
+                    }
+                }
+                continue;
+            }
+            let (mut files, mut bytes) = (0u64, 0u64);
+            for e in t.iter() {
+                match e.kind() {
+                    Some(git2::ObjectType::Tree) => {
+                        let (f, b) = totals.get(&e.id()).copied().unwrap_or((0, 0));
+                        files = files.saturating_add(f);
+                        bytes = bytes.saturating_add(b);
+                    }
+                    Some(git2::ObjectType::Blob) => {
+                        let size = match blob_sizes.get(&e.id()) {
+                            Some(s) => *s,
+                            None => {
+                                let s = self.object_size(e.id())?;
+                                blob_sizes.insert(e.id(), s);
+                                s
+                            }
+                        };
+                        files = files.saturating_add(1);
+                        bytes = bytes.saturating_add(size);
+                    }
+                    _ => {} // a gitlink: checkout writes an empty directory
+                }
+            }
+            totals.insert(id, (files, bytes));
+        }
+        Ok(totals.get(&tree).copied().unwrap_or((0, 0)))
     }
 
     /// An object's size without reading it.

@@ -296,3 +296,65 @@ fn an_operator_can_rerun_an_apply() {
     // The failed run stopped before `end`; the re-run (same audit id) got there.
     assert!(e.runs()[0].join("end").exists());
 }
+
+/// A hostile tree: 100 KB of blob, named 16 times per tree, three trees
+/// deep (4,096 paths, 400 MB checked out) in a push of a few KB (four deep,
+/// the gate's limits.max_changed_files already refuses it). The
+/// export is counted before anything is written and refused: the apply
+/// ends `failed` with the limit's name, the command never runs, the push
+/// itself lands (the gate passed it).
+#[test]
+fn an_export_over_its_budget_is_refused_before_a_byte_is_written() {
+    let e = setup("sync", 60);
+    let server = e.w.path("server.git");
+    let mut cfg = config("sync", 60);
+    cfg.push_str("  max_export_files: 1000\n  max_export_bytes: 1000000\n");
+    std::fs::write(server.join("pushgate.yaml"), cfg).unwrap();
+
+    let blob_file = e.w.path("blob");
+    std::fs::write(&blob_file, vec![b'x'; 100 * 1024]).unwrap();
+    let blob =
+        e.w.git_ok(&e.work, &["hash-object", "-w", blob_file.to_str().unwrap()]);
+    let mktree = |entries: String| -> String {
+        let mut c = e.w.cmd("git", &e.work);
+        c.arg("mktree")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let mut tree = mktree(
+        (0..16)
+            .map(|i| format!("100644 blob {}\tf{i}.yaml\n", blob.trim()))
+            .collect(),
+    );
+    for _ in 0..2 {
+        tree = mktree(
+            (0..16)
+                .map(|i| format!("040000 tree {tree}\td{i}\n"))
+                .collect(),
+        );
+    }
+    let commit = e.w.git_ok(&e.work, &["commit-tree", &tree, "-m", "expand"]);
+    e.w.git_ok(&e.work, &["update-ref", "refs/heads/main", commit.trim()]);
+
+    let t = Instant::now();
+    let r = e.push("", &["origin", "main"]);
+    r.assert_ok().assert_says("apply failed");
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+    assert_eq!(
+        e.w.server_ref("refs/heads/main").as_deref(),
+        Some(commit.trim())
+    );
+    assert!(e.runs().is_empty(), "the command ran: {:?}", e.runs());
+    let rec = &e.records()[0];
+    assert_eq!(rec["apply"]["status"], "failed", "{rec}");
+    let why = rec["apply"]["error"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("4096 files") && why.contains("apply.max_export_files"),
+        "{why}"
+    );
+}
