@@ -145,7 +145,13 @@ fn run_started(
         .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
         // A git the command runs reads objects as the gate judged them.
         .env("GIT_NO_REPLACE_OBJECTS", "1")
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    // main() turns library backtraces off for pushgate itself; that is
+    // not the command's business.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_some_and(|v| v == "0") {
+        cmd.env_remove("RUST_LIB_BACKTRACE");
+    }
+    cmd
         // Its own process group, so a timeout kills everything it started.
         .process_group(0);
     // Output always goes through our pump, in both modes, so that its
