@@ -983,6 +983,21 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
             format!("{err:?}").contains("used before definition"),
             "{err:?}"
         );
+        // A read of the outer `x` that would have to run after the inner
+        // `x :=` (it waits for `z`, bound below): refused, never answered
+        // with the inner `x` (OPA: [11]; unpatched order: [12]).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.rego"),
+            "package main\nimport rego.v1\ndeny contains sprintf(\"%v\", [ys]) if { x := 1; ys := [y | y = x + z; x := 2; z = 10] }\n",
+        )
+        .unwrap();
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[])
+            .and_then(|b| b.evaluate("main", input("{}")).map(|_| ()));
+        assert!(
+            format!("{err:?}").contains("cannot evaluate this as OPA does"),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -1072,6 +1087,18 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
             ),
             "[true, true, true]"
         );
+        // Arithmetic that f64 would round to zero is refused too (OPA: true).
+        for expr in ["2 / 1e400 > 0", "1e-300 * 1e-300 > 0"] {
+            let (_d, b) = bundle(&[(
+                "p.rego",
+                &format!("package main\nimport rego.v1\ndeny contains \"x\" if {expr}\n"),
+            )]);
+            let err = b.evaluate("main", input("{}")).err();
+            assert!(
+                format!("{err:?}").contains("pushgate refuses it"),
+                "{expr}: {err:?}"
+            );
+        }
         for (lit, reason) in [
             ("1e-400", "below the smallest 64-bit float"),
             ("1e100000", "too large"),

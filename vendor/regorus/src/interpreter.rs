@@ -3013,12 +3013,18 @@ impl Interpreter {
                     if let Some(with_functions) = with_functions_saved {
                         self.with_functions = with_functions;
                     }
-                    return Ok(self
+                    let found = self
                         .pushgate_annotations
                         .last()
                         .cloned()
                         .flatten()
-                        .unwrap_or_else(Value::new_object));
+                        .unwrap_or_else(Value::new_object);
+                    if found["pushgate:refused"] != Value::Undefined {
+                        bail!(span.error(
+                            "rego.metadata.rule() on a rule whose METADATA has `schemas`: pushgate does not build OPA's form of them; move `schemas` to a document-scope block or do not read the annotation here"
+                        ));
+                    }
+                    return Ok(found);
                 } else {
                     bail!(
                         span.error(format!("could not find function {selected_fcn_path}").as_str())
@@ -3918,7 +3924,16 @@ impl Interpreter {
                     }
                     self.contexts.push(next_ctx);
                 }
+                // pushgate patch: OPA makes each further body (an `else`, a
+                // second `{ ... }`) a rule of its own, without the first
+                // body's METADATA, so rego.metadata.rule() there is {}.
+                if idx > 0 {
+                    self.pushgate_annotations.push(None);
+                }
                 result = self.eval_query(&body.query);
+                if idx > 0 {
+                    self.pushgate_annotations.pop();
+                }
                 match &result {
                     Ok(true) => {
                         any_success = true;

@@ -1086,7 +1086,14 @@ impl Number {
             axiom_f64_ops_deterministic();
             lemma_div_ensures_cases(self@, rhs@);
         }
-        let quotient = Self::checked_float(self.to_f64_lossy() / rhs.to_f64_lossy(), "division")?;
+        let (a, b) = (self.to_f64_lossy(), rhs.to_f64_lossy());
+        let quotient = Self::checked_float(a / b, "division")?;
+        // pushgate patch: OPA divides exactly (big numbers): `2 / 1e400` is
+        // above zero there. A quotient of finite operands that f64 rounds
+        // to zero, or an operand f64 cannot hold, is refused, not read as 0.
+        if !b.is_finite() || (quotient == 0.0 && a != 0.0) {
+            bail!("division: the result is beyond what a 64-bit float holds (OPA computes it exactly); pushgate refuses it rather than round it to 0");
+        }
         Ok(Number::Float(quotient))
     }
 
@@ -1261,10 +1268,15 @@ impl Number {
 
         match (self, rhs) {
             (Number::Float(_), _) | (_, Number::Float(_)) => {
+                let (a, b) = (self.to_f64_lossy(), rhs.to_f64_lossy());
                 let product = Self::checked_float(
-                    decimal_op(self.to_f64_lossy(), rhs.to_f64_lossy(), DecimalOp::Mul),
+                    decimal_op(a, b, DecimalOp::Mul),
                     "multiplication",
                 )?;
+                // pushgate patch: as in float_quotient, no silent underflow.
+                if product == 0.0 && a != 0.0 && b != 0.0 {
+                    bail!("multiplication: the result is below what a 64-bit float holds (OPA computes it exactly); pushgate refuses it rather than round it to 0");
+                }
                 Ok(Number::normalize_float(product))
             }
             (Number::UInt(a), Number::UInt(b)) => {

@@ -2468,8 +2468,14 @@ impl<'source> Parser<'source> {
             }
             let block = &comments[i..j];
             i = j;
-            let body = |c: &(u32, usize, usize)| text.get(c.1 + 1..c.2).unwrap_or("");
-            if body(&block[0]).trim() != "METADATA" {
+            // OPA: each line's text after `#` less one leading space; a
+            // block starts at a comment in column 1 beginning `METADATA`.
+            let body = |c: &(u32, usize, usize)| {
+                let t = text.get(c.1 + 1..c.2).unwrap_or("");
+                t.strip_prefix(' ').unwrap_or(t)
+            };
+            let in_column_1 = block[0].1 == 0 || text.as_bytes().get(block[0].1 - 1) == Some(&b'\n');
+            if !in_column_1 || !body(&block[0]).starts_with("METADATA") {
                 continue;
             }
             let first = block[0].0;
@@ -2519,9 +2525,19 @@ impl<'source> Parser<'source> {
                 continue;
             };
             let mut kept = serde_json::Map::new();
+            if map.contains_key("schemas") {
+                // OPA returns its own form of `schemas` (paths, refs); not built here.
+                let mut refused = serde_json::Map::new();
+                refused.insert("pushgate:refused".into(), "schemas".into());
+                if let Some(rule) = policy.iter().find(|r| r.span().line > last) {
+                    out.insert(rule.span().start, Value::from(serde_json::Value::Object(refused)));
+                }
+                continue;
+            }
             for key in ["title", "description"] {
                 match map.remove(key) {
                     None | Some(serde_json::Value::Null) => {}
+                    Some(serde_json::Value::String(s)) if s.is_empty() => {}
                     Some(v @ serde_json::Value::String(_)) => {
                         kept.insert(key.into(), v);
                     }
@@ -2532,6 +2548,7 @@ impl<'source> Parser<'source> {
             }
             match map.remove("custom") {
                 None | Some(serde_json::Value::Null) => {}
+                Some(serde_json::Value::Object(m)) if m.is_empty() => {}
                 Some(v @ serde_json::Value::Object(_)) => {
                     kept.insert("custom".into(), v);
                 }
@@ -2539,6 +2556,7 @@ impl<'source> Parser<'source> {
             }
             if let Some(v) = map.remove("organizations") {
                 match v {
+                    serde_json::Value::Array(a) if a.is_empty() => {}
                     serde_json::Value::Array(a) if a.iter().all(|x| x.is_string()) => {
                         kept.insert("organizations".into(), serde_json::Value::Array(a));
                     }

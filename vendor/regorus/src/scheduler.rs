@@ -883,6 +883,50 @@ impl Analyzer {
         }
     }
 
+    /// pushgate patch: whether a statement mentions `name` anywhere.
+    fn stmt_reads(st: &LiteralStmt, name: &SourceStr) -> bool {
+        let mut found = false;
+        let mut look = |e: &Ref<Expr>| {
+            let _ = traverse(e, &mut |x| {
+                if let Var { span, .. } = x.as_ref() {
+                    if &span.source_str() == name {
+                        found = true;
+                    }
+                }
+                Ok(!found)
+            });
+        };
+        match &st.literal {
+            Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => look(expr),
+            Literal::SomeIn {
+                key,
+                value,
+                collection,
+                ..
+            } => {
+                if let Some(k) = key {
+                    look(k);
+                }
+                look(value);
+                look(collection);
+            }
+            Literal::Every { domain, query, .. } => {
+                look(domain);
+                for s in &query.stmts {
+                    if Self::stmt_reads(s, name) {
+                        return true;
+                    }
+                }
+            }
+            Literal::SomeVars { .. } => {}
+        }
+        for wm in &st.with_mods {
+            look(&wm.refr);
+            look(&wm.r#as);
+        }
+        found
+    }
+
     fn check_first_use(var: &Span, first_use: &BTreeMap<SourceStr, Span>) -> Result<()> {
         let name = var.source_str();
         if let Some(r#use) = first_use.get(&name) {
@@ -977,35 +1021,7 @@ impl Analyzer {
                         || s.unscoped.contains(&name)
                         || s.inputs.contains(&name)
                 });
-                let used_above = query.stmts[..idx].iter().any(|st| {
-                    let mut found = false;
-                    let mut look = |e: &Ref<Expr>| {
-                        let _ = traverse(e, &mut |x| {
-                            if let Var { span, .. } = x.as_ref() {
-                                if span.source_str() == name {
-                                    found = true;
-                                }
-                            }
-                            Ok(!found)
-                        });
-                    };
-                    match &st.literal {
-                        Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => look(expr),
-                        Literal::SomeIn { key, value, collection, .. } => {
-                            if let Some(k) = key {
-                                look(k);
-                            }
-                            look(value);
-                            look(collection);
-                        }
-                        Literal::Every { domain, .. } => look(domain),
-                        Literal::SomeVars { .. } => {}
-                    }
-                    for wm in &st.with_mods {
-                        look(&wm.r#as);
-                    }
-                    found
-                });
+                let used_above = query.stmts[..idx].iter().any(|st| Self::stmt_reads(st, &name));
                 if outer && used_above {
                     if let Some(span) = scope.locals.remove(&name) {
                         scope.inputs.insert(name.clone());
@@ -1259,6 +1275,29 @@ impl Analyzer {
             }
             _ => Vec::new(),
         };
+
+        // pushgate patch (see `shadowed` above): OPA resolves a shadowed name
+        // in written order. If the order chosen here runs a statement
+        // written above the shadowing `:=` after it (or one written below
+        // it before it), that statement would read the other variable: such
+        // a query is refused rather than answered differently.
+        if !shadowed.is_empty() && !order.is_empty() {
+            let pos = |stmt: usize| order.iter().position(|&o| usize::from(o) == stmt);
+            for (def_idx, name, span) in &shadowed {
+                let Some(def_pos) = pos(*def_idx) else { continue };
+                for (idx, st) in query.stmts.iter().enumerate() {
+                    if idx == *def_idx || !Self::stmt_reads(st, name) {
+                        continue;
+                    }
+                    let Some(p) = pos(idx) else { continue };
+                    if (idx < *def_idx) != (p < def_pos) {
+                        bail!(span.error(&format!(
+                            "pushgate cannot evaluate this as OPA does: `{name}` here shadows an enclosing `{name}` that a statement written above reads, and that statement must wait for a variable bound further down; rename this `{name}` or bind the other variable first"
+                        )));
+                    }
+                }
+            }
+        }
 
         // Output expressions are evaluated after the query body.
         if let Some(key) = &key {

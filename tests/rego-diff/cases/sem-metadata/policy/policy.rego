@@ -70,3 +70,34 @@ helper(x) := sprintf("%s %s", [x, rego.metadata.rule().custom.word])
 deny_helper contains helper("called") if true
 
 warn_compr contains sprintf("comprehension: %v", [[m | m := rego.metadata.rule()]]) if true
+
+# METADATA
+# title: first body only
+label := sprintf("body %v", [rego.metadata.rule()]) if {
+	input.kind == "Nope"
+} else := sprintf("else %v", [rego.metadata.rule()])
+
+violation_bodies contains label
+
+# METADATA
+# title: ""
+# description: ""
+# custom: {}
+# organizations: []
+warn_empty contains sprintf("empty %v", [rego.metadata.rule()]) if true
+
+#METADATA
+#title: no space after the hash
+#custom:
+# severity: high
+warn_nospace contains sprintf("nospace %v", [rego.metadata.rule()]) if true
+
+# METADATA: the header may go on
+# title: suffixed header
+warn_suffix contains sprintf("suffix %v", [rego.metadata.rule()]) if true
+
+warn_indented contains sprintf("indented %v", [rego.metadata.rule()]) if {
+	# METADATA
+	# title: not a block (not in column 1)
+	true
+}

@@ -1,0 +1,5 @@
+package main
+
+deny contains "is-one" if {
+  1 / 3 * 3 == 1
+}
