@@ -1,10 +1,3 @@
-/// mimalloc, not glibc's malloc: Rego evaluation allocates and frees a
-/// value per step (a quarter of the gate's time went to malloc/free under
-/// perf), and mimalloc's thread-local free lists halve that cost; see
-/// docs/benchmarks.md for the side-by-side figures.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     // regorus signals "undefined" with errors, and anyhow captures a
     // backtrace for each when RUST_BACKTRACE is set (a git server's
