@@ -2425,7 +2425,7 @@ impl<'source> Parser<'source> {
             }
         }
 
-        let annotations = self.pushgate_annotations(&package, &policy)?;
+        let annotations = self.pushgate_annotations(&package, &imports, &policy)?;
         let m = Module {
             package,
             imports,
@@ -2455,15 +2455,22 @@ impl<'source> Parser<'source> {
     fn pushgate_annotations(
         &self,
         package: &Package,
+        imports: &[Import],
         policy: &[Ref<Rule>],
     ) -> Result<BTreeMap<u32, Value>> {
         let mut out = BTreeMap::new();
         let text = self.source.contents();
         let comments = &self.lexer.comments;
+        let col1 = |c: &(u32, usize, usize)| c.1 == 0 || text.as_bytes().get(c.1 - 1) == Some(&b'\n');
         let mut i = 0;
         while i < comments.len() {
+            // OPA ends a block at the first line that is not a comment in
+            // column 1.
             let mut j = i + 1;
-            while j < comments.len() && comments[j].0 == comments[j - 1].0 + 1 {
+            while j < comments.len()
+                && comments[j].0 == comments[j - 1].0 + 1
+                && col1(&comments[j])
+            {
                 j += 1;
             }
             let block = &comments[i..j];
@@ -2474,8 +2481,7 @@ impl<'source> Parser<'source> {
                 let t = text.get(c.1 + 1..c.2).unwrap_or("");
                 t.strip_prefix(' ').unwrap_or(t)
             };
-            let in_column_1 = block[0].1 == 0 || text.as_bytes().get(block[0].1 - 1) == Some(&b'\n');
-            if !in_column_1 || !body(&block[0]).starts_with("METADATA") {
+            if !col1(&block[0]) || !body(&block[0]).starts_with("METADATA") {
                 continue;
             }
             let first = block[0].0;
@@ -2485,6 +2491,16 @@ impl<'source> Parser<'source> {
             for c in &block[1..] {
                 yaml.push_str(body(c).trim_end_matches('\r'));
                 yaml.push('\n');
+            }
+            if yaml.trim().is_empty() {
+                bail!(err("expected METADATA block, found whitespace"));
+            }
+            let next_import = imports.iter().map(|im| im.span.line).filter(|l| *l > last).min();
+            let next_rule = policy.iter().map(|r| r.span().line).filter(|l| *l > last).min();
+            if let Some(im) = next_import.filter(|_| package.span.line < first) {
+                if next_rule.is_none_or(|r| im < r) {
+                    bail!(err("invalid annotation scope 'import'. Use one of 'rule', 'document', 'package', or 'subpackages'"));
+                }
             }
             let decoded = match crate::builtins::encoding::decode_annotation(&yaml) {
                 Ok(v) => v,
@@ -2513,6 +2529,9 @@ impl<'source> Parser<'source> {
                 }
                 continue;
             }
+            if entrypoint && scope == "rule" {
+                bail!(err("annotation entrypoint applied to non-document or package scope 'rule'"));
+            }
             match scope.as_str() {
                 "rule" => {}
                 "document" => continue,
@@ -2530,7 +2549,8 @@ impl<'source> Parser<'source> {
                 let mut refused = serde_json::Map::new();
                 refused.insert("pushgate:refused".into(), "schemas".into());
                 if let Some(rule) = policy.iter().find(|r| r.span().line > last) {
-                    out.insert(rule.span().start, Value::from(serde_json::Value::Object(refused)));
+                    out.entry(rule.span().start)
+                        .or_insert_with(|| Value::from(serde_json::Value::Object(refused)));
                 }
                 continue;
             }
@@ -2621,10 +2641,9 @@ impl<'source> Parser<'source> {
                 }
             }
             kept.insert("scope".into(), "rule".into());
-            let start = rule.span().start;
-            if out.insert(start, Value::from(serde_json::Value::Object(kept))).is_some() {
-                bail!(err("METADATA: a second annotation block for the same rule; merge them"));
-            }
+            // A second block for the same rule: OPA keeps the first.
+            out.entry(rule.span().start)
+                .or_insert_with(|| Value::from(serde_json::Value::Object(kept)));
         }
         Ok(out)
     }

@@ -1,0 +1,7 @@
+package main
+
+# METADATA
+  # title: x
+deny contains msg if {
+  msg := json.marshal(rego.metadata.rule())
+}
