@@ -91,6 +91,10 @@ pub struct Limits {
     /// Manifest bytes one ref update may bring to be judged, each path
     /// counted (one blob under many names costs each time).
     pub max_manifest_bytes: u64,
+    /// Manifest documents one ref update may bring to be judged: bytes
+    /// alone do not bound them (`---` every few bytes), and each costs an
+    /// evaluation of every rule.
+    pub max_documents: usize,
     /// One Rego evaluation (one rule set over one input).
     pub policy_timeout_seconds: u64,
     /// The whole decision for one push.
@@ -110,6 +114,7 @@ impl Default for Limits {
             yaml_max_alias_events: 100_000,
             max_changed_files: 50_000,
             max_manifest_bytes: 32 * 1024 * 1024,
+            max_documents: 100_000,
             policy_timeout_seconds: 5,
             timeout_seconds: 120,
         }
@@ -254,6 +259,7 @@ struct RawLimits {
     yaml_max_alias_events: Option<usize>,
     max_changed_files: Option<usize>,
     max_manifest_bytes: Option<u64>,
+    max_documents: Option<usize>,
     policy_timeout_seconds: Option<u64>,
     timeout_seconds: Option<u64>,
 }
@@ -719,6 +725,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 yaml_max_alias_events: l.yaml_max_alias_events.unwrap_or(d.yaml_max_alias_events),
                 max_changed_files: l.max_changed_files.unwrap_or(d.max_changed_files),
                 max_manifest_bytes: l.max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
+                max_documents: l.max_documents.unwrap_or(d.max_documents),
                 policy_timeout_seconds: l
                     .policy_timeout_seconds
                     .unwrap_or(d.policy_timeout_seconds),
@@ -735,6 +742,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 ("yaml_max_nodes", limits.yaml_max_nodes as u64),
                 ("max_changed_files", limits.max_changed_files as u64),
                 ("max_manifest_bytes", limits.max_manifest_bytes),
+                ("max_documents", limits.max_documents as u64),
                 ("policy_timeout_seconds", limits.policy_timeout_seconds),
                 ("timeout_seconds", limits.timeout_seconds),
             ] {

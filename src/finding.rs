@@ -103,6 +103,7 @@ pub const CODES: &[&str] = &[
     "too-many-commits",
     "too-many-files",
     "manifests-over-budget",
+    "too-many-documents",
     "object-too-large",
     "gate-timeout",
     "gate-error",

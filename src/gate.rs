@@ -26,6 +26,8 @@ use crate::signature::{self, Keyring, Subject, Verdict};
 /// Below this many items (commits, files) work stays on the calling thread:
 /// starting threads costs more than it saves, and most pushes are small.
 const SMALL: usize = 32;
+/// Files parsed per step when collecting documents (see limits.max_documents).
+const PARSE_CHUNK: usize = 256;
 
 /// Everything loaded once per push: the config and what it names.
 pub struct Gate {
@@ -722,18 +724,36 @@ fn read_manifests(
         deadline.check()?;
         Ok(manifest::parse(path, bytes, &selector.limits).and_then(manifest::applied))
     };
-    // Starting the thread pool costs more than parsing a few files.
-    let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = if raw.len() < SMALL {
-        raw.iter().map(parse).collect::<Result<_>>()?
-    } else {
-        raw.par_iter().map(parse).collect::<Result<_>>()?
-    };
+    // Parsed a chunk of files at a time, so a push over limits.max_documents
+    // stops holding documents soon after the limit, not after all of them.
     let mut docs = Vec::new();
-    for p in parsed {
-        match p {
-            Ok(d) => docs.extend(d),
-            Err(f) => violations.push(*f),
+    for chunk in raw.chunks(PARSE_CHUNK) {
+        // Starting the thread pool costs more than parsing a few files.
+        let parsed: Vec<Result<Vec<Document>, Box<Finding>>> = if chunk.len() < SMALL {
+            chunk.iter().map(parse).collect::<Result<_>>()?
+        } else {
+            chunk.par_iter().map(parse).collect::<Result<_>>()?
+        };
+        for p in parsed {
+            match p {
+                Ok(d) => docs.extend(d),
+                Err(f) => violations.push(*f),
+            }
         }
+        if docs.len() > selector.limits.max_documents {
+            break;
+        }
+    }
+    if docs.len() > selector.limits.max_documents {
+        violations.push(Finding::new_owned(
+            "too-many-documents".to_owned(),
+            format!(
+                "the update's manifests hold more than {} documents (limits.max_documents); none was judged",
+                selector.limits.max_documents
+            ),
+            "push the change in smaller steps, or ask an operator to raise limits.max_documents".to_owned(),
+        ));
+        return Ok(Vec::new());
     }
     Ok(docs)
 }

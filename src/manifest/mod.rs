@@ -87,6 +87,8 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Bytes of manifests one update may have judged (each path counted).
     pub max_manifest_bytes: u64,
+    /// Documents one update may have judged.
+    pub max_documents: usize,
     pub max_depth: usize,
     pub max_nodes: usize,
     pub max_alias_events: usize,
@@ -97,6 +99,7 @@ impl Limits {
         Limits {
             max_file_bytes: m.max_file_bytes,
             max_manifest_bytes: l.max_manifest_bytes,
+            max_documents: l.max_documents,
             max_depth: l.yaml_max_depth,
             max_nodes: l.yaml_max_nodes,
             max_alias_events: l.yaml_max_alias_events,

@@ -283,3 +283,41 @@ fn one_blob_under_many_names_is_over_the_manifest_budget() {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(rules(&records(&w)[0]), vec!["manifests-over-budget"]);
 }
+
+#[test]
+fn documents_over_the_limit_are_refused_as_such_not_judged_in_part() {
+    // Bytes alone do not bound documents (`---` every few bytes), and each
+    // costs an evaluation of every rule: limits.max_documents does.
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"no name\" if not input.metadata.name\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\nlimits:\n  max_documents: 3\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
+    let docs: Vec<String> = (0..5)
+        .map(|i| format!("kind: ConfigMap\nmetadata:\n  name: c{i}\n"))
+        .collect();
+    w.commit(
+        &work,
+        "k8s/many.yaml",
+        &docs.join("---\n"),
+        "five documents",
+    );
+    w.push(&work, None, &["origin", "HEAD:refs/heads/main"])
+        .assert_rejected()
+        .assert_says("too-many-documents")
+        .assert_says("limits.max_documents");
+    assert_eq!(rules(&records(&w)[0]), vec!["too-many-documents"]);
+    // Within the limit the same manifests pass.
+    let work2 = w.clone("work2");
+    w.commit(&work2, "k8s/few.yaml", &docs[..3].join("---\n"), "three");
+    w.push(&work2, None, &["origin", "HEAD:refs/heads/main"])
+        .assert_ok();
+}
