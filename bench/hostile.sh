@@ -12,6 +12,9 @@
 #    16 times per tree, three trees deep) to a ref with an apply command:
 #    the real push through the hooks, timed; the export is counted first
 #    and refused (apply.max_export_bytes), the command never runs.
+# 3. A new ref whose tree names 16.7 million paths (one blob, 16 names per
+#    tree, six deep): the gate's diff would hold them all; the bound on
+#    changed files is counted from distinct trees first.
 #
 # Before the bounds (issue #18's measurements): 2.1 GB peak RSS for 1.;
 # for 2., post-receive exported all of it before the timeout started.
@@ -49,7 +52,7 @@ echo "1. one $(stat -c %s "$T/work/blob.yaml")-byte manifest under 1,024 paths:"
   "$PG" check --repo "$T/server.git" --config "$T/policies.yaml" "$ZERO" "$C1" refs/heads/main \
   >"$T/check.out" 2>"$T/check.err" || true
 grep -m1 "error\[" "$T/check.out" | cut -c1-220 | sed "s/^/   /"
-cat "$T/time.txt"
+grep -v "^Command exited" "$T/time.txt"
 
 # 2. a tree that expands
 git init -q --bare "$T/apply.git"
@@ -72,3 +75,20 @@ import json, sys
 r = json.load(sys.stdin)[0]["apply"]
 print("   apply:", r["status"], "-", (r.get("error") or "")[:160])'
 [ -e "$T/applied" ] && echo "   the command RAN" || echo "   the command did not run"
+
+# 3. a tree of 16.7 million paths (one blob, 16 names per tree, six trees
+#    deep) pushed as a new ref: the gate's diff would hold every path;
+#    the bound is counted from distinct trees first (`too-many-files`).
+TR=$(for i in $(seq 0 15); do printf '100644 blob %s\tf%d\n' "$B" "$i"; done | git -C "$T/work" mktree)
+for _ in 1 2 3 4 5; do
+  TR=$(for i in $(seq 0 15); do printf '040000 tree %s\td%d\n' "$TR" "$i"; done | git -C "$T/work" mktree)
+done
+C3=$(git -C "$T/work" commit-tree "$TR" -m "16.7 million paths")
+git -C "$T/work" push -q "$T/server.git" "$C3:refs/heads/scratch3"
+git -C "$T/server.git" update-ref -d refs/heads/scratch3
+echo "3. a new ref whose tree names 16,777,216 paths:"
+/usr/bin/time -o "$T/time3.txt" -f "   %e s wall, %M KiB peak RSS" \
+  "$PG" check --repo "$T/server.git" --config "$T/policies.yaml" "$ZERO" "$C3" refs/heads/wide \
+  >"$T/check3.out" 2>"$T/check3.err" || true
+grep -m1 "error\[" "$T/check3.out" | cut -c1-200 | sed "s/^/   /"
+grep -v "^Command exited" "$T/time3.txt"

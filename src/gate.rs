@@ -521,15 +521,29 @@ fn decide_one(
             }
         };
         let new_tree = repo.tree_of(new_commit)?;
-        let files = repo.changed_files(base, new_tree)?;
+        // A bound first: the diff itself would hold every path of a tree
+        // that names one subtree many times, nested (a few KB, millions
+        // of paths). Renames count twice in the bound, hence the factor.
+        let cap = (limits.max_changed_files as u64).saturating_mul(2);
+        let bound = repo.changed_upper_bound(base, new_tree, cap)?;
+        let files = if bound > cap {
+            Vec::new()
+        } else {
+            repo.changed_files(base, new_tree)?
+        };
         deadline.check()?;
-        if files.len() > limits.max_changed_files {
+        if bound > cap || files.len() > limits.max_changed_files {
+            let count = if bound > cap {
+                format!("more than {cap}")
+            } else {
+                files.len().to_string()
+            };
             let mut out = too_big(Finding::new(
                 "too-many-files",
                 format!(
                     "{} changes {} files; the limit is {} (limits.max_changed_files); none of them was checked",
                     u.refname,
-                    files.len(),
+                    count,
                     limits.max_changed_files
                 ),
                 "push the change in smaller steps, or ask an operator to raise limits.max_changed_files",

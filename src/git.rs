@@ -352,6 +352,105 @@ impl Repo {
         }
     }
 
+    /// An upper bound on the files `changed_files(old, new)` lists, found
+    /// without materialising the diff: identical subtrees are skipped, and
+    /// a subtree only one side has counts its files, each distinct tree
+    /// read once. A push of a few KB can name a tree of millions of paths,
+    /// which libgit2's diff would hold in memory all at once; this stops
+    /// as soon as the bound passes `cap`. (Renames are an add and a delete
+    /// here, so the bound is at most twice the listed count.)
+    pub fn changed_upper_bound(&self, old: Option<Oid>, new: Oid, cap: u64) -> Result<u64> {
+        let mut memo: HashMap<Oid, u64> = HashMap::new();
+        let mut total = 0u64;
+        let mut stack = vec![(old, new)];
+        while let Some((o, n)) = stack.pop() {
+            if o == Some(n) {
+                continue;
+            }
+            let nt = self
+                .git
+                .find_tree(n)
+                .with_context(|| format!("reading tree {n}"))?;
+            let mut olds: HashMap<Vec<u8>, (Oid, Option<ObjectType>)> = HashMap::new();
+            if let Some(o) = o {
+                let ot = self
+                    .git
+                    .find_tree(o)
+                    .with_context(|| format!("reading tree {o}"))?;
+                for e in ot.iter() {
+                    olds.insert(e.name_bytes().to_vec(), (e.id(), e.kind()));
+                }
+            }
+            for e in nt.iter() {
+                let before = olds.remove(e.name_bytes());
+                if before.is_some_and(|(id, _)| id == e.id()) {
+                    continue;
+                }
+                let was_tree = before.filter(|(_, k)| *k == Some(ObjectType::Tree));
+                if e.kind() == Some(ObjectType::Tree) {
+                    match was_tree {
+                        Some((id, _)) => stack.push((Some(id), e.id())),
+                        None => {
+                            total = total
+                                .saturating_add(self.count_files(e.id(), &mut memo)?)
+                                .saturating_add(u64::from(before.is_some()));
+                        }
+                    }
+                } else {
+                    total = total.saturating_add(1);
+                    if let Some((id, _)) = was_tree {
+                        total = total.saturating_add(self.count_files(id, &mut memo)?);
+                    }
+                }
+            }
+            for (id, kind) in olds.into_values() {
+                total = total.saturating_add(if kind == Some(ObjectType::Tree) {
+                    self.count_files(id, &mut memo)?
+                } else {
+                    1
+                });
+            }
+            if total > cap {
+                return Ok(total);
+            }
+        }
+        Ok(total)
+    }
+
+    /// Entries a tree holds below it that are not trees (files, links,
+    /// gitlinks), each path counted, each distinct tree read once.
+    fn count_files(&self, tree: Oid, memo: &mut HashMap<Oid, u64>) -> Result<u64> {
+        let mut stack = vec![(tree, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            if memo.contains_key(&id) {
+                continue;
+            }
+            let t = self
+                .git
+                .find_tree(id)
+                .with_context(|| format!("reading tree {id}"))?;
+            if !expanded {
+                stack.push((id, true));
+                for e in t.iter() {
+                    if e.kind() == Some(ObjectType::Tree) && !memo.contains_key(&e.id()) {
+                        stack.push((e.id(), false));
+                    }
+                }
+                continue;
+            }
+            let mut n = 0u64;
+            for e in t.iter() {
+                n = n.saturating_add(if e.kind() == Some(ObjectType::Tree) {
+                    memo.get(&e.id()).copied().unwrap_or(0)
+                } else {
+                    1
+                });
+            }
+            memo.insert(id, n);
+        }
+        Ok(memo.get(&tree).copied().unwrap_or(0))
+    }
+
     /// What checking out `tree` writes: (files, bytes), each path counted
     /// (a blob under many names is written many times), gitlinks nothing.
     /// Each distinct tree and blob is read once, so a tree that names one

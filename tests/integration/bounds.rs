@@ -321,3 +321,51 @@ fn documents_over_the_limit_are_refused_as_such_not_judged_in_part() {
     w.push(&work2, None, &["origin", "HEAD:refs/heads/main"])
         .assert_ok();
 }
+
+#[test]
+fn a_tree_of_millions_of_paths_is_refused_before_it_is_diffed() {
+    // A few KB naming 16^5 = 1,048,576 paths (one blob, 16 names per tree,
+    // five deep), pushed as a new ref: the bound on changed files is
+    // counted from distinct trees ("more than ..."), so the diff, which
+    // would hold every path, never runs.
+    let w = World::new();
+    w.server("version: 1\naudit:\n  database: audit.db\n");
+    let work = w.clone("work");
+    std::fs::write(work.join("x"), "x").unwrap();
+    let blob = w.git_ok(&work, &["hash-object", "-w", "x"]);
+    let mktree = |entries: String| -> String {
+        let mut c = w.cmd("git", &work);
+        c.arg("mktree")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let mut tree = mktree(
+        (0..16)
+            .map(|i| format!("100644 blob {blob}\tf{i}\n"))
+            .collect(),
+    );
+    for _ in 0..4 {
+        tree = mktree(
+            (0..16)
+                .map(|i| format!("040000 tree {tree}\td{i}\n"))
+                .collect(),
+        );
+    }
+    let commit = w.git_ok(&work, &["commit-tree", &tree, "-m", "a million paths"]);
+    let started = std::time::Instant::now();
+    w.push(
+        &work,
+        None,
+        &["origin", &format!("{commit}:refs/heads/wide")],
+    )
+    .assert_rejected()
+    .assert_says("too-many-files")
+    .assert_says("changes more than 100000 files");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(rules(&records(&w)[0]), vec!["too-many-files"]);
+}
