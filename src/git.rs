@@ -360,7 +360,7 @@ impl Repo {
     /// as soon as the bound passes `cap`. (Renames are an add and a delete
     /// here, so the bound is at most twice the listed count.)
     pub fn changed_upper_bound(&self, old: Option<Oid>, new: Oid, cap: u64) -> Result<u64> {
-        let mut memo: HashMap<Oid, u64> = HashMap::new();
+        let mut memo: HashMap<Oid, (u64, u64)> = HashMap::new();
         let mut total = 0u64;
         let mut stack = vec![(old, new)];
         while let Some((o, n)) = stack.pop() {
@@ -418,8 +418,45 @@ impl Repo {
     }
 
     /// Entries a tree holds below it that are not trees (files, links,
-    /// gitlinks), each path counted, each distinct tree read once.
-    fn count_files(&self, tree: Oid, memo: &mut HashMap<Oid, u64>) -> Result<u64> {
+    /// gitlinks), each path counted.
+    fn count_files(&self, tree: Oid, memo: &mut HashMap<Oid, (u64, u64)>) -> Result<u64> {
+        Ok(self.subtree_totals(tree, memo, &mut |_| Ok((1, 0)))?.0)
+    }
+
+    /// What checking out `tree` writes: (files, bytes), each path counted
+    /// (a blob under many names is written many times), gitlinks nothing.
+    /// Each distinct tree and blob is read once, so a tree that names one
+    /// subtree many times, nested (a few hundred bytes that expand to
+    /// gigabytes), costs its distinct objects, not its expansion; the walk
+    /// keeps its own stack, so deep nesting cannot overflow ours.
+    pub fn tree_footprint(&self, tree: Oid) -> Result<(u64, u64)> {
+        let mut blob_sizes: HashMap<Oid, u64> = HashMap::new();
+        self.subtree_totals(tree, &mut HashMap::new(), &mut |e| match e.kind() {
+            Some(ObjectType::Blob) => {
+                let size = match blob_sizes.get(&e.id()) {
+                    Some(s) => *s,
+                    None => {
+                        let s = self.object_size(e.id())?;
+                        blob_sizes.insert(e.id(), s);
+                        s
+                    }
+                };
+                Ok((1, size))
+            }
+            _ => Ok((0, 0)), // a gitlink: checkout writes an empty directory
+        })
+    }
+
+    /// Sums `leaf` over every non-tree entry below `tree`, each path
+    /// counted, each distinct tree read once (memoised in `memo`), with an
+    /// explicit stack, so deep nesting cannot overflow ours.
+    fn subtree_totals(
+        &self,
+        tree: Oid,
+        memo: &mut HashMap<Oid, (u64, u64)>,
+        leaf: &mut dyn FnMut(&git2::TreeEntry) -> Result<(u64, u64)>,
+    ) -> Result<(u64, u64)> {
+        // (tree, children pushed?)
         let mut stack = vec![(tree, false)];
         while let Some((id, expanded)) = stack.pop() {
             if memo.contains_key(&id) {
@@ -438,73 +475,19 @@ impl Repo {
                 }
                 continue;
             }
-            let mut n = 0u64;
-            for e in t.iter() {
-                n = n.saturating_add(if e.kind() == Some(ObjectType::Tree) {
-                    memo.get(&e.id()).copied().unwrap_or(0)
-                } else {
-                    1
-                });
-            }
-            memo.insert(id, n);
-        }
-        Ok(memo.get(&tree).copied().unwrap_or(0))
-    }
-
-    /// What checking out `tree` writes: (files, bytes), each path counted
-    /// (a blob under many names is written many times), gitlinks nothing.
-    /// Each distinct tree and blob is read once, so a tree that names one
-    /// subtree many times, nested (a few hundred bytes that expand to
-    /// gigabytes), costs its distinct objects, not its expansion; the walk
-    /// keeps its own stack, so deep nesting cannot overflow ours.
-    pub fn tree_footprint(&self, tree: Oid) -> Result<(u64, u64)> {
-        let mut totals: HashMap<Oid, (u64, u64)> = HashMap::new();
-        let mut blob_sizes: HashMap<Oid, u64> = HashMap::new();
-        // (tree, children pushed?)
-        let mut stack = vec![(tree, false)];
-        while let Some((id, expanded)) = stack.pop() {
-            if totals.contains_key(&id) {
-                continue;
-            }
-            let t = self
-                .git
-                .find_tree(id)
-                .with_context(|| format!("reading tree {id}"))?;
-            if !expanded {
-                stack.push((id, true));
-                for e in t.iter() {
-                    if e.kind() == Some(git2::ObjectType::Tree) && !totals.contains_key(&e.id()) {
-                        stack.push((e.id(), false));
-                    }
-                }
-                continue;
-            }
             let (mut files, mut bytes) = (0u64, 0u64);
             for e in t.iter() {
-                match e.kind() {
-                    Some(git2::ObjectType::Tree) => {
-                        let (f, b) = totals.get(&e.id()).copied().unwrap_or((0, 0));
-                        files = files.saturating_add(f);
-                        bytes = bytes.saturating_add(b);
-                    }
-                    Some(git2::ObjectType::Blob) => {
-                        let size = match blob_sizes.get(&e.id()) {
-                            Some(s) => *s,
-                            None => {
-                                let s = self.object_size(e.id())?;
-                                blob_sizes.insert(e.id(), s);
-                                s
-                            }
-                        };
-                        files = files.saturating_add(1);
-                        bytes = bytes.saturating_add(size);
-                    }
-                    _ => {} // a gitlink: checkout writes an empty directory
-                }
+                let (f, b) = if e.kind() == Some(ObjectType::Tree) {
+                    memo.get(&e.id()).copied().unwrap_or((0, 0))
+                } else {
+                    leaf(&e)?
+                };
+                files = files.saturating_add(f);
+                bytes = bytes.saturating_add(b);
             }
-            totals.insert(id, (files, bytes));
+            memo.insert(id, (files, bytes));
         }
-        Ok(totals.get(&tree).copied().unwrap_or((0, 0)))
+        Ok(memo.get(&tree).copied().unwrap_or((0, 0)))
     }
 
     /// An object's size without reading it.

@@ -315,17 +315,7 @@ fn an_export_over_its_budget_is_refused_before_a_byte_is_written() {
     std::fs::write(&blob_file, vec![b'x'; 100 * 1024]).unwrap();
     let blob =
         e.w.git_ok(&e.work, &["hash-object", "-w", blob_file.to_str().unwrap()]);
-    let mktree = |entries: String| -> String {
-        let mut c = e.w.cmd("git", &e.work);
-        c.arg("mktree")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped());
-        let mut child = c.spawn().unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let mktree = |entries: String| e.w.mktree(&e.work, &entries);
     let mut tree = mktree(
         (0..16)
             .map(|i| format!("100644 blob {}\tf{i}.yaml\n", blob.trim()))

@@ -333,17 +333,7 @@ fn a_tree_of_millions_of_paths_is_refused_before_it_is_diffed() {
     let work = w.clone("work");
     std::fs::write(work.join("x"), "x").unwrap();
     let blob = w.git_ok(&work, &["hash-object", "-w", "x"]);
-    let mktree = |entries: String| -> String {
-        let mut c = w.cmd("git", &work);
-        c.arg("mktree")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped());
-        let mut child = c.spawn().unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let mktree = |entries: String| w.mktree(&work, &entries);
     let mut tree = mktree(
         (0..16)
             .map(|i| format!("100644 blob {blob}\tf{i}\n"))

@@ -132,6 +132,20 @@ impl World {
         Run::from(self.cmd("git", cwd).args(args).output().unwrap())
     }
 
+    /// `git mktree` fed `entries` (ls-tree lines); returns the tree id.
+    #[track_caller]
+    pub fn mktree(&self, cwd: &Path, entries: &str) -> String {
+        let mut c = self.cmd("git", cwd);
+        c.arg("mktree")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git mktree failed");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
     /// `git` that must succeed; returns trimmed stdout.
     #[track_caller]
     pub fn git_ok(&self, cwd: &Path, args: &[&str]) -> String {
