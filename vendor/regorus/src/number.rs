@@ -52,6 +52,8 @@ use crate::*;
 
 pub type BigInt = NumBigInt;
 
+// pushgate patch: the float paths that raised it now follow OPA (gofloat.rs).
+#[cfg_attr(not(feature = "rvm"), allow(dead_code))]
 #[derive(Debug)]
 pub struct NumericOverflowError {
     operation: &'static str,
@@ -83,6 +85,8 @@ pub enum Number {
     Int(i64),
     Float(f64),
     BigInt(Rc<BigInt>),
+    /// pushgate patch: see [`Decimal`].
+    Decimal(Rc<Decimal>),
 }
 
 #[verus_verify]
@@ -146,6 +150,7 @@ impl Number {
             Number::Int(v) => Some(BigInt::from(*v)),
             Number::BigInt(v) => Some((**v).clone()),
             Number::Float(f) => Self::float_to_small_bigint(*f),
+            Number::Decimal(_) => None,
         }
     }
 
@@ -215,6 +220,7 @@ impl Number {
             Number::UInt(v) => *v as f64,
             Number::Int(v) => *v as f64,
             Number::Float(v) => *v,
+            Number::Decimal(_) => self.format_decimal().parse::<f64>().unwrap_or(f64::NAN),
             Number::BigInt(v) => {
                 if let Some(f) = v.to_f64() {
                     f
@@ -426,10 +432,11 @@ impl FromStr for Number {
             return Ok(Number::from_bigint_owned(value));
         }
 
-        match normalized_ref.parse::<f64>() {
-            Ok(value) if value.is_finite() => Ok(Number::Float(value)),
-            _ => Err(ParseNumberError),
-        }
+        // pushgate patch: OPA keeps a number's text, so
+        // 0.10000000000000000001 is not 0.1 there; read the decimal
+        // exactly (an f64 only when it is that f64's shortest form).
+        let (neg, coef, e10) = parse_decimal_text(normalized_ref).ok_or(ParseNumberError)?;
+        Number::from_decimal_parts(neg, coef, e10).map_err(|_| ParseNumberError)
     }
 }
 
@@ -740,6 +747,16 @@ impl Ord for Number {
             }
         }
         match (self, other) {
+            (Number::Decimal(_), _) | (_, Number::Decimal(_)) => self.cmp_as_decimals(other),
+            // pushgate patch: OPA holds a float64 beyond 2^53 as its
+            // shortest decimal (a document's 1e23 is 10^23 there), so it is
+            // compared with integers as that decimal.
+            (Number::Float(f), Number::UInt(_) | Number::Int(_) | Number::BigInt(_))
+            | (Number::UInt(_) | Number::Int(_) | Number::BigInt(_), Number::Float(f))
+                if f.is_finite() && f.abs() >= F64_SAFE_INTEGER =>
+            {
+                self.cmp_as_decimals(other)
+            }
             (Number::Float(a), Number::Float(b)) => Self::cmp_float(*a, *b),
             (Number::Float(a), Number::UInt(b)) => Self::cmp_float_uint(*a, *b),
             (Number::Float(a), Number::Int(b)) => Self::cmp_float_sint(*a, *b),
@@ -858,6 +875,7 @@ impl Number {
             Number::UInt(v) => Some(*v as i128),
             Number::Int(v) => Some(*v as i128),
             Number::BigInt(v) => v.to_i128(),
+            Number::Decimal(_) => None,
             Number::Float(f) => {
                 if f.is_finite() && f.fract() == 0.0 {
                     let candidate = *f as i128;
@@ -994,6 +1012,7 @@ impl Number {
         }
         match self {
             Number::Float(f) if f.is_finite() => Some(*f),
+            Number::Decimal(_) => Some(self.to_f64_lossy()),
             Number::UInt(v) if *v <= F64_SAFE_INTEGER as u64 => Some(*v as f64),
             Number::Int(v) if (*v as i128).abs() <= F64_SAFE_INTEGER as i128 => Some(*v as f64),
             Number::BigInt(v) => {
@@ -1040,31 +1059,6 @@ impl Number {
             .ok_or_else(|| anyhow!("Number::to_big failed"))
     }
 
-    // The float paths below promote their operands to f64, which can overflow when an
-    // operand is a BigInt outside f64 range. Rego's number domain excludes Inf and NaN,
-    // so report an error instead of returning a fabricated non-finite value.
-    // Verus cannot translate construction of the external anyhow payload; keep that
-    // unsupported detail behind a helper while verifying the branch that returns it.
-    #[verus_verify(external_body)]
-    fn numeric_overflow_error(operation: &'static str) -> anyhow::Error {
-        NumericOverflowError { operation }.into()
-    }
-
-    #[verus_spec(result =>
-        ensures
-            match result {
-                Ok(result) => result == value && value.is_finite_spec(),
-                Err(_) => !value.is_finite_spec(),
-            },
-    )]
-    fn checked_float(value: f64, operation: &'static str) -> Result<f64> {
-        if value.is_finite() {
-            Ok(value)
-        } else {
-            Err(Self::numeric_overflow_error(operation))
-        }
-    }
-
     // Non-exact division promotes to f64 like add/sub/mul, but the quotient is not
     // normalized back to an integer.
     #[verus_spec(result =>
@@ -1082,19 +1076,9 @@ impl Number {
             },
     )]
     fn float_quotient(&self, rhs: &Self) -> Result<Number> {
-        proof! {
-            axiom_f64_ops_deterministic();
-            lemma_div_ensures_cases(self@, rhs@);
-        }
-        let (a, b) = (self.to_f64_lossy(), rhs.to_f64_lossy());
-        let quotient = Self::checked_float(a / b, "division")?;
-        // pushgate patch: OPA divides exactly (big numbers): `2 / 1e400` is
-        // above zero there. A quotient of finite operands that f64 rounds
-        // to zero, or an operand f64 cannot hold, is refused, not read as 0.
-        if !b.is_finite() || (quotient == 0.0 && a != 0.0) {
-            bail!("division: the result is beyond what a 64-bit float holds (OPA computes it exactly); pushgate refuses it rather than round it to 0");
-        }
-        Ok(Number::Float(quotient))
+        // pushgate patch: OPA's quotient is a 64-bit big.Float (1/3 is
+        // 0.33333333333333333334 there), see gofloat.rs.
+        self.opa_float_op(rhs, OpaOp::Quo)
     }
 
     #[verus_spec(result =>
@@ -1124,13 +1108,11 @@ impl Number {
         }
 
         match (self, rhs) {
-            (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let sum = Self::checked_float(
-                    decimal_op(self.to_f64_lossy(), rhs.to_f64_lossy(), DecimalOp::Add),
-                    "addition",
-                )?;
-                Ok(Number::normalize_float(sum))
-            }
+            // pushgate patch: OPA's arithmetic on non-integers (gofloat.rs).
+            (Number::Float(_) | Number::Decimal(_), _)
+            | (_, Number::Float(_) | Number::Decimal(_)) => self
+                .opa_mixed(rhs, OpaOp::Add)
+                .unwrap_or_else(|| self.opa_float_op(rhs, OpaOp::Add)),
             (Number::UInt(a), Number::UInt(b)) => {
                 if let Some(sum) = a.checked_add(*b) {
                     Ok(Number::UInt(sum))
@@ -1190,13 +1172,11 @@ impl Number {
         }
 
         match (self, rhs) {
-            (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let diff = Self::checked_float(
-                    decimal_op(self.to_f64_lossy(), rhs.to_f64_lossy(), DecimalOp::Sub),
-                    "subtraction",
-                )?;
-                Ok(Number::normalize_float(diff))
-            }
+            // pushgate patch: OPA's arithmetic on non-integers (gofloat.rs).
+            (Number::Float(_) | Number::Decimal(_), _)
+            | (_, Number::Float(_) | Number::Decimal(_)) => self
+                .opa_mixed(rhs, OpaOp::Sub)
+                .unwrap_or_else(|| self.opa_float_op(rhs, OpaOp::Sub)),
             (Number::UInt(a), Number::UInt(b)) => {
                 if a >= b {
                     Ok(Number::UInt(a - b))
@@ -1267,18 +1247,11 @@ impl Number {
         }
 
         match (self, rhs) {
-            (Number::Float(_), _) | (_, Number::Float(_)) => {
-                let (a, b) = (self.to_f64_lossy(), rhs.to_f64_lossy());
-                let product = Self::checked_float(
-                    decimal_op(a, b, DecimalOp::Mul),
-                    "multiplication",
-                )?;
-                // pushgate patch: as in float_quotient, no silent underflow.
-                if product == 0.0 && a != 0.0 && b != 0.0 {
-                    bail!("multiplication: the result is below what a 64-bit float holds (OPA computes it exactly); pushgate refuses it rather than round it to 0");
-                }
-                Ok(Number::normalize_float(product))
-            }
+            // pushgate patch: OPA's arithmetic on non-integers (gofloat.rs).
+            (Number::Float(_) | Number::Decimal(_), _)
+            | (_, Number::Float(_) | Number::Decimal(_)) => self
+                .opa_mixed(rhs, OpaOp::Mul)
+                .unwrap_or_else(|| self.opa_float_op(rhs, OpaOp::Mul)),
             (Number::UInt(a), Number::UInt(b)) => {
                 let product = (*a as u128) * (*b as u128);
                 if let Ok(v) = u64::try_from(product) {
@@ -1336,7 +1309,9 @@ impl Number {
             bail!("division by zero");
         }
 
-        if matches!(self, Number::Float(_)) || matches!(rhs, Number::Float(_)) {
+        // pushgate patch: OPA divides exactly only int64s that divide; any
+        // other quotient (a 30-digit integer's too) is a 64-bit big.Float.
+        if !(self.fits_i64() && rhs.fits_i64()) {
             return self.float_quotient(rhs);
         }
 
@@ -1446,7 +1421,15 @@ impl Number {
 
         // Conversion fails for a non-integral float, and also for an integral
         // one whose magnitude exceeds 2^53, which cannot be represented exactly.
-        let (a, b) = match (self.to_bigint_owned(), rhs.to_bigint_owned()) {
+        // pushgate patch: an integral f64 beyond 2^53 is an integer in OPA.
+        let int_of = |n: &Number| {
+            if n.needs_opa_float() {
+                None
+            } else {
+                n.opa_int()
+            }
+        };
+        let (a, b) = match (int_of(&self), int_of(rhs)) {
             (Some(a), Some(b)) => (a, b),
             _ => bail!("modulo on floating-point number"),
         };
@@ -1470,6 +1453,7 @@ impl Number {
         proof! { axiom_f64_obeys_eq_spec(); }
         match self {
             Number::Float(f) => f.is_finite() && f.fract() == 0.0,
+            Number::Decimal(_) => false,
             _ => true,
         }
     }
@@ -1487,6 +1471,7 @@ impl Number {
             Number::Int(v) => *v >= 0,
             Number::BigInt(v) => !v.is_negative(),
             Number::Float(f) => f.is_sign_positive(),
+            Number::Decimal(d) => !d.neg,
         }
     }
 
@@ -1651,6 +1636,10 @@ impl Number {
             }
             Number::BigInt(v) => Number::from_bigint_owned((**v).clone().abs()),
             Number::Float(f) => Number::Float(f.abs()),
+            Number::Decimal(d) => Number::Decimal(Rc::new(Decimal {
+                neg: false,
+                ..(**d).clone()
+            })),
         }
     }
 
@@ -1664,6 +1653,7 @@ impl Number {
     pub fn floor(&self) -> Number {
         match self {
             Number::Float(f) => Number::normalize_float(f.floor()),
+            Number::Decimal(_) => Number::normalize_float(self.to_f64_lossy().floor()),
             _ => self.clone(),
         }
     }
@@ -1678,6 +1668,7 @@ impl Number {
     pub fn ceil(&self) -> Number {
         match self {
             Number::Float(f) => Number::normalize_float(f.ceil()),
+            Number::Decimal(_) => Number::normalize_float(self.to_f64_lossy().ceil()),
             _ => self.clone(),
         }
     }
@@ -1692,6 +1683,7 @@ impl Number {
     pub fn round(&self) -> Number {
         match self {
             Number::Float(f) => Number::normalize_float(f.round()),
+            Number::Decimal(_) => Number::normalize_float(self.to_f64_lossy().round()),
             _ => self.clone(),
         }
     }
@@ -1805,6 +1797,7 @@ impl Number {
             Number::UInt(v) => v.to_string(),
             Number::Int(v) => v.to_string(),
             Number::BigInt(v) => v.to_string(),
+            Number::Decimal(_) => self.decimal_text().unwrap_or_default(),
             Number::Float(f) => {
                 if f.is_nan() {
                     "NaN".to_string()
@@ -1820,7 +1813,8 @@ impl Number {
     #[verus_spec(ensures true)]
     pub fn format_decimal_with_width(&self, d: u32) -> String {
         match self {
-            Number::Float(f) => {
+            Number::Float(_) | Number::Decimal(_) => {
+                let f = self.to_f64_lossy();
                 let factor = 10f64.powi(d as i32);
                 let rounded = (f * factor).round() / factor;
                 format!("{:.*}", d as usize, rounded)
@@ -2550,66 +2544,418 @@ mod tests {
     }
 }
 
-/// pushgate patch: OPA does arithmetic on decimal numbers (0.1 + 0.2 is 0.3,
-/// exactly), where f64 gives 0.30000000000000004 and a policy's `== 0.3`
-/// would differ. Each operand is taken as the shortest decimal that reads
-/// back as it (how it was written, for any literal or JSON input), the
-/// operation is done exactly on those decimals, and the exact result is
-/// rounded once to the nearest f64. Operands too large for the exact path
-/// fall back to f64 arithmetic.
+/// pushgate patch: a number OPA holds that neither an integer nor an f64
+/// can: 0.33333333333333333334 (OPA's 1/3, 64-bit), or a literal such as
+/// 0.10000000000000000001. value = (-1)^neg × coef × 10^exp, with exp < 0
+/// and coef not a multiple of 10, so each value has one form, and no value
+/// that is an integer or the shortest decimal of an f64 is ever held here
+/// (those are Int/UInt/BigInt and Float), which keeps `==` and ordering
+/// exact across representations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    neg: bool,
+    coef: num_bigint::BigUint,
+    exp: i64,
+}
+
+/// Which of OPA's rounding built-ins.
 #[derive(Clone, Copy)]
-enum DecimalOp {
+pub(crate) enum OpaIntegral {
+    Round,
+    Ceil,
+    Floor,
+}
+
+/// Which OPA operation a float-path computation is.
+#[derive(Clone, Copy)]
+pub(crate) enum OpaOp {
     Add,
     Sub,
     Mul,
+    Quo,
 }
 
-fn decimal_op(a: f64, b: f64, op: DecimalOp) -> f64 {
-    let float = match op {
-        DecimalOp::Add => a + b,
-        DecimalOp::Sub => a - b,
-        DecimalOp::Mul => a * b,
-    };
-    exact_decimal_op(a, b, op).unwrap_or(float)
-}
-
-/// The shortest round-trip decimal of `x` as (coefficient, exponent of 10).
-fn shortest_decimal(x: f64) -> Option<(i128, i32)> {
-    if !x.is_finite() {
+fn shortest_f64_parts(f: f64) -> Option<(bool, num_bigint::BigUint, i64)> {
+    if !f.is_finite() {
         return None;
     }
-    let text = format!("{x:e}");
+    let text = format!("{:e}", f.abs());
     let (mantissa, exp) = text.split_once('e')?;
-    let exp: i32 = exp.parse().ok()?;
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
+    let exp: i64 = exp.parse().ok()?;
     let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = format!("{whole}{frac}");
-    let coefficient: i128 = digits.parse().ok()?;
-    let exponent = exp.checked_sub(i32::try_from(frac.len()).ok()?)?;
-    Some((if negative { -coefficient } else { coefficient }, exponent))
+    let coef = num_bigint::BigUint::parse_bytes(format!("{whole}{frac}").as_bytes(), 10)?;
+    Some((f.is_sign_negative(), coef, exp - frac.len() as i64))
 }
 
-fn exact_decimal_op(a: f64, b: f64, op: DecimalOp) -> Option<f64> {
-    let (ca, ea) = shortest_decimal(a)?;
-    let (cb, eb) = shortest_decimal(b)?;
-    let (coefficient, exponent) = match op {
-        DecimalOp::Mul => (ca.checked_mul(cb)?, ea.checked_add(eb)?),
-        DecimalOp::Add | DecimalOp::Sub => {
-            let exponent = ea.min(eb);
-            let scale = |c: i128, e: i32| -> Option<i128> {
-                let shift = u32::try_from(e - exponent).ok()?;
-                c.checked_mul(10i128.checked_pow(shift)?)
-            };
-            let (sa, sb) = (scale(ca, ea)?, scale(cb, eb)?);
-            let c = match op {
-                DecimalOp::Add => sa.checked_add(sb)?,
-                _ => sa.checked_sub(sb)?,
-            };
-            (c, exponent)
-        }
+/// `[+-]digits[.digits][(e|E)[+-]digits]` as (negative, coefficient, e10).
+fn parse_decimal_text(text: &str) -> Option<(bool, num_bigint::BigUint, i64)> {
+    let (neg, rest) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
     };
-    format!("{coefficient}e{exponent}").parse::<f64>().ok()
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let exp: i64 = match exp {
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 12
+            {
+                return None;
+            }
+            e.parse().ok()?
+        }
+        None => 0,
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !whole
+        .bytes()
+        .chain(frac.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let coef = num_bigint::BigUint::parse_bytes(format!("{whole}{frac}").as_bytes(), 10)?;
+    Some((neg, coef, exp.checked_sub(frac.len() as i64)?))
+}
+
+fn pow10_big(k: u64) -> num_bigint::BigUint {
+    num_bigint::BigUint::from(10u8).pow(u32::try_from(k).unwrap_or(u32::MAX))
+}
+
+impl Number {
+    /// The canonical Number of (-1)^neg × coef × 10^e10. Refused (Err) past
+    /// gofloat::MAX_DECIMAL_EXP: pushgate bounds what it computes.
+    pub(crate) fn from_decimal_parts(
+        neg: bool,
+        coef: num_bigint::BigUint,
+        e10: i64,
+    ) -> Result<Number> {
+        use crate::gofloat::MAX_DECIMAL_EXP;
+        let mut coef = coef;
+        let mut e10 = e10;
+        if coef.is_zero() {
+            return Ok(Number::Int(0));
+        }
+        let ten = num_bigint::BigUint::from(10u8);
+        while (&coef % &ten).is_zero() {
+            coef /= &ten;
+            e10 += 1;
+        }
+        let digits = coef.to_str_radix(10).len() as i64;
+        if e10 + digits > MAX_DECIMAL_EXP || e10 < -MAX_DECIMAL_EXP {
+            bail!(
+                "a number of magnitude 10^{} is beyond what pushgate evaluates (10^±{MAX_DECIMAL_EXP}); OPA would compute with it, so pushgate refuses rather than round it",
+                e10 + digits
+            );
+        }
+        if e10 >= 0 {
+            let mag = coef * pow10_big(e10 as u64);
+            let sign = if neg {
+                num_bigint::Sign::Minus
+            } else {
+                num_bigint::Sign::Plus
+            };
+            return Ok(Number::from_bigint_owned(BigInt::from_biguint(sign, mag)));
+        }
+        let sign = if neg { "-" } else { "" };
+        if let Ok(f) = format!("{sign}{coef}e{e10}").parse::<f64>() {
+            if f != 0.0 {
+                if let Some((n2, c2, e2)) = shortest_f64_parts(f) {
+                    if n2 == neg && c2 == coef && e2 == e10 {
+                        return Ok(Number::Float(f));
+                    }
+                }
+            }
+        }
+        Ok(Number::Decimal(Rc::new(Decimal {
+            neg,
+            coef,
+            exp: e10,
+        })))
+    }
+
+    /// The number's value as OPA's text holds it. An f64 is its shortest
+    /// decimal: the JSON text a document carries (conftest writes float64s
+    /// that way), or a literal's text read back.
+    pub(crate) fn opa_decimal(&self) -> Option<(bool, num_bigint::BigUint, i64)> {
+        match self {
+            Number::UInt(u) => Some((false, num_bigint::BigUint::from(*u), 0)),
+            Number::Int(i) => Some((*i < 0, num_bigint::BigUint::from(i.unsigned_abs()), 0)),
+            Number::BigInt(b) => Some((b.is_negative(), b.magnitude().clone(), 0)),
+            Number::Float(f) => shortest_f64_parts(*f),
+            Number::Decimal(d) => Some((d.neg, d.coef.clone(), d.exp)),
+        }
+    }
+
+    /// The value as an integer when OPA's exact integer path takes it.
+    pub(crate) fn opa_int(&self) -> Option<BigInt> {
+        match self {
+            Number::Decimal(_) => None,
+            Number::Float(f) if f.fract() != 0.0 || !f.is_finite() => None,
+            Number::Float(_) => {
+                let (neg, coef, e) = self.opa_decimal()?;
+                if e < 0 {
+                    return None;
+                }
+                let mag = coef * pow10_big(e as u64);
+                let sign = if neg {
+                    num_bigint::Sign::Minus
+                } else {
+                    num_bigint::Sign::Plus
+                };
+                Some(BigInt::from_biguint(sign, mag))
+            }
+            _ => self.to_bigint_owned(),
+        }
+    }
+
+    /// `builtins.NumberToFloat`: the value read into a 64-bit big.Float.
+    pub(crate) fn go_float(&self) -> Result<crate::gofloat::GoFloat> {
+        let (neg, coef, e) = self
+            .opa_decimal()
+            .ok_or_else(|| anyhow!("a non-finite number has no value in Rego"))?;
+        Ok(crate::gofloat::GoFloat::from_decimal(neg, &coef, e))
+    }
+
+    /// `builtins.FloatToNumber`: the shortest decimal of a big.Float's value
+    /// at its precision.
+    pub(crate) fn from_go_float(x: &crate::gofloat::GoFloat) -> Result<Number> {
+        match x.shortest() {
+            None => Ok(Number::Int(0)),
+            Some(d) => {
+                let (coef, e) = d.coefficient();
+                Number::from_decimal_parts(x.neg, coef, e)
+            }
+        }
+    }
+
+    /// OPA's arithmetic when an operand is not an integer (or, for `/`, when
+    /// the integers do not divide within 64 bits): both read at 64 bits, one
+    /// correctly rounded operation, written back shortest.
+    pub(crate) fn opa_float_op(&self, rhs: &Self, op: OpaOp) -> Result<Number> {
+        let (a, b) = (self.go_float()?, rhs.go_float()?);
+        let r = match op {
+            OpaOp::Add => a.add(&b),
+            OpaOp::Sub => a.sub(&b),
+            OpaOp::Mul => a.mul(&b),
+            OpaOp::Quo => {
+                if b.is_zero() {
+                    bail!("divide by zero");
+                }
+                a.quo(&b)
+            }
+        };
+        Number::from_go_float(&r)
+    }
+
+    /// True when OPA would not take this operand down its integer path.
+    fn needs_opa_float(&self) -> bool {
+        match self {
+            Number::Decimal(_) => true,
+            Number::Float(f) => f.fract() != 0.0,
+            _ => false,
+        }
+    }
+
+    /// `+ - *` with an operand OPA does not hold as an integer: an integral
+    /// f64 (a document's `3.0`) still goes exact, as OPA's NumberToInt does.
+    fn opa_mixed(&self, rhs: &Self, op: OpaOp) -> Option<Result<Number>> {
+        let float_like = |n: &Number| matches!(n, Number::Float(_) | Number::Decimal(_));
+        if !float_like(self) && !float_like(rhs) {
+            return None;
+        }
+        if !self.needs_opa_float() && !rhs.needs_opa_float() {
+            if let (Some(a), Some(b)) = (self.opa_int(), rhs.opa_int()) {
+                let r = match op {
+                    OpaOp::Add => a + b,
+                    OpaOp::Sub => a - b,
+                    OpaOp::Mul => a * b,
+                    OpaOp::Quo => return Some(self.opa_float_op(rhs, op)),
+                };
+                return Some(Ok(Number::from_bigint_owned(r)));
+            }
+        }
+        Some(self.opa_float_op(rhs, op))
+    }
+
+    /// OPA's `abs`: an int64 exactly, anything else through a 64-bit
+    /// big.Float, so a 30-digit integer comes back rounded, as in OPA.
+    pub(crate) fn opa_abs(&self) -> Result<Number> {
+        if self.fits_i64() {
+            return Ok(self.abs());
+        }
+        let mut x = self.go_float()?;
+        x.neg = false;
+        Number::from_go_float(&x)
+    }
+
+    /// OPA's `ceil`, `floor` and `round` (topdown/arithmetic.go): an int64
+    /// unchanged; anything else read at 64 bits and truncated, then
+    /// adjusted as OPA does. That reproduces OPA's answers for fractions in
+    /// (-1, 0) too: ceil(-0.5) is 1 and floor(-0.5) is 0 there.
+    pub(crate) fn opa_integral(&self, how: OpaIntegral) -> Result<Number> {
+        if self.fits_i64() {
+            return Ok(self.clone());
+        }
+        let a = self.go_float()?;
+        let i = match how {
+            OpaIntegral::Round => {
+                let half = crate::gofloat::GoFloat::from_decimal(false, &5u8.into(), -1);
+                if a.neg {
+                    a.sub(&half).trunc()
+                } else {
+                    a.add(&half).trunc()
+                }
+            }
+            OpaIntegral::Ceil | OpaIntegral::Floor => {
+                let i = a.trunc();
+                let f = crate::gofloat::GoFloat::from_int(&i, 64.max(i.bits()));
+                let exact = a.cmp_value(&f) == Ordering::Equal;
+                match how {
+                    OpaIntegral::Ceil if i.is_negative() || exact => i,
+                    OpaIntegral::Ceil => i + 1,
+                    _ if !i.is_negative() || exact => i,
+                    _ => i - 1,
+                }
+            }
+        };
+        Ok(Number::from_bigint_owned(i))
+    }
+
+    fn fits_i64(&self) -> bool {
+        match self {
+            Number::Int(_) => true,
+            Number::UInt(u) => i64::try_from(*u).is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Comparison on exact values, for any pair that involves a Decimal (or
+    /// an f64 beyond 2^53, whose value in OPA is its shortest decimal).
+    fn cmp_as_decimals(&self, other: &Self) -> Ordering {
+        let nonfinite = |n: &Number| match n {
+            Number::Float(f) if f.is_nan() => Some(2),
+            Number::Float(f) if f.is_infinite() => Some(if *f > 0.0 { 1 } else { -1 }),
+            _ => None,
+        };
+        match (nonfinite(self), nonfinite(other)) {
+            (Some(a), Some(b)) => return a.cmp(&b),
+            (Some(a), None) => {
+                return if a < 0 {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (None, Some(b)) => {
+                return if b < 0 {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
+            (None, None) => {}
+        }
+        let (Some((an, ac, ae)), Some((bn, bc, be))) = (self.opa_decimal(), other.opa_decimal())
+        else {
+            return Ordering::Equal;
+        };
+        let a_zero = ac.is_zero();
+        let b_zero = bc.is_zero();
+        let sign = |neg: bool, zero: bool| {
+            if zero {
+                0
+            } else if neg {
+                -1
+            } else {
+                1
+            }
+        };
+        let (sa, sb) = (sign(an, a_zero), sign(bn, b_zero));
+        if sa != sb || sa == 0 {
+            return sa.cmp(&sb);
+        }
+        let e = ae.min(be);
+        let a = ac * pow10_big((ae - e) as u64);
+        let b = bc * pow10_big((be - e) as u64);
+        let mag = a.cmp(&b);
+        if sa < 0 {
+            mag.reverse()
+        } else {
+            mag
+        }
+    }
+
+    /// OPA's `sum`: integers exactly; with any other element, every element
+    /// read at 64 bits and added in order.
+    pub(crate) fn opa_sum<'a>(items: impl Iterator<Item = &'a Number> + Clone) -> Result<Number> {
+        if items
+            .clone()
+            .all(|n| !n.needs_opa_float() && n.opa_int().is_some())
+        {
+            let mut total = BigInt::zero();
+            for n in items {
+                total += n.opa_int().unwrap_or_default();
+            }
+            return Ok(Number::from_bigint_owned(total));
+        }
+        let mut acc = crate::gofloat::GoFloat::zero(false, 53);
+        for n in items {
+            acc = acc.add(&n.go_float()?);
+        }
+        Number::from_go_float(&acc)
+    }
+
+    /// OPA's `product`: integers exactly; otherwise multiplied in place into
+    /// `big.NewFloat(1)`, whose precision is 53 bits (so product([0.1, 3])
+    /// is 0.30000000000000004 while 0.1 * 3 is 0.3).
+    pub(crate) fn opa_product<'a>(
+        items: impl Iterator<Item = &'a Number> + Clone,
+    ) -> Result<Number> {
+        if items
+            .clone()
+            .all(|n| !n.needs_opa_float() && n.opa_int().is_some())
+        {
+            let mut total = BigInt::one();
+            for n in items {
+                total *= n.opa_int().unwrap_or_default();
+            }
+            return Ok(Number::from_bigint_owned(total));
+        }
+        let mut acc = crate::gofloat::GoFloat::from_int(&BigInt::one(), 53);
+        for n in items {
+            acc = acc.mul_in_place(&n.go_float()?);
+        }
+        Number::from_go_float(&acc)
+    }
+
+    /// `format_int`'s operand: integers exactly, anything else truncated
+    /// from its 64-bit big.Float, as OPA does.
+    pub(crate) fn opa_truncated(&self) -> Result<BigInt> {
+        if !self.needs_opa_float() {
+            if let Some(i) = self.opa_int() {
+                return Ok(i);
+            }
+        }
+        Ok(self.go_float()?.trunc())
+    }
+
+    /// OPA's text of a Decimal (Go's `Text('g', -1)`), which `sprintf`
+    /// inspects: text with a `.` goes to Go's fmt as a float64, other text
+    /// (`3e-31`) as the string itself.
+    pub(crate) fn decimal_text(&self) -> Option<String> {
+        let Number::Decimal(_) = self else {
+            return None;
+        };
+        let (neg, coef, e) = self.opa_decimal()?;
+        let digits = crate::gofloat::Digits::from_parts(&coef, e);
+        let s = digits.text_g();
+        Some(if neg { format!("-{s}") } else { s })
+    }
 }

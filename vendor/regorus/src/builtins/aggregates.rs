@@ -71,29 +71,33 @@ fn min(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Resu
     })
 }
 
-fn product(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
-    ensure_args_count(span, "product", params, args, 1)?;
-
-    let mut v = Number::from(1_u64);
-    Ok(Value::from(match &args[0] {
+// pushgate patch: OPA's `product` and `sum` (number.rs `opa_product`,
+// `opa_sum`): integers exactly, anything else as OPA's big.Floats do it.
+fn numeric_items(name: &str, param: &Ref<Expr>, arg: &Value) -> Result<Vec<Number>> {
+    let mut items = Vec::new();
+    match arg {
         Value::Array(a) => {
             for e in a.iter() {
-                v.mul_assign(&ensure_numeric("product", &params[0], e)?)?;
+                items.push(ensure_numeric(name, param, e)?);
             }
-            v
         }
-
         Value::Set(a) => {
             for e in a.iter() {
-                v.mul_assign(&ensure_numeric("product", &params[0], e)?)?;
+                items.push(ensure_numeric(name, param, e)?);
             }
-            v
         }
         a => {
-            let span = params[0].span();
-            bail!(span.error(format!("`product` requires array/set argument. Got `{a}`.").as_str()))
+            let span = param.span();
+            bail!(span.error(format!("`{name}` requires array/set argument. Got `{a}`.").as_str()))
         }
-    }))
+    }
+    Ok(items)
+}
+
+fn product(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
+    ensure_args_count(span, "product", params, args, 1)?;
+    let items = numeric_items("product", &params[0], &args[0])?;
+    Ok(Value::from(Number::opa_product(items.iter())?))
 }
 
 fn sort(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -123,25 +127,6 @@ fn sort(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Res
 
 fn sum(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "sum", params, args, 1)?;
-
-    let mut v = Number::from(0_u64);
-    Ok(Value::from(match &args[0] {
-        Value::Array(a) => {
-            for e in a.iter() {
-                v.add_assign(&ensure_numeric("sum", &params[0], e)?)?;
-            }
-            v
-        }
-
-        Value::Set(a) => {
-            for e in a.iter() {
-                v.add_assign(&ensure_numeric("sum", &params[0], e)?)?;
-            }
-            v
-        }
-        a => {
-            let span = params[0].span();
-            bail!(span.error(format!("`sum` requires array/set argument. Got `{a}`.").as_str()))
-        }
-    }))
+    let items = numeric_items("sum", &params[0], &args[0])?;
+    Ok(Value::from(Number::opa_sum(items.iter())?))
 }

@@ -34,8 +34,15 @@ fn to_number(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -
         Value::String(s) if s.trim() != s.as_ref() => {
             bail!(span.error("could not parse string as number"));
         }
+        // pushgate patch: OPA keeps the text, so the value is exact
+        // (to_number("123456789012345678901234567890") is that integer).
         Value::String(s) => match Value::from_json_str(s) {
-            Ok(Value::Number(n)) => Value::Number(n),
+            Ok(Value::Number(_)) => match <crate::number::Number as core::str::FromStr>::from_str(s) {
+                Ok(n) => Value::from(n),
+                Err(_) => bail!(span.error(
+                    "number beyond what pushgate evaluates exactly; OPA would read it, so pushgate refuses"
+                )),
+            },
             _ => {
                 bail!(span.error("could not parse string as number"));
             }

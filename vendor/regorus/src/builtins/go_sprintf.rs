@@ -57,6 +57,14 @@ fn number_arg(n: &Number) -> Arg {
         },
         Number::BigInt(_) => Arg::Big(n.format_decimal()),
         Number::Float(f) => float_arg(*f),
+        // pushgate patch: OPA's text of such a number (gofloat.rs) has a
+        // `.` unless its mantissa is one digit (`3e-31`): text with a `.`
+        // goes to Go's fmt as a float64, other text as itself.
+        Number::Decimal(_) => match n.decimal_text() {
+            Some(text) if text.contains('.') => Arg::Float(n.as_f64().unwrap_or(f64::NAN)),
+            Some(text) => Arg::Str(text),
+            None => Arg::Str(n.format_decimal()),
+        },
     }
 }
 
@@ -193,11 +201,7 @@ fn digits(chars: &mut core::iter::Peekable<core::str::Chars<'_>>) -> Option<usiz
     let mut n: Option<usize> = None;
     while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
         chars.next();
-        n = Some(
-            n.unwrap_or(0)
-                .saturating_mul(10)
-                .saturating_add(d as usize),
-        );
+        n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(d as usize));
     }
     n
 }
@@ -258,7 +262,11 @@ fn format_one(verb: char, spec: &Spec, arg: &Arg) -> Result<String> {
             };
             match digits.parse::<u128>() {
                 Ok(v) => {
-                    let h = if verb == 'X' { format!("{v:X}") } else { format!("{v:x}") };
+                    let h = if verb == 'X' {
+                        format!("{v:X}")
+                    } else {
+                        format!("{v:x}")
+                    };
                     signed(spec, neg, h, true)
                 }
                 Err(_) => bail!("sprintf: %{verb} of an integer beyond 128 bits is not supported"),

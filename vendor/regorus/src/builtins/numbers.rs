@@ -12,7 +12,7 @@ use crate::ast::{ArithOp, Expr, Ref};
 use crate::builtins;
 use crate::builtins::utils::{enforce_limit, ensure_args_count, ensure_numeric};
 use crate::lexer::Span;
-use crate::number::Number;
+use crate::number::{Number, OpaIntegral};
 use crate::value::Value;
 use crate::*;
 
@@ -61,33 +61,25 @@ pub fn arithmetic_operation(
     }))
 }
 
+// pushgate patch: abs, ceil, floor and round as OPA computes them
+// (number.rs `opa_abs`, `opa_integral`; gofloat.rs).
 fn abs(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "abs", params, args, 1)?;
     Ok(Value::from(
-        ensure_numeric("abs", &params[0], &args[0])?.abs(),
+        ensure_numeric("abs", &params[0], &args[0])?.opa_abs()?,
     ))
 }
 
 fn ceil(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "ceil", params, args, 1)?;
     let n = ensure_numeric("ceil", &params[0], &args[0])?;
-    // pushgate patch: OPA v1.20 rounds a fraction in (-1, 0) up to 1
-    // (ceil(-0.5) is 1, an OPA bug); its verdicts are the reference.
-    if n.as_f64().is_some_and(|f| f > -1.0 && f < 0.0) {
-        return Ok(Value::from(1i64));
-    }
-    Ok(Value::from(n.ceil()))
+    Ok(Value::from(n.opa_integral(OpaIntegral::Ceil)?))
 }
 
 fn floor(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     ensure_args_count(span, "floor", params, args, 1)?;
     let n = ensure_numeric("floor", &params[0], &args[0])?;
-    // pushgate patch: OPA v1.20 truncates a fraction in (-1, 0) to 0
-    // (floor(-0.5) is 0, an OPA bug); its verdicts are the reference.
-    if n.as_f64().is_some_and(|f| f > -1.0 && f < 0.0) {
-        return Ok(Value::from(0i64));
-    }
-    Ok(Value::from(n.floor()))
+    Ok(Value::from(n.opa_integral(OpaIntegral::Floor)?))
 }
 
 fn range(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
@@ -175,7 +167,7 @@ fn round(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "round";
     ensure_args_count(span, name, params, args, 1)?;
     Ok(Value::from(
-        ensure_numeric(name, &params[0], &args[0])?.round(),
+        ensure_numeric(name, &params[0], &args[0])?.opa_integral(OpaIntegral::Round)?,
     ))
 }
 

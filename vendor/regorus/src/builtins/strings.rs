@@ -76,13 +76,15 @@ fn endswith(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) ->
 fn format_int(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
     let name = "format_int";
     ensure_args_count(span, name, params, args, 2)?;
-    let mut n = ensure_numeric(name, &params[0], &args[0])?;
-    let mut sign = "";
-    if n < Number::from(0u64) {
-        n = n.abs();
-        sign = "-";
-    }
-    let n = n.floor();
+    // pushgate patch: OPA truncates the 64-bit big.Float of a non-integer
+    // (format_int(123456789012345678901234567890.9, 16) has a value there).
+    let truncated = ensure_numeric(name, &params[0], &args[0])?.opa_truncated()?;
+    let sign = if truncated.sign() == num_bigint::Sign::Minus {
+        "-"
+    } else {
+        ""
+    };
+    let n = Number::from(num_traits::Signed::abs(&truncated));
 
     let base = ensure_numeric(name, &params[1], &args[1])?;
 
@@ -334,7 +336,6 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
         Err(e) => bail!(span.error(&e.to_string())),
     }
     #[allow(unreachable_code)]
-
     let mut s = String::default();
     let mut args_idx = 0usize;
     let mut chars = fmt.chars().peekable();
