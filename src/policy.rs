@@ -75,8 +75,11 @@ impl Compiled {
     fn evaluate_batch(&self, inputs: Vec<Value>) -> Result<Vec<Outcome>> {
         let ns = &self.ns;
         let n = inputs.len();
-        for input in &inputs {
-            exact_numbers(input)?;
+        let mut inputs = inputs;
+        for input in &mut inputs {
+            if exact_numbers(input)? {
+                conftest_number_text(input);
+            }
         }
         let value = self
             .policy
@@ -200,7 +203,50 @@ fn f64_exact(v: &Value) -> bool {
     }
 }
 
-fn exact_numbers(input: &Value) -> Result<()> {
+/// Whether an integer reads in conftest as float text: conftest hands OPA
+/// each number as `strconv.FormatFloat(f, 'g', -1, 64)`, which writes
+/// 1000000 as `1e+06` and 1073741824 as `1.073741824e+09`. The value is the
+/// same, but OPA's `sprintf` picks Go's verb by that text (`%d` of it prints
+/// `%!d(float64=1.073741824e+09)`), so pushgate hands such integers to the
+/// policy as floats, which its sprintf formats the same way.
+fn float_text_integer(v: &Value) -> bool {
+    let Value::Number(n) = v else { return false };
+    n.as_i64()
+        .map(|i| i.unsigned_abs() >= 1_000_000)
+        .or_else(|| n.as_u64().map(|u| u >= 1_000_000))
+        .unwrap_or(false)
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn conftest_number_text(v: &mut Value) {
+    match v {
+        Value::Number(n) if float_text_integer(&Value::Number(n.clone())) => {
+            if let Some(f) = n
+                .as_i64()
+                .map(|i| i as f64)
+                .or_else(|| n.as_u64().map(|u| u as f64))
+            {
+                *v = Value::from(f);
+            }
+        }
+        Value::Array(_) => {
+            if let Ok(a) = v.as_array_mut() {
+                a.iter_mut().for_each(conftest_number_text);
+            }
+        }
+        Value::Object(_) => {
+            if let Ok(o) = v.as_object_mut() {
+                o.iter_mut().for_each(|(_, x)| conftest_number_text(x));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Refuses numbers conftest and kubectl read differently; true when some
+/// integer needs [`conftest_number_text`].
+fn exact_numbers(input: &Value) -> Result<bool> {
+    let mut float_text = false;
     let mut stack = vec![input];
     while let Some(v) = stack.pop() {
         match v {
@@ -215,6 +261,7 @@ fn exact_numbers(input: &Value) -> Result<()> {
                      if it is an id, or as a float (with an exponent) if it is a quantity"
                 );
             }
+            Value::Number(_) => float_text |= float_text_integer(v),
             Value::Array(a) => stack.extend(a.iter()),
             Value::Set(s) => stack.extend(s.iter()),
             Value::Object(o) => {
@@ -226,7 +273,7 @@ fn exact_numbers(input: &Value) -> Result<()> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(float_text)
 }
 
 /// The verdict of the rules of one namespace on one input.

@@ -77,20 +77,19 @@ fn float_arg(f: f64) -> Arg {
     if !f.is_finite() {
         return Arg::Str(fmt_g(f, None, false));
     }
-    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+    // Go's 'g' text of an integral float is plain digits below 1e6; from
+    // there on it is exponent form (1e+06, 1.073741824e+09), whose `.`
+    // makes it a float64 for OPA, or, with a one-digit mantissa, text.
+    if f.fract() == 0.0 && f.abs() < 1e6 {
         return Arg::Int(f as i64);
     }
     let shortest = format!("{:e}", f.abs());
     let (mant, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
     let exp: i64 = exp.parse().unwrap_or(0);
-    let exponent_form = !(-4..16).contains(&exp);
+    let exponent_form = !(-4..6).contains(&exp);
     if exponent_form && !mant.contains('.') {
         let sign = if f < 0.0 { "-" } else { "" };
         return Arg::Str(format!("{sign}{}", go_exponent(&shortest)));
-    }
-    if f.fract() == 0.0 {
-        // An integral float beyond int64 in plain digits: *big.Int.
-        return Arg::Big(format!("{f:.0}"));
     }
     Arg::Float(f)
 }
