@@ -51,6 +51,23 @@ fn entry(ns: &str, o: &Outcome) -> Value {
 }
 
 /// Runs one case; returns its mismatches as readable lines.
+/// Documents reach the gate's evaluator as its decoder leaves them, and the
+/// decoder (held to kubectl by kube_parity) turns an integer beyond int64
+/// into the float64 kubectl's unstructured decoder holds. inputs.json keeps
+/// Python's exact integers, so apply that one rule here.
+fn as_kubectl_holds(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_u64() && n.as_i64().is_none() => {
+            if let Some(f) = n.as_f64().and_then(serde_json::Number::from_f64) {
+                *n = f;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(as_kubectl_holds),
+        Value::Object(o) => o.values_mut().for_each(as_kubectl_holds),
+        _ => {}
+    }
+}
+
 fn run_case(dir: &Path) -> Vec<String> {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let meta = read_json(&dir.join("case.json"));
@@ -112,7 +129,8 @@ fn run_case(dir: &Path) -> Vec<String> {
             ns
         }
     };
-    let inputs = read_json(&dir.join("inputs.json"));
+    let mut inputs = read_json(&dir.join("inputs.json"));
+    as_kubectl_holds(&mut inputs);
     let inputs = inputs.as_array().cloned().unwrap_or_default();
     let runs: Vec<(String, u64, Value)> = if meta["combine"].as_bool() == Some(true) {
         let combined: Vec<Value> = inputs
