@@ -1116,6 +1116,21 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
     }
 
     #[test]
+    fn patch_numbers_from_pushers_are_bounded() {
+        // A document's string of 200,000 digits: read in one pass, not by a
+        // quadratic trailing-zero loop, and refused past the digit bound.
+        let zeros = "0".repeat(200_000);
+        let doc = format!(r#"{{"a": "0.1{zeros}", "b": "0.{zeros}1"}}"#);
+        assert_eq!(deny_value("to_number(input.a) == 0.1", &doc), "true");
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains \"x\" if to_number(input.b) > 0\n",
+        )]);
+        let err = b.evaluate("main", input(&doc)).err();
+        assert!(format!("{err:?}").contains("pushgate refuses"), "{err:?}");
+    }
+
+    #[test]
     fn patch_semver_is_opas_lenient_parse() {
         assert_eq!(
             deny_value(

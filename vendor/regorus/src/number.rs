@@ -2620,8 +2620,24 @@ fn parse_decimal_text(text: &str) -> Option<(bool, num_bigint::BigUint, i64)> {
     {
         return None;
     }
-    let coef = num_bigint::BigUint::parse_bytes(format!("{whole}{frac}").as_bytes(), 10)?;
-    Some((neg, coef, exp.checked_sub(frac.len() as i64)?))
+    // Bounded before any big-number work: past this many significant
+    // digits from_decimal_parts refuses the value anyway.
+    let all = format!("{whole}{frac}");
+    let significant = all.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.len() > 2 * crate::gofloat::MAX_DECIMAL_EXP as usize {
+        return None;
+    }
+    let dropped = significant.len() - trimmed.len();
+    let coef = if trimmed.is_empty() {
+        num_bigint::BigUint::zero()
+    } else {
+        num_bigint::BigUint::parse_bytes(trimmed.as_bytes(), 10)?
+    };
+    let e10 = exp
+        .checked_sub(frac.len() as i64)?
+        .checked_add(dropped as i64)?;
+    Some((neg, coef, e10))
 }
 
 fn pow10_big(k: u64) -> num_bigint::BigUint {
@@ -2642,12 +2658,14 @@ impl Number {
         if coef.is_zero() {
             return Ok(Number::Int(0));
         }
-        let ten = num_bigint::BigUint::from(10u8);
-        while (&coef % &ten).is_zero() {
-            coef /= &ten;
-            e10 += 1;
+        // One pass over the digits (a loop of `% 10` would be quadratic).
+        let text = coef.to_str_radix(10);
+        let zeros = text.len() - text.trim_end_matches('0').len();
+        if zeros > 0 {
+            coef /= pow10_big(zeros as u64);
+            e10 += zeros as i64;
         }
-        let digits = coef.to_str_radix(10).len() as i64;
+        let digits = (text.len() - zeros) as i64;
         if e10 + digits > MAX_DECIMAL_EXP || e10 < -MAX_DECIMAL_EXP {
             bail!(
                 "a number of magnitude 10^{} is beyond what pushgate evaluates (10^±{MAX_DECIMAL_EXP}); OPA would compute with it, so pushgate refuses rather than round it",
