@@ -123,6 +123,11 @@ pub struct Interpreter {
     /// pushgate patch: the METADATA annotation of each rule or function
     /// being evaluated, innermost last.
     pushgate_annotations: Vec<Option<Value>>,
+
+    /// pushgate patch: each module's `data.…` package path, computed once
+    /// per policy (keyed by the modules list) rather than on every `data`
+    /// lookup, which rebuilt it as strings for every module.
+    pushgate_module_paths: Option<(usize, Rc<Vec<Vec<String>>>)>,
     /// pushgate patch: per (module, statement), the shadowing locals to
     /// unbind before it runs (see eval_query).
     pushgate_unbind: BTreeMap<(u32, u32), Vec<SourceStr>>,
@@ -172,6 +177,7 @@ impl Clone for Interpreter {
             builtins_cache: BTreeMap::default(),
             active_rules: Vec::default(),
             pushgate_annotations: Vec::default(),
+            pushgate_module_paths: None,
             pushgate_unbind: BTreeMap::default(),
             pushgate_query_scopes: Vec::default(),
             contexts: Vec::default(),
@@ -253,6 +259,7 @@ impl Interpreter {
             rule_values: BTreeMap::default(),
             active_rules: Vec::default(),
             pushgate_annotations: Vec::default(),
+            pushgate_module_paths: None,
             pushgate_unbind: BTreeMap::default(),
             pushgate_query_scopes: Vec::default(),
             builtins_cache: BTreeMap::default(),
@@ -309,6 +316,7 @@ impl Interpreter {
             rule_values: BTreeMap::default(),
             active_rules: Vec::default(),
             pushgate_annotations: Vec::default(),
+            pushgate_module_paths: None,
             pushgate_unbind: BTreeMap::default(),
             pushgate_query_scopes: Vec::default(),
             builtins_cache: BTreeMap::default(),
@@ -3326,6 +3334,29 @@ impl Interpreter {
         None
     }
 
+    fn pushgate_module_paths(
+        &mut self,
+        modules: &Rc<Vec<Ref<Module>>>,
+    ) -> Result<Rc<Vec<Vec<String>>>> {
+        let key = Rc::as_ptr(modules) as usize;
+        if let Some((k, paths)) = &self.pushgate_module_paths {
+            if *k == key && paths.len() == modules.len() {
+                return Ok(paths.clone());
+            }
+        }
+        let mut paths = Vec::with_capacity(modules.len());
+        for module in modules.iter() {
+            let mut components = vec!["data".to_string()];
+            components.extend(Parser::get_static_string_path_components(
+                &module.package.refr,
+            )?);
+            paths.push(components);
+        }
+        let paths = Rc::new(paths);
+        self.pushgate_module_paths = Some((key, paths.clone()));
+        Ok(paths)
+    }
+
     fn ensure_module_evaluated(&mut self, path: &[String]) -> Result<()> {
         self.check_execution_time()?;
         // pushgate patch: a package may span several modules. Marking its
@@ -3333,11 +3364,15 @@ impl Interpreter {
         // others (import aliases, rules) read the half-built package and
         // come back undefined, so the marks wait until every module ran.
         let mut finished: Vec<Vec<String>> = Vec::new();
-        for module in self.compiled_policy.modules.clone().iter().cloned() {
-            let mut module_path_components = vec!["data".to_string()];
-            module_path_components.extend(Parser::get_static_string_path_components(
-                &module.package.refr,
-            )?);
+        let modules = self.compiled_policy.modules.clone();
+        let paths = self.pushgate_module_paths(&modules)?;
+        for (module, module_path_components) in modules.iter().zip(paths.iter()) {
+            // pushgate patch: a module whose package is not under `path`
+            // takes neither branch below; skip it before any allocation.
+            if !(path.len() > 1 && module_path_components.starts_with(path)) {
+                continue;
+            }
+            let module = module.clone();
             if Some(&module) == self.module.as_ref() {
                 // pushgate patch: a rule reading its own package as a whole
                 // (`data.main` inside package main) depends on itself. OPA
@@ -4071,7 +4106,17 @@ impl Interpreter {
     ) -> Result<Option<Ref<Module>>> {
         let previous_module = self.module.clone();
         if let Some(new_module) = &module {
-            self.current_module_path = get_path_string(&new_module.package.refr, Some("data"))?;
+            // pushgate patch: every rule evaluation sets its module; when it
+            // is already the current one, so is its path (it was rebuilt as
+            // a string each time). The index is set elsewhere too, so it is
+            // always recomputed.
+            let same = self
+                .module
+                .as_ref()
+                .is_some_and(|m| core::ptr::eq(m.as_ref(), new_module.as_ref()));
+            if !same {
+                self.current_module_path = get_path_string(&new_module.package.refr, Some("data"))?;
+            }
             self.current_module_index = self.find_module_index(new_module);
         }
         self.module = module;
