@@ -440,3 +440,81 @@ impl Digits {
         }
     }
 }
+
+/// The shortest decimal of |f| as Go's strconv writes a float64
+/// (`FormatFloat(f, 'g', -1, 64)`), which conftest's inputs and OPA's
+/// sprintf go through. Rust's `{:e}` differs on exact ties:
+/// 900719925474099.25 is `...99.3` in Rust and `...99.2` in Go (the digit
+/// rounds to even). None for zero and non-finite values.
+pub(crate) fn go_shortest_f64(f: f64) -> Option<Digits> {
+    if !f.is_finite() || f == 0.0 {
+        return None;
+    }
+    let bits = f.abs().to_bits();
+    let raw_exp = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mant, exp) = if raw_exp == 0 {
+        (frac, -1074i64)
+    } else {
+        (frac | (1u64 << 52), raw_exp - 1075)
+    };
+    let m = BigUint::from(mant);
+    let mut d = decimal_of(&m, exp);
+    // Bounds halfway to the neighbours; below a power of two the lower
+    // neighbour is half as far (strconv's mantlo/explo).
+    let upper = decimal_of(&(BigUint::from(mant) * 2u8 + 1u8), exp - 1);
+    let lower = if mant > (1u64 << 52) || raw_exp <= 1 {
+        decimal_of(&(BigUint::from(mant) * 2u8 - 1u8), exp - 1)
+    } else {
+        decimal_of(&(BigUint::from(mant) * 4u8 - 1u8), exp - 2)
+    };
+    let inclusive = mant % 2 == 0;
+    // strconv walks digit positions aligned on the decimal point.
+    let shift_l = d.exp - lower.exp;
+    let shift_u = d.exp - upper.exp;
+    let digit_at = |x: &Digits, shift: i64, i: usize| -> u8 {
+        let j = i as i64 - shift;
+        if j < 0 {
+            0
+        } else {
+            x.mant.get(j as usize).copied().unwrap_or(0)
+        }
+    };
+    let len_l = lower.mant.len() as i64 + shift_l;
+    let len_u = upper.mant.len() as i64 + shift_u;
+    for i in 0..d.mant.len() {
+        let m = d.mant[i];
+        let l = digit_at(&lower, shift_l, i);
+        let u = digit_at(&upper, shift_u, i);
+        let okdown = l != m || (inclusive && (i as i64) + 1 == len_l);
+        let okup = m != u && (inclusive || m + 1 < u || (i as i64) + 1 < len_u);
+        if okdown && okup {
+            d.round(i + 1);
+            return Some(d);
+        } else if okdown {
+            d.round_down(i + 1);
+            return Some(d);
+        } else if okup {
+            d.round_up(i + 1);
+            return Some(d);
+        }
+    }
+    Some(d)
+}
+
+/// `{:e}` of |f| with Go's shortest digits: `9.007199254740992e14`.
+pub(crate) fn go_shortest_e(f: f64) -> String {
+    match go_shortest_f64(f) {
+        None if f.is_finite() => "0e0".to_string(),
+        None => alloc::format!("{:e}", f.abs()),
+        Some(d) => {
+            let digits: String = d.mant.iter().map(|x| char::from(b'0' + x)).collect();
+            let exp = d.exp - 1;
+            if digits.len() > 1 {
+                alloc::format!("{}.{}e{}", &digits[..1], &digits[1..], exp)
+            } else {
+                alloc::format!("{digits}e{exp}")
+            }
+        }
+    }
+}

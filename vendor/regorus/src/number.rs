@@ -289,6 +289,14 @@ impl Serialize for Number {
     where
         S: Serializer,
     {
+        // pushgate patch: an integral float (a document's 1000000, see
+        // policy.rs conftest_number_text) stays an integer in JSON.
+        if let Number::Float(f) = self {
+            if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                #[allow(clippy::cast_possible_truncation)]
+                return serializer.serialize_i64(*f as i64);
+            }
+        }
         let s = self.format_decimal();
         let v = serde_json::Number::from_str(&s)
             .map_err(|_| serde::ser::Error::custom("could not serialize number"))?;
@@ -1798,11 +1806,24 @@ impl Number {
             Number::Int(v) => v.to_string(),
             Number::BigInt(v) => v.to_string(),
             Number::Decimal(_) => self.decimal_text().unwrap_or_default(),
+            // pushgate patch: OPA prints a float as its text, which for a
+            // document's number or a computed one is Go's 'g' form
+            // (2.5e-13, 1.2345675e+06), not Rust's digits.
             Number::Float(f) => {
                 if f.is_nan() {
                     "NaN".to_string()
                 } else {
-                    f.to_string()
+                    match crate::gofloat::go_shortest_f64(*f) {
+                        None => f.to_string(),
+                        Some(d) => {
+                            let t = d.text_g();
+                            if *f < 0.0 {
+                                format!("-{t}")
+                            } else {
+                                t
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -2579,7 +2600,8 @@ fn shortest_f64_parts(f: f64) -> Option<(bool, num_bigint::BigUint, i64)> {
     if !f.is_finite() {
         return None;
     }
-    let text = format!("{:e}", f.abs());
+    // Go's digits, not Rust's: they differ on exact ties (gofloat.rs).
+    let text = crate::gofloat::go_shortest_e(f);
     let (mantissa, exp) = text.split_once('e')?;
     let exp: i64 = exp.parse().ok()?;
     let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));

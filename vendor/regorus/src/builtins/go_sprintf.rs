@@ -83,7 +83,7 @@ fn float_arg(f: f64) -> Arg {
     if f.fract() == 0.0 && f.abs() < 1e6 {
         return Arg::Int(f as i64);
     }
-    let shortest = format!("{:e}", f.abs());
+    let shortest = crate::gofloat::go_shortest_e(f);
     let (mant, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
     let exp: i64 = exp.parse().unwrap_or(0);
     let exponent_form = !(-4..6).contains(&exp);
@@ -420,7 +420,8 @@ fn fmt_g(f: f64, prec: Option<usize>, sharp: bool) -> String {
         return "NaN".to_string();
     }
     let e_text = match prec {
-        None => format!("{:e}", f.abs()),
+        // Go's shortest digits (Rust's differ on exact ties).
+        None => crate::gofloat::go_shortest_e(f),
         Some(p) => format!("{:.*e}", p.max(1) - 1, f.abs()),
     };
     let Some((mant, exp)) = e_text.split_once('e') else {

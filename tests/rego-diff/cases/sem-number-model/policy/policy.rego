@@ -368,3 +368,34 @@ deny contains msg if {
 deny contains msg if {
   msg := sprintf("%s => %s", ["sprintf(\"%v\", [input.cpu / 7])", sprintf("%v", [input.cpu / 7])])
 }
+
+deny contains msg if {
+  v := (2 / 2) + (9007199254740992 / 10) == 900719925474100.2
+  msg := sprintf("%s => %v", ["(2 / 2) + (9007199254740992 / 10) == 900719925474100.2", v])
+}
+
+deny contains msg if {
+  v := input.tie == 900719925474099.2
+  msg := sprintf("%s => %v", ["input.tie == 900719925474099.2", v])
+}
+
+deny contains msg if {
+  v := input.tie + 1 == 900719925474100.2
+  msg := sprintf("%s => %v", ["input.tie + 1 == 900719925474100.2", v])
+}
+
+deny contains msg if {
+  msg := sprintf("%s => %s", ["sprintf(\"%v\", [(2 / 2) + (9007199254740992 / 10)])", sprintf("%v", [(2 / 2) + (9007199254740992 / 10)])])
+}
+
+deny contains msg if {
+  msg := sprintf("%s => %s", ["sprintf(\"%v\", [input.tie])", sprintf("%v", [input.tie])])
+}
+
+deny contains msg if {
+  msg := sprintf("%s => %s", ["sprintf(\"%v\", [[input.ratio, input.tiny, input.tie, 1 / 3]])", sprintf("%v", [[input.ratio, input.tiny, input.tie, 1 / 3]])])
+}
+
+deny contains msg if {
+  msg := sprintf("%s => %s", ["sprintf(\"%v\", [{\"cpu\": input.cpu, \"t\": input.tiny}])", sprintf("%v", [{"cpu": input.cpu, "t": input.tiny}])])
+}
