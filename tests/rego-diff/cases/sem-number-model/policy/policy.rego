@@ -399,3 +399,43 @@ deny contains msg if {
 deny contains msg if {
   msg := sprintf("%s => %s", ["sprintf(\"%v\", [{\"cpu\": input.cpu, \"t\": input.tiny}])", sprintf("%v", [{"cpu": input.cpu, "t": input.tiny}])])
 }
+
+deny contains msg if {
+  v := input.tie2 == 0.0009775161743164062
+  msg := sprintf("%s => %v", ["input.tie2 == 0.0009775161743164062", v])
+}
+
+deny contains msg if {
+  v := count({input.tie2, 0.0009775161743164062})
+  msg := sprintf("%s => %v", ["count({input.tie2, 0.0009775161743164062})", v])
+}
+
+deny contains msg if {
+  v := to_number("+1") == 1
+  msg := sprintf("%s => %v", ["to_number(\"+1\") == 1", v])
+}
+
+deny contains msg if {
+  v := to_number(".5") * 2
+  msg := sprintf("%s => %v", ["to_number(\".5\") * 2", v])
+}
+
+deny contains msg if {
+  v := to_number("5.") + 1
+  msg := sprintf("%s => %v", ["to_number(\"5.\") + 1", v])
+}
+
+deny contains msg if {
+  v := to_number("00012") == 12
+  msg := sprintf("%s => %v", ["to_number(\"00012\") == 12", v])
+}
+
+deny contains msg if {
+  v := to_number("1_000") + 1
+  msg := sprintf("%s => %v", ["to_number(\"1_000\") + 1", v])
+}
+
+deny contains msg if {
+  v := to_number("-.5e1") == -5
+  msg := sprintf("%s => %v", ["to_number(\"-.5e1\") == -5", v])
+}
