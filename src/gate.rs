@@ -616,7 +616,7 @@ fn decide_one(
                 )?;
                 let r = set
                     .compiled(ns)?
-                    .evaluate(regorus::Value::from(input))
+                    .evaluate_push(regorus::Value::from(input))
                     .with_context(|| format!("push policy {ns}"))?;
                 violations.extend(r.failures);
                 warnings.extend(r.warnings);

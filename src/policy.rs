@@ -44,13 +44,32 @@ pub struct Compiled {
 /// enough to keep both cores busy on a few hundred documents.
 const BATCH: usize = 64;
 
+/// How an input's numbers reach the policy.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Numbers {
+    /// As conftest hands a parsed document to OPA (float64 `'g'` text).
+    Conftest,
+    /// As the JSON was written.
+    AsWritten,
+}
+
 impl Compiled {
     pub fn namespace(&self) -> &str {
         &self.ns
     }
 
+    /// One document (or conftest's `--combine` array), with its numbers as
+    /// conftest hands them to OPA.
     pub fn evaluate(&self, input: Value) -> Result<Outcome> {
-        let mut out = self.evaluate_batch(vec![input])?;
+        let mut out = self.evaluate_batch(vec![input], Numbers::Conftest)?;
+        out.pop()
+            .ok_or_else(|| anyhow!("evaluating package {}: no result", self.ns))
+    }
+
+    /// pushgate's own push-level input: JSON that `opa eval -i` would read
+    /// as written, so its numbers (file sizes) stay the integers they are.
+    pub fn evaluate_push(&self, input: Value) -> Result<Outcome> {
+        let mut out = self.evaluate_batch(vec![input], Numbers::AsWritten)?;
         out.pop()
             .ok_or_else(|| anyhow!("evaluating package {}: no result", self.ns))
     }
@@ -58,12 +77,12 @@ impl Compiled {
     /// Evaluates every input, in parallel batches; results in input order.
     pub fn evaluate_all(&self, inputs: Vec<Value>) -> Result<Vec<Outcome>> {
         if inputs.len() <= BATCH {
-            return self.evaluate_batch(inputs);
+            return self.evaluate_batch(inputs, Numbers::Conftest);
         }
         let batches: Vec<Vec<Value>> = inputs.chunks(BATCH).map(<[Value]>::to_vec).collect();
         let results: Vec<Result<Vec<Outcome>>> = batches
             .into_par_iter()
-            .map(|b| self.evaluate_batch(b))
+            .map(|b| self.evaluate_batch(b, Numbers::Conftest))
             .collect();
         let mut out = Vec::new();
         for r in results {
@@ -72,12 +91,12 @@ impl Compiled {
         Ok(out)
     }
 
-    fn evaluate_batch(&self, inputs: Vec<Value>) -> Result<Vec<Outcome>> {
+    fn evaluate_batch(&self, inputs: Vec<Value>, numbers: Numbers) -> Result<Vec<Outcome>> {
         let ns = &self.ns;
         let n = inputs.len();
         let mut inputs = inputs;
         for input in &mut inputs {
-            if exact_numbers(input)? {
+            if exact_numbers(input)? && numbers == Numbers::Conftest {
                 conftest_number_text(input);
             }
         }
@@ -1112,6 +1131,27 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
                 "{}"
             ),
             r#"[123456789012345678901234567891, 123456789012345678900000000000, 12345678901234567890000000000, 18446744073709551616, "18ee90ff6c373e0ee00000000"]"#
+        );
+    }
+
+    #[test]
+    fn document_numbers_print_as_conftest_hands_them_push_input_as_written() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains sprintf(\"%d %v\", [input.n, input.n]) if input.n\n",
+        )]);
+        let c = b.compile("main").unwrap();
+        let doc = c.evaluate(input(r#"{"n": 1048576}"#)).unwrap();
+        assert_eq!(
+            messages_of(&doc),
+            ["%!d(float64=1.048576e+06) 1.048576e+06"],
+            "a manifest's number, as OPA sees it under conftest"
+        );
+        let push = c.evaluate_push(input(r#"{"n": 1048576}"#)).unwrap();
+        assert_eq!(
+            messages_of(&push),
+            ["1048576 1048576"],
+            "pushgate's own push input, as `opa eval -i` reads it"
         );
     }
 
