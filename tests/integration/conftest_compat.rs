@@ -390,3 +390,47 @@ fn documents_that_break_evaluation_reject_the_push() {
     );
     w.push(&work, None, &["origin", "main"]).assert_ok();
 }
+
+/// OPA's number model on a real push: a manifest's `cpu + 2.2 == 3.3` is
+/// false in OPA (64-bit big floats), and its 1073741824 is conftest's
+/// `1.073741824e+09`, which `%d` prints as Go does; a push policy reading
+/// pushgate's own input keeps a file size's digits.
+#[test]
+fn numbers_gate_a_push_as_opa_computes_and_prints_them() {
+    let w = World::new();
+    let pol = w.path("policy");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("numbers.rego"),
+        "package main\nimport rego.v1\ndeny contains msg if {\n  input.kind == \"Pod\"\n  input.spec.cpu + 2.2 != 3.3\n  msg := sprintf(\"pod memory %d\", [input.spec.memory])\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pol.join("push.rego"),
+        "package push\nimport rego.v1\ndeny contains msg if {\n  some f in input.files\n  f.size > 1000000\n  msg := sprintf(\"%s is %d bytes\", [f.path, f.size])\n}\n",
+    )
+    .unwrap();
+    w.server(&format!(
+        "version: 1\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n    push_namespace: push\n",
+        pol.display()
+    ));
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "hello", "chore: start");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+
+    w.commit(
+        &work,
+        "k8s/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  cpu: 1.1\n  memory: 1073741824\n",
+        "feat: pod",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("pod memory %!d(float64=1.073741824e+09)");
+
+    w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    w.commit(&work, "blob.bin", &"x".repeat(1_048_576), "feat: big file");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("blob.bin is 1048576 bytes");
+}
