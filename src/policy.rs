@@ -239,12 +239,13 @@ fn float_text_integer(v: &Value) -> bool {
 #[allow(clippy::cast_precision_loss)]
 fn conftest_number_text(v: &mut Value) {
     match v {
-        Value::Number(n) if float_text_integer(&Value::Number(n.clone())) => {
-            if let Some(f) = n
+        Value::Number(_) if float_text_integer(v) => {
+            let f = v
                 .as_i64()
+                .ok()
                 .map(|i| i as f64)
-                .or_else(|| n.as_u64().map(|u| u as f64))
-            {
+                .or_else(|| v.as_u64().ok().map(|u| u as f64));
+            if let Some(f) = f {
                 *v = Value::from(f);
             }
         }

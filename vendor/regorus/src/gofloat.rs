@@ -208,23 +208,8 @@ impl GoFloat {
         let lower = decimal_of(&(&mant - 1u8), exp);
         let upper = decimal_of(&(&mant + 1u8), exp);
         let inclusive = !mant.bit(1);
-        for i in 0..d.mant.len() {
-            let m = d.mant[i];
-            let l = lower.at(i);
-            let u = upper.at(i);
-            let okdown = l != m || (inclusive && i + 1 == lower.mant.len());
-            let okup = m != u && (inclusive || m + 1 < u || i + 1 < upper.mant.len());
-            if okdown && okup {
-                d.round(i + 1);
-                break;
-            } else if okdown {
-                d.round_down(i + 1);
-                break;
-            } else if okup {
-                d.round_up(i + 1);
-                break;
-            }
-        }
+        // math/big compares digit positions without aligning the points.
+        shorten(&mut d, &lower, &upper, inclusive, false);
         Some(d)
     }
 }
@@ -469,37 +454,49 @@ pub(crate) fn go_shortest_f64(f: f64) -> Option<Digits> {
         decimal_of(&(BigUint::from(mant) * 4u8 - 1u8), exp - 2)
     };
     let inclusive = mant % 2 == 0;
-    // strconv walks digit positions aligned on the decimal point.
-    let shift_l = d.exp - lower.exp;
-    let shift_u = d.exp - upper.exp;
+    // strconv aligns digit positions on the decimal point.
+    shorten(&mut d, &lower, &upper, inclusive, true);
+    Some(d)
+}
+
+/// Go's `roundShortest` walk: cut `d` at the first digit where it has
+/// left the interval (lower, upper) — the bounds included when
+/// `inclusive` — rounding to the nearer end, ties to even. `aligned`: digit
+/// i of each bound is read at d's decimal point (strconv), else at the
+/// same index (math/big).
+fn shorten(d: &mut Digits, lower: &Digits, upper: &Digits, inclusive: bool, aligned: bool) {
+    let (shift_l, shift_u) = if aligned {
+        (d.exp - lower.exp, d.exp - upper.exp)
+    } else {
+        (0, 0)
+    };
     let digit_at = |x: &Digits, shift: i64, i: usize| -> u8 {
         let j = i as i64 - shift;
         if j < 0 {
             0
         } else {
-            x.mant.get(j as usize).copied().unwrap_or(0)
+            x.at(j as usize)
         }
     };
     let len_l = lower.mant.len() as i64 + shift_l;
     let len_u = upper.mant.len() as i64 + shift_u;
     for i in 0..d.mant.len() {
         let m = d.mant[i];
-        let l = digit_at(&lower, shift_l, i);
-        let u = digit_at(&upper, shift_u, i);
+        let l = digit_at(lower, shift_l, i);
+        let u = digit_at(upper, shift_u, i);
         let okdown = l != m || (inclusive && (i as i64) + 1 == len_l);
         let okup = m != u && (inclusive || m + 1 < u || (i as i64) + 1 < len_u);
         if okdown && okup {
             d.round(i + 1);
-            return Some(d);
+            return;
         } else if okdown {
             d.round_down(i + 1);
-            return Some(d);
+            return;
         } else if okup {
             d.round_up(i + 1);
-            return Some(d);
+            return;
         }
     }
-    Some(d)
 }
 
 /// `{:e}` of |f| with Go's shortest digits: `9.007199254740992e14`.

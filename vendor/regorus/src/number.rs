@@ -1118,9 +1118,7 @@ impl Number {
         match (self, rhs) {
             // pushgate patch: OPA's arithmetic on non-integers (gofloat.rs).
             (Number::Float(_) | Number::Decimal(_), _)
-            | (_, Number::Float(_) | Number::Decimal(_)) => self
-                .opa_mixed(rhs, OpaOp::Add)
-                .unwrap_or_else(|| self.opa_float_op(rhs, OpaOp::Add)),
+            | (_, Number::Float(_) | Number::Decimal(_)) => self.opa_mixed(rhs, OpaOp::Add),
             (Number::UInt(a), Number::UInt(b)) => {
                 if let Some(sum) = a.checked_add(*b) {
                     Ok(Number::UInt(sum))
@@ -1182,9 +1180,7 @@ impl Number {
         match (self, rhs) {
             // pushgate patch: OPA's arithmetic on non-integers (gofloat.rs).
             (Number::Float(_) | Number::Decimal(_), _)
-            | (_, Number::Float(_) | Number::Decimal(_)) => self
-                .opa_mixed(rhs, OpaOp::Sub)
-                .unwrap_or_else(|| self.opa_float_op(rhs, OpaOp::Sub)),
+            | (_, Number::Float(_) | Number::Decimal(_)) => self.opa_mixed(rhs, OpaOp::Sub),
             (Number::UInt(a), Number::UInt(b)) => {
                 if a >= b {
                     Ok(Number::UInt(a - b))
@@ -1257,9 +1253,7 @@ impl Number {
         match (self, rhs) {
             // pushgate patch: OPA's arithmetic on non-integers (gofloat.rs).
             (Number::Float(_) | Number::Decimal(_), _)
-            | (_, Number::Float(_) | Number::Decimal(_)) => self
-                .opa_mixed(rhs, OpaOp::Mul)
-                .unwrap_or_else(|| self.opa_float_op(rhs, OpaOp::Mul)),
+            | (_, Number::Float(_) | Number::Decimal(_)) => self.opa_mixed(rhs, OpaOp::Mul),
             (Number::UInt(a), Number::UInt(b)) => {
                 let product = (*a as u128) * (*b as u128);
                 if let Ok(v) = u64::try_from(product) {
@@ -2597,16 +2591,12 @@ pub(crate) enum OpaOp {
 }
 
 fn shortest_f64_parts(f: f64) -> Option<(bool, num_bigint::BigUint, i64)> {
-    if !f.is_finite() {
-        return None;
+    if f == 0.0 {
+        return Some((f.is_sign_negative(), num_bigint::BigUint::zero(), 0));
     }
     // Go's digits, not Rust's: they differ on exact ties (gofloat.rs).
-    let text = crate::gofloat::go_shortest_e(f);
-    let (mantissa, exp) = text.split_once('e')?;
-    let exp: i64 = exp.parse().ok()?;
-    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let coef = num_bigint::BigUint::parse_bytes(format!("{whole}{frac}").as_bytes(), 10)?;
-    Some((f.is_sign_negative(), coef, exp - frac.len() as i64))
+    let (coef, e10) = crate::gofloat::go_shortest_f64(f)?.coefficient();
+    Some((f.is_sign_negative(), coef, e10))
 }
 
 /// `[+-]digits[.digits][(e|E)[+-]digits]` as (negative, coefficient, e10).
@@ -2805,23 +2795,21 @@ impl Number {
 
     /// `+ - *` with an operand OPA does not hold as an integer: an integral
     /// f64 (a document's `3.0`) still goes exact, as OPA's NumberToInt does.
-    fn opa_mixed(&self, rhs: &Self, op: OpaOp) -> Option<Result<Number>> {
-        let float_like = |n: &Number| matches!(n, Number::Float(_) | Number::Decimal(_));
-        if !float_like(self) && !float_like(rhs) {
-            return None;
-        }
+    fn opa_mixed(&self, rhs: &Self, op: OpaOp) -> Result<Number> {
+        let exact = |a: BigInt, b: BigInt| match op {
+            OpaOp::Add => Some(a + b),
+            OpaOp::Sub => Some(a - b),
+            OpaOp::Mul => Some(a * b),
+            OpaOp::Quo => None,
+        };
         if !self.needs_opa_float() && !rhs.needs_opa_float() {
             if let (Some(a), Some(b)) = (self.opa_int(), rhs.opa_int()) {
-                let r = match op {
-                    OpaOp::Add => a + b,
-                    OpaOp::Sub => a - b,
-                    OpaOp::Mul => a * b,
-                    OpaOp::Quo => return Some(self.opa_float_op(rhs, op)),
-                };
-                return Some(Ok(Number::from_bigint_owned(r)));
+                if let Some(r) = exact(a, b) {
+                    return Ok(Number::from_bigint_owned(r));
+                }
             }
         }
-        Some(self.opa_float_op(rhs, op))
+        self.opa_float_op(rhs, op)
     }
 
     /// OPA's `abs`: an int64 exactly, anything else through a 64-bit
