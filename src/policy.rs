@@ -1015,6 +1015,63 @@ deny contains sprintf("%f|%.2f|%e|%g|%v|%d|%s|%5d|%-4s|%x|%q|%d", [input.f, 2.34
     }
 
     #[test]
+    fn patch_rules_that_read_no_input_keep_their_values_across_a_batch_and_no_other() {
+        // `kinds` and `limit` are carried from one document to the next;
+        // `name` (an import alias of input), `via` (a function reading
+        // input) and `level` (a default input overrides) must not be.
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            r#"package main
+import rego.v1
+import input.metadata as meta
+kinds := {"Pod", "Service"}
+name := meta.name
+f(x) := concat("/", [x, input.kind])
+via := f("k")
+default level := "low"
+level := "high" if input.replicas > 3
+deny contains msg if {
+  not input.kind in kinds
+  msg := sprintf("%s %s %s", [name, via, level])
+}
+"#,
+        )]);
+        let c = b.compile("main").unwrap();
+        let docs = [
+            r#"{"kind":"Job","metadata":{"name":"a"},"replicas":5}"#,
+            r#"{"kind":"Pod","metadata":{"name":"b"}}"#,
+            r#"{"kind":"Cron","metadata":{"name":"c"},"replicas":1}"#,
+        ];
+        let out = c
+            .evaluate_all(docs.iter().map(|d| input(d)).collect())
+            .unwrap();
+        let got: Vec<String> = out.iter().map(|o| messages_of(o).join("|")).collect();
+        assert_eq!(got, ["a k/Job high", "", "c k/Cron low"]);
+    }
+
+    #[test]
+    fn patch_some_in_declares_a_new_local_as_opa() {
+        // OPA v1.20.2: a rule's name and an enclosing query's local may be
+        // shadowed by `some`; the same query's local may not.
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main
+import rego.v1
+name := \"rule\"
+             deny contains sprintf(\"%v %v %s\", [n, inner, x]) if {\n               n := [name | some name in [1, 2]]\n x := \"outer\"\n               inner := [x | some x in [3]]\n}\n",
+        )]);
+        let o = b.evaluate("main", input("{}")).unwrap();
+        assert_eq!(messages_of(&o), ["[1, 2] [3] outer"]);
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main
+import rego.v1
+deny contains x if {\n x := 1\n some x in [2]\n}\n",
+        )]);
+        assert!(b.compile("main").is_err());
+    }
+
+    #[test]
     fn patch_yaml_unmarshal_reads_yaml_1_1_as_opa() {
         assert_eq!(
             deny_value(

@@ -240,4 +240,8 @@ pub(crate) struct CompiledPolicyData {
 
     // Pre-computed loop hoisting information
     pub(crate) loop_hoisting_table: HoistedLoopsLookup,
+
+    /// pushgate patch: the rule paths whose values cannot depend on
+    /// `input`, carried across `with input as …` (see input_free.rs).
+    pub(crate) pushgate_input_free: Rc<Vec<crate::input_free::InputFreeRule>>,
 }

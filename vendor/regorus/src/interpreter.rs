@@ -1651,6 +1651,18 @@ impl Interpreter {
                 self.input = self.with_document["input"].clone();
                 Ok(skip_exec)
             })();
+            // pushgate patch: rules that cannot read `input` keep their
+            // values under a `with` that replaces only input.
+            let apply_result = match (apply_result, &saved_state) {
+                (Ok(skip_exec), Some((_, _, data, processed, ..)))
+                    if !self.compiled_policy.pushgate_input_free.is_empty()
+                        && Self::pushgate_input_only_with(stmt) =>
+                {
+                    self.pushgate_carry_input_free(processed, data)
+                        .map(|()| skip_exec)
+                }
+                (other, _) => other,
+            };
             match apply_result {
                 Ok(skip_exec) => Ok((saved_state, skip_exec)),
                 Err(error) => {
@@ -1661,6 +1673,62 @@ impl Interpreter {
         } else {
             Ok((None, false))
         }
+    }
+
+    /// pushgate patch: whether every modifier of `stmt` replaces (part of)
+    /// `input`, so rules that cannot read `input` keep their values.
+    fn pushgate_input_only_with(stmt: &LiteralStmt) -> bool {
+        !stmt.with_mods.is_empty()
+            && stmt
+                .with_mods
+                .iter()
+                .all(|wm| get_root_var(&wm.refr).is_ok_and(|root| root.text() == "input"))
+    }
+
+    /// pushgate patch: copies the input-free rule values complete in
+    /// (`processed`, `data`) and not yet in the current state into it.
+    fn pushgate_carry_input_free(
+        &mut self,
+        processed: &BTreeSet<Ref<Rule>>,
+        data: &Value,
+    ) -> Result<()> {
+        let carried = self.compiled_policy.pushgate_input_free.clone();
+        for rule in carried.iter() {
+            if !rule.rules.iter().all(|r| processed.contains(r))
+                || rule.rules.iter().all(|r| self.processed.contains(r))
+            {
+                continue;
+            }
+            let path: Vec<&str> = rule.path.iter().map(String::as_str).collect();
+            let value = Self::get_value_chained(data.clone(), &path);
+            if value != Value::Undefined {
+                *Self::make_or_get_value_mut(&mut self.data, &path)? = value;
+            }
+            for r in &rule.rules {
+                self.processed.insert(r.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// pushgate patch: restores the state saved by `apply_with_modifiers`;
+    /// after an input-only `with`, the input-free rule values computed
+    /// under it are kept (they hold under any input).
+    fn pushgate_restore_with(
+        &mut self,
+        stmt: &LiteralStmt,
+        saved_state: Option<State>,
+    ) -> Result<()> {
+        if saved_state.is_none()
+            || self.compiled_policy.pushgate_input_free.is_empty()
+            || !Self::pushgate_input_only_with(stmt)
+        {
+            return self.restore_state(saved_state);
+        }
+        let processed = core::mem::take(&mut self.processed);
+        let data = self.data.clone();
+        self.restore_state(saved_state)?;
+        self.pushgate_carry_input_free(&processed, &data)
     }
 
     fn restore_state(&mut self, saved_state: Option<State>) -> Result<()> {
@@ -1702,7 +1770,7 @@ impl Interpreter {
             Ok(false)
         };
 
-        self.restore_state(saved_state)?;
+        self.pushgate_restore_with(stmt, saved_state)?;
 
         r
     }
@@ -1775,7 +1843,7 @@ impl Interpreter {
 
             // Restore with modifiers.
             // TODO: Delay this restore so that the stmt doesn't have to apply with modifiers again.
-            self.restore_state(saved_state)?;
+            self.pushgate_restore_with(first_stmt, saved_state)?;
 
             // If the loop's index variable h<as already been assigned a value
             // (this can happen if the same index is used for two different collections),
@@ -2361,7 +2429,6 @@ impl Interpreter {
                 break;
             }
 
-
             // Get pre-computed hoisted loops from compilation phase
             let loop_exprs: Vec<HoistedLoop> = match self
                 .loop_hoisting_table(self.current_module_index)
@@ -2525,10 +2592,12 @@ impl Interpreter {
         // local still holds the previous iteration's value: it is unbound
         // there first.
         for (def_idx, name) in &shadowed {
-            let Some(def_pos) = ordered_stmts
-                .iter()
-                .position(|st| query.stmts.get(*def_idx).is_some_and(|d| core::ptr::eq(d, *st)))
-            else {
+            let Some(def_pos) = ordered_stmts.iter().position(|st| {
+                query
+                    .stmts
+                    .get(*def_idx)
+                    .is_some_and(|d| core::ptr::eq(d, *st))
+            }) else {
                 continue;
             };
             for st in &ordered_stmts[..def_pos] {
@@ -2541,7 +2610,8 @@ impl Interpreter {
                 }
             }
         }
-        self.pushgate_query_scopes.push(self.scopes.len().saturating_sub(1));
+        self.pushgate_query_scopes
+            .push(self.scopes.len().saturating_sub(1));
         let r = self.eval_stmts(&ordered_stmts);
         self.pushgate_query_scopes.pop();
         self.scopes.pop();
@@ -5202,6 +5272,9 @@ impl Interpreter {
             .map_or_else(LoopHoister::new, LoopHoister::new_with_schedule);
         let loop_lookup = hoister.populate(compiled_policy.modules.as_ref())?;
         compiled_policy.loop_hoisting_table = loop_lookup;
+        // pushgate patch: which rule values may outlive `with input`.
+        let input_free = crate::input_free::input_free_rules(compiled_policy);
+        self.compiled_policy_mut().pushgate_input_free = Rc::new(input_free);
 
         crate::utils::limits::enforce_memory_limit().map_err(|err| anyhow!(err))?;
         Ok(self.compiled_policy.clone())

@@ -140,6 +140,8 @@ mod engine;
 #[cfg_attr(docsrs, doc(cfg(feature = "explanations")))]
 pub mod explain;
 mod indexchecker;
+// pushgate patch: rules whose values outlive `with input`.
+mod input_free;
 mod interpreter;
 #[cfg(any(verus_keep_ghost, test))]
 mod verify;
@@ -155,9 +157,9 @@ pub mod languages {
     pub mod rego;
 }
 
+mod gofloat;
 mod lexer;
 pub(crate) mod lookup;
-mod gofloat;
 mod number;
 mod parser;
 mod policy_info;

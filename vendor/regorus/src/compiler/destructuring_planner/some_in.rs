@@ -7,15 +7,38 @@
 
 use alloc::collections::BTreeSet;
 use alloc::string::String;
+use alloc::string::ToString;
+use alloc::vec::Vec;
 
 use crate::ast::{Expr, ExprRef};
 use crate::compiler::destructuring_planner::destructuring::create_destructuring_plan_with_tracking;
 use crate::compiler::destructuring_planner::utils::{
-    check_literal_structure, validate_pattern_bindings, LiteralStructureCheck,
+    check_literal_structure, collect_pattern_var_spans, LiteralStructureCheck,
 };
 use crate::compiler::destructuring_planner::{
     BindingPlan, BindingPlannerError, Result, ScopingMode, VariableBindingContext,
 };
+
+/// pushgate patch: `some` declares every variable of its pattern, as in
+/// OPA: it shadows a rule of the same name and a local of an enclosing
+/// query (`[x | some x in xs]` with `x` bound outside), and only a binding
+/// in the same query is an error ("var x assigned above" in OPA). regorus
+/// refused the first two as "used before definition", so a policy OPA
+/// accepts failed to compile.
+fn reject_same_scope_rebinding<T: VariableBindingContext>(
+    expr: &ExprRef,
+    context: &T,
+) -> Result<()> {
+    let mut spans = Vec::new();
+    collect_pattern_var_spans(expr, &mut spans);
+    for span in spans {
+        let name = span.text().to_string();
+        if name != "_" && context.has_same_scope_binding(&name) {
+            return Err(BindingPlannerError::VariableAlreadyDefined { var: name, span });
+        }
+    }
+    Ok(())
+}
 
 /// Convenience function for some..in expressions (always allow shadowing for new bindings).
 pub fn create_some_in_binding_plan<T: VariableBindingContext>(
@@ -29,11 +52,11 @@ pub fn create_some_in_binding_plan<T: VariableBindingContext>(
         let plan = create_destructuring_plan_with_tracking(
             key,
             context,
-            ScopingMode::RespectParent,
+            ScopingMode::AllowShadowing,
             &mut newly_bound,
         );
         if let Some(plan) = plan {
-            validate_pattern_bindings(key, &newly_bound, context)?;
+            reject_same_scope_rebinding(key, context)?;
             Some(plan)
         } else {
             None
@@ -46,7 +69,7 @@ pub fn create_some_in_binding_plan<T: VariableBindingContext>(
     let value_plan = create_destructuring_plan_with_tracking(
         value_expr,
         context,
-        ScopingMode::RespectParent,
+        ScopingMode::AllowShadowing,
         &mut newly_bound_value,
     )
     .ok_or_else(|| BindingPlannerError::FailedToCreateDestructuringPlan {
@@ -54,7 +77,7 @@ pub fn create_some_in_binding_plan<T: VariableBindingContext>(
         span: value_expr.span().clone(),
     })?;
 
-    validate_pattern_bindings(value_expr, &newly_bound_value, context)?;
+    reject_same_scope_rebinding(value_expr, context)?;
 
     if let Expr::Array { items, .. } = collection_expr.as_ref() {
         let mut found_match = false;

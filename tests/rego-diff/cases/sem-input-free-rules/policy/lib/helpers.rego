@@ -1,0 +1,5 @@
+package lib.helpers
+
+import rego.v1
+
+kind_upper := upper(input.kind)
