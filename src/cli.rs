@@ -327,6 +327,24 @@ enum Format {
     Json,
 }
 
+/// `eprintln!` that never panics: a hook's stderr is the pusher's
+/// connection, which may be gone, and the hook must still finish its audit
+/// write and apply.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `eprint!` that never panics (see `say!`).
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub fn main() -> ExitCode {
     crate::git::limit_object_cache();
     let cli = match Cli::try_parse() {
@@ -336,6 +354,17 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // A closed stdout (`pushgate audit list | head`) ends an operator's
+    // command quietly, as it ends `cat` or `git log`: Rust ignores SIGPIPE,
+    // and `print!` then panics. Hooks and `apply run` keep ignoring it: a
+    // pusher who hangs up must not stop a hook between its audit write and
+    // its apply, and they never print to stdout anyway.
+    if !matches!(
+        cli.command,
+        Command::Hook(_) | Command::HookFile { .. } | Command::Apply(_)
+    ) {
+        default_sigpipe();
+    }
     match cli.command {
         Command::Install {
             bare_repo,
@@ -382,6 +411,14 @@ pub fn main() -> ExitCode {
         Command::Audit(cmd) => cmd_audit(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Demo => crate::demo::run(),
+    }
+}
+
+fn default_sigpipe() {
+    // SAFETY: restores the default disposition of one signal before any
+    // thread is started; no handler runs Rust code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -516,9 +553,9 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
             // GitLab shows hook output in its UI only on lines that start
             // with GL-HOOK-ERR: (merges, web edits); git clients see all.
             if std::env::var_os("GL_ID").is_some() && !decision.accepted() {
-                eprint!("{}", report::gitlab_summary(&decision));
+                say_raw!("{}", report::gitlab_summary(&decision));
             }
-            eprint!(
+            say_raw!(
                 "{}",
                 report::terminal_safe(&report::text(&decision, atomicity))
             );
@@ -529,7 +566,7 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
                 "pushgate: push rejected: the gate could not decide, so nothing was accepted",
                 &e,
             );
-            eprintln!("  fix: if this names the config, a key or a policy, an operator must correct it; otherwise report it with the lines above");
+            say!("  fix: if this names the config, a key or a policy, an operator must correct it; otherwise report it with the lines above");
             exit(2)
         }
     }
@@ -626,7 +663,7 @@ fn start_watchdog(
                     print_error("pushgate: the timed-out push could not be recorded", &e);
                 }
             }
-            eprint!(
+            say_raw!(
                 "{}",
                 report::terminal_safe(&report::text(&decision, atomicity))
             );
@@ -634,7 +671,7 @@ fn start_watchdog(
         });
     if let Err(e) = spawned {
         // Without the backstop the cooperative checks still bound the time.
-        eprintln!("pushgate: warning: no watchdog thread: {e}");
+        say!("pushgate: warning: no watchdog thread: {e}");
     }
 }
 
@@ -662,7 +699,7 @@ fn hook_file(path: &Path, args: &[String]) -> ExitCode {
         ("post-receive", []) => hook_post_receive(),
         ("update", [refname, old, new]) => hook_update(refname, old, new),
         _ => {
-            eprintln!(
+            say!(
                 "pushgate: push rejected: {} is not a hook pushgate knows how to run with {} arguments; rerun `pushgate install`",
                 path.display(),
                 args.len()
@@ -707,7 +744,7 @@ fn hook_post_receive() -> ExitCode {
         let mut jobs = Vec::new();
         for u in &updates {
             let Some(id) = store.mark_landed(&repo.name, &u.refname, &u.old, &u.new)? else {
-                eprintln!(
+                say!(
                     "pushgate: warning: {} landed but no accepted decision in the audit log explains it",
                     protocol::printable(&u.refname)
                 );
@@ -745,16 +782,16 @@ fn hook_post_receive() -> ExitCode {
                 std::fs::create_dir_all(&log_dir)?;
                 let log = log_dir.join(format!("{}.log", job.audit_id));
                 spawn_background(&repo, &config, job.audit_id, &log)?;
-                eprintln!(
+                say!(
                     "pushgate: apply of {what} started in the background; log: {}",
                     log.display()
                 );
             } else {
-                eprintln!("pushgate: applying {what}: {}", apply.command.join(" "));
+                say!("pushgate: applying {what}: {}", apply.command.join(" "));
                 match crate::apply::run(&repo, apply, &mut store, job, crate::apply::Output::Stream)
                 {
-                    Ok("succeeded") => eprintln!("pushgate: apply succeeded: {what}"),
-                    Ok(status) => eprintln!(
+                    Ok("succeeded") => say!("pushgate: apply succeeded: {what}"),
+                    Ok(status) => say!(
                         "pushgate: apply {status}: {what}; the push itself stands (re-run: pushgate apply run {})",
                         job.audit_id
                     ),
@@ -841,7 +878,7 @@ fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCod
     match result {
         Ok("succeeded") => exit(0),
         Ok(status) => {
-            eprintln!("pushgate apply: {status}");
+            say!("pushgate apply: {status}");
             exit(1)
         }
         Err(e) => {
@@ -905,8 +942,8 @@ fn cmd_check(
             }
         };
         match server_refs {
-            None => eprintln!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),
-            Some(remote) => eprintln!(
+            None => say!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),
+            Some(remote) => say!(
                 "pushgate check: history on the server, from {remote}'s tracking refs: {}",
                 if vouching.is_empty() {
                     "none".to_owned()
@@ -998,7 +1035,7 @@ fn cmd_validate(args: ValidateArgs) -> ExitCode {
     match run() {
         Ok(report) => {
             for ns in &report.empty_namespaces {
-                eprintln!("WARN - namespace `{ns}` defines no deny, violation or warn rule; nothing in it ran");
+                say!("WARN - namespace `{ns}` defines no deny, violation or warn rule; nothing in it ran");
             }
             let text = match output {
                 Output::Text => crate::validate::text(&report),
@@ -1209,7 +1246,7 @@ fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
                 let n = store.export(&mut out)?;
-                eprintln!("exported {n} entries from {}", store.describe());
+                say!("exported {n} entries from {}", store.describe());
                 Ok(0)
             }
             AuditCommand::Import { file, source } => {

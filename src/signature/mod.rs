@@ -130,6 +130,16 @@ impl Keyring {
         bytes: &[u8],
     ) -> Result<(), ConfigError> {
         let text = std::str::from_utf8(bytes).unwrap_or("");
+        if let Some(kind) = private_key_kind(text) {
+            return Err(ConfigError {
+                file: file.to_path_buf(),
+                line: None,
+                message: format!(
+                    "the file is {kind}; `keys:` takes public keys only, and a private key on the gate is a leak waiting to happen"
+                ),
+                help: Some("name the public half instead (for SSH the `.pub` file beside it, or `ssh-keygen -y -f KEY`), and treat the private key as seen by whoever could read this file".into()),
+            });
+        }
         if ssh::looks_like(text) {
             self.ssh.add(name, file, text)
         } else {
@@ -154,6 +164,29 @@ impl Keyring {
         }
         v
     }
+}
+
+/// What kind of PEM private key `text` holds, if any (OpenPGP secret keys
+/// are recognised by the certificate parser instead: they may be binary).
+fn private_key_kind(text: &str) -> Option<&'static str> {
+    const KINDS: [(&str, &str); 6] = [
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "an OpenSSH private key",
+        ),
+        ("-----BEGIN RSA PRIVATE KEY-----", "a PEM RSA private key"),
+        ("-----BEGIN EC PRIVATE KEY-----", "a PEM EC private key"),
+        ("-----BEGIN DSA PRIVATE KEY-----", "a PEM DSA private key"),
+        ("-----BEGIN PRIVATE KEY-----", "a PKCS#8 private key"),
+        (
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+            "an encrypted PKCS#8 private key",
+        ),
+    ];
+    KINDS
+        .iter()
+        .find(|(marker, _)| text.contains(marker))
+        .map(|(_, kind)| *kind)
 }
 
 fn read_key_file(file: &Path) -> Result<Vec<u8>, ConfigError> {

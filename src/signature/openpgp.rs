@@ -55,6 +55,22 @@ impl Keys {
         for cert in parser {
             let cert =
                 cert.map_err(|e| err(format!("cannot parse the OpenPGP certificate: {e}")))?;
+            // A private key on the gate is a leak waiting to happen (every
+            // operator and backup reads it) and never needed to verify.
+            if cert.is_tsk() {
+                return Err(ConfigError {
+                    file: file.to_path_buf(),
+                    line: None,
+                    message: format!(
+                        "the file holds the private (secret) key of {}; the gate needs only the public part",
+                        cert.fingerprint()
+                    ),
+                    help: Some(format!(
+                        "replace it with `gpg --export --armor {}` (not --export-secret-keys), and treat the private key as seen by whoever could read this file",
+                        cert.fingerprint()
+                    )),
+                });
+            }
             let idx = self.certs.len();
             for key in cert.keys() {
                 let id = KeyID::from(key.key().fingerprint());

@@ -8,6 +8,7 @@ mod apply;
 mod audit;
 mod bounds;
 mod check;
+mod cli_conventions;
 mod conftest_compat;
 mod crash;
 mod demo;

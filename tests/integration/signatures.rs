@@ -716,3 +716,88 @@ fn require_signed_tags_holds_outside_refs_tags() {
         .assert_rejected()
         .assert_says("error[unsigned]");
 }
+
+#[test]
+fn a_private_key_in_keys_is_refused_naming_the_file() {
+    // An operator who exported the wrong half: gpg's --export-secret-keys,
+    // a sequoia TSK, an SSH private key. Each rejects the push, naming the
+    // file and saying to use the public part.
+    let w = World::new();
+    let gpg = |args: &[&str]| {
+        let out = w.cmd("gpg", w.dir.path()).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    std::fs::create_dir_all(w.path("gnupg")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(w.path("gnupg"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    gpg(&[
+        "--batch",
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "Ops <ops@example.com>",
+        "ed25519",
+        "sign",
+        "never",
+    ]);
+    let gpg_secret = gpg(&[
+        "--batch",
+        "--armor",
+        "--export-secret-keys",
+        "ops@example.com",
+    ]);
+    assert!(String::from_utf8_lossy(&gpg_secret).contains("PRIVATE KEY BLOCK"));
+    let (ssh_private, _) = ssh_keygen(&w, "ops", "ed25519");
+
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::create_dir_all(server.join("keys")).unwrap();
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nkeys:\n  ops: keys/ops.key\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n",
+    )
+    .unwrap();
+    let public = gpg(&["--batch", "--armor", "--export", "ops@example.com"]);
+    std::fs::write(server.join("keys/ops.key"), &public).unwrap();
+    w.pushgate(w.dir.path(), &["install", server.to_str().unwrap()])
+        .assert_ok();
+    let work = w.clone("work");
+    let tsk = Pgp::ed25519("ops");
+    let cases: [(&str, Vec<u8>); 3] = [
+        ("gpg --export-secret-keys", gpg_secret),
+        ("sequoia TSK", tsk.secret_armored()),
+        ("OpenSSH private key", std::fs::read(&ssh_private).unwrap()),
+    ];
+    for (i, (what, bytes)) in cases.iter().enumerate() {
+        std::fs::write(server.join("keys/ops.key"), bytes).unwrap();
+        w.commit(&work, &format!("f{i}"), "x\n", "feat: x");
+        let r = w.push(&work, None, &["origin", "main"]);
+        r.assert_rejected().assert_says("keys/ops.key");
+        assert!(
+            r.stderr.contains("private") && r.stderr.contains("public"),
+            "{what}: {}",
+            r.stderr
+        );
+    }
+    // The public half of the same gpg key loads (the push then fails only
+    // because the commits are unsigned).
+    std::fs::write(server.join("keys/ops.key"), public).unwrap();
+    let r = w.push(&work, None, &["origin", "main"]);
+    r.assert_rejected();
+    assert!(!r.stderr.contains("private"), "{}", r.stderr);
+    let _ = w
+        .cmd("gpgconf", w.dir.path())
+        .args(["--kill", "gpg-agent"])
+        .status();
+}
