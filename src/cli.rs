@@ -37,15 +37,17 @@ enum Command {
         /// The bare repository to guard.
         #[arg(required_unless_present_any = ["all", "template"], conflicts_with_all = ["all", "template"])]
         bare_repo: Option<PathBuf>,
-        /// Config file (default: <BARE_REPO>/pushgate.yaml).
+        /// Config file (default: what an earlier install recorded in the
+        /// repository's git config, else <BARE_REPO>/pushgate.yaml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Which hooks to write: pre-receive,post-receive (all-or-nothing) or
-        /// update,post-receive (per-ref accept/reject).
-        #[arg(long, default_value = "pre-receive,post-receive")]
-        hooks: String,
-        /// Who runs the repository's hooks (default: detected per
-        /// repository from what the host left in it).
+        /// update,post-receive (per-ref accept/reject). Default: what an
+        /// earlier install recorded, else pre-receive,post-receive.
+        #[arg(long)]
+        hooks: Option<String>,
+        /// Who runs the repository's hooks (default: what an earlier install
+        /// recorded, else detected from what the host left in it).
         #[arg(long, value_parser = ["auto", "plain", "gitolite", "gitea", "forgejo", "gitlab"], default_value = "auto")]
         forge: String,
         /// Replace hooks that pushgate did not write (they are kept as <hook>.pushgate-old).
@@ -374,7 +376,15 @@ pub fn main() -> ExitCode {
             force,
             all,
             template,
-        } => cmd_install(bare_repo, config, &hooks, &forge, force, all, template),
+        } => cmd_install(
+            bare_repo,
+            config,
+            hooks.as_deref(),
+            &forge,
+            force,
+            all,
+            template,
+        ),
         Command::Doctor { dir, format } => cmd_doctor(dir, format),
         Command::Hook(HookCommand::PreReceive) => hook_pre_receive(),
         Command::Hook(HookCommand::Update { refname, old, new }) => {
@@ -437,14 +447,14 @@ fn print_error(prefix: &str, err: &anyhow::Error) {
 fn cmd_install(
     bare_repo: Option<PathBuf>,
     config: Option<PathBuf>,
-    hooks: &str,
+    hooks: Option<&str>,
     forge: &str,
     force: bool,
     all: Option<PathBuf>,
     template: Option<PathBuf>,
 ) -> ExitCode {
     let run = || -> Result<()> {
-        let hooks = install::parse_hooks(hooks)?;
+        let hooks = hooks.map(install::parse_hooks).transpose()?;
         let exe = std::env::current_exe().context("finding the pushgate binary")?;
         let opts = install::Options {
             config,

@@ -108,7 +108,7 @@ fn run_demo() -> Result<bool> {
     let exe = std::env::current_exe().context("finding the pushgate binary")?;
     let opts = crate::install::Options {
         config: None,
-        hooks: vec!["pre-receive".into(), "post-receive".into()],
+        hooks: Some(vec!["pre-receive".into(), "post-receive".into()]),
         forge: Some(crate::install::Forge::Plain),
         force: false,
     };

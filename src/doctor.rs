@@ -156,8 +156,8 @@ pub fn examine(path: &Path, version: &str) -> Report {
     {
         checks.push(bad(
             "receive.fsckObjects",
-            "git does not fsck pushed objects: a tree with `..` or `.git` entries, which checkouts and the apply export refuse, can be pushed",
-            format!("git -C {} config receive.fsckObjects true (pushgate install sets it)", git_dir.display()),
+            "git does not fsck pushed objects: a tree with `..` or `.git` entries, which checkouts and the apply export refuse, can be pushed (pushgate install sets receive.fsckObjects)",
+            format!("git -C {} config receive.fsckObjects true", git_dir.display()),
         ));
     }
 

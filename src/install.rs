@@ -37,9 +37,13 @@ fn hook_script(template: &str, exe: &str) -> String {
 }
 
 pub struct Options {
+    /// `None`: what the repository recorded (`pushgate.config`), else
+    /// `<repo>/pushgate.yaml`.
     pub config: Option<PathBuf>,
-    pub hooks: Vec<String>,
-    /// `None`: detect per repository.
+    /// `None`: what the repository recorded (`pushgate.hooks`), else
+    /// [`DEFAULT_HOOKS`].
+    pub hooks: Option<Vec<String>>,
+    /// `None`: what the repository recorded, else detected.
     pub forge: Option<Forge>,
     pub force: bool,
 }
@@ -149,6 +153,9 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// The hooks written when neither `--hooks` nor an earlier install says.
+pub const DEFAULT_HOOKS: &str = "pre-receive,post-receive";
+
 pub fn parse_hooks(list: &str) -> Result<Vec<String>> {
     let hooks: Vec<String> = list
         .split(',')
@@ -175,8 +182,27 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         )
     })?;
     let git_dir = std::path::absolute(repo.path()).context("resolving the repository path")?;
-    let forge = opts.forge.unwrap_or_else(|| Forge::detect(&git_dir));
-    if forge == Forge::Gitolite && opts.hooks.iter().any(|h| h == "update") {
+    // Re-installing (after an upgrade, or as doctor suggests) keeps what the
+    // first install recorded unless a flag says otherwise.
+    let recorded = |key: &str| {
+        repo.config()
+            .ok()
+            .and_then(|c| c.get_string(key).ok())
+            .filter(|v| !v.is_empty())
+    };
+    let forge = opts
+        .forge
+        .or_else(|| recorded("pushgate.forge").as_deref().and_then(Forge::parse))
+        .unwrap_or_else(|| Forge::detect(&git_dir));
+    let hooks = match &opts.hooks {
+        Some(h) => h.clone(),
+        None => match recorded("pushgate.hooks") {
+            Some(h) => parse_hooks(&h)
+                .with_context(|| format!("the recorded git config pushgate.hooks = {h}"))?,
+            None => parse_hooks(DEFAULT_HOOKS)?,
+        },
+    };
+    if forge == Forge::Gitolite && hooks.iter().any(|h| h == "update") {
         bail!("gitolite owns the update hook (its access rules run there); install pre-receive,post-receive instead");
     }
     if let Some(runner) = forge.runner("pre-receive") {
@@ -191,15 +217,15 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         }
     }
 
-    let config_path = match &opts.config {
-        Some(p) => std::path::absolute(p).context("resolving --config")?,
-        None => git_dir.join("pushgate.yaml"),
+    let config_path = match (&opts.config, recorded("pushgate.config")) {
+        (Some(p), _) => std::path::absolute(p).context("resolving --config")?,
+        (None, Some(p)) => PathBuf::from(p),
+        (None, None) => git_dir.join("pushgate.yaml"),
     };
     crate::gate::Gate::load(&config_path)?;
     let exe = exe_path(exe)?;
 
-    let targets: Vec<(String, PathBuf)> = opts
-        .hooks
+    let targets: Vec<(String, PathBuf)> = hooks
         .iter()
         .map(|h| (h.clone(), forge.hook_path(h)))
         .collect();
@@ -229,7 +255,7 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
     let mut cfg = repo
         .config()
         .context("opening the repository's git config")?;
-    did.extend(set_git_config(&mut cfg, &config_path, &opts.hooks, forge)?);
+    did.extend(set_git_config(&mut cfg, &config_path, &hooks, forge)?);
     Ok(did)
 }
 
@@ -244,8 +270,11 @@ pub fn install_template(dir: &Path, opts: &Options, exe: &Path) -> Result<Vec<St
     crate::gate::Gate::load(&config_path)?;
     let exe = exe_path(exe)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let targets: Vec<(String, PathBuf)> = opts
-        .hooks
+    let hooks = match &opts.hooks {
+        Some(h) => h.clone(),
+        None => parse_hooks(DEFAULT_HOOKS)?,
+    };
+    let targets: Vec<(String, PathBuf)> = hooks
         .iter()
         .map(|h| (h.clone(), Path::new("hooks").join(h)))
         .collect();
@@ -255,7 +284,7 @@ pub fn install_template(dir: &Path, opts: &Options, exe: &Path) -> Result<Vec<St
     did.extend(set_git_config(
         &mut cfg,
         &config_path,
-        &opts.hooks,
+        &hooks,
         Forge::Plain,
     )?);
     Ok(did)

@@ -523,3 +523,160 @@ fn gitolite_pushes_as_two_users_are_gated_and_named() {
         .assert_ok()
         .assert_says("(gitolite): guarded");
 }
+
+/// An upgrade as operators do it: the binary that installed the hooks is
+/// gone, the config lives outside the repository and the hooks were not
+/// the defaults. Each repository is broken another way, and every fix
+/// doctor prints as a command is run exactly as printed (split on spaces,
+/// no shell); afterwards doctor finds nothing, and what the first install
+/// recorded (config, hooks) is still what the repository uses.
+#[test]
+fn every_fix_doctor_prints_works_as_printed_and_reinstall_keeps_the_recorded_setup() {
+    let w = World::new();
+    let fleet = w.path("fleet");
+    let etc = w.path("etc");
+    std::fs::create_dir_all(&fleet).unwrap();
+    std::fs::create_dir_all(&etc).unwrap();
+    // (CONFIG has an audit log, so post-receive is needed.)
+    std::fs::write(etc.join("moved.yaml"), CONFIG).unwrap();
+    std::fs::write(etc.join("nopost.yaml"), CONFIG).unwrap();
+    let old = w.path("opt/pushgate-0.9/pushgate");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::copy(pushgate_bin(), &old).unwrap();
+    let install = |bin: &str, args: &[&str]| {
+        let r = w
+            .cmd(bin, w.dir.path())
+            .arg("install")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    };
+    let repo = |name: &str| fleet.join(name).to_str().unwrap().to_owned();
+    for name in [
+        "moved.git",
+        "plain.git",
+        "foreign.git",
+        "nofsck.git",
+        "nopost.git",
+        "never.git",
+    ] {
+        bare(&w, &format!("fleet/{name}"));
+    }
+    install(
+        old.to_str().unwrap(),
+        &[
+            &repo("moved.git"),
+            "--config",
+            etc.join("moved.yaml").to_str().unwrap(),
+            "--hooks",
+            "update,post-receive",
+        ],
+    );
+    for name in ["plain.git", "foreign.git", "nofsck.git"] {
+        install(pushgate_bin(), &[&repo(name)]);
+    }
+    install(
+        pushgate_bin(),
+        &[
+            &repo("nopost.git"),
+            "--config",
+            etc.join("nopost.yaml").to_str().unwrap(),
+            "--hooks",
+            "pre-receive",
+        ],
+    );
+    // The breakages.
+    std::fs::remove_file(&old).unwrap();
+    std::fs::remove_file(fleet.join("plain.git/hooks/post-receive")).unwrap();
+    w.script(
+        &fleet.join("foreign.git/hooks/pre-receive"),
+        "#!/bin/sh\nexit 0\n",
+    );
+    w.git_ok(
+        &fleet.join("nofsck.git"),
+        &["config", "--unset", "receive.fsckObjects"],
+    );
+
+    let (r, reports) = doctor(&w, &fleet);
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    r.assert_says("6 repositories: 0 guarded, 6 not guarded");
+    let mut ran = Vec::new();
+    for report in &reports {
+        for check in report["checks"].as_array().unwrap() {
+            if check["ok"] == true {
+                continue;
+            }
+            let fix = check["fix"].as_str().unwrap_or_default().to_owned();
+            let argv: Vec<&str> = fix.split(' ').collect();
+            let program = match argv[0] {
+                "pushgate" => pushgate_bin(),
+                "git" => "git",
+                _ => continue,
+            };
+            if ran.contains(&fix) {
+                continue;
+            }
+            let out = w
+                .cmd(program, w.dir.path())
+                .args(&argv[1..])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "the fix for {}: `{fix}` failed:\n{}",
+                check["what"],
+                String::from_utf8_lossy(&out.stderr)
+            );
+            ran.push(fix);
+        }
+    }
+    assert!(ran.len() >= 4, "{ran:#?}");
+    assert!(
+        ran.iter()
+            .any(|f| f.contains("moved.git") && f.starts_with("pushgate install")),
+        "{ran:#?}"
+    );
+    assert!(ran.iter().any(|f| f.ends_with("--force")), "{ran:#?}");
+    assert!(
+        ran.iter().any(|f| f.contains("receive.fsckObjects")),
+        "{ran:#?}"
+    );
+    assert!(
+        ran.iter()
+            .any(|f| f.contains("nopost.git") && f.contains("--hooks pre-receive,post-receive")),
+        "{ran:#?}"
+    );
+
+    let (r, reports) = doctor(&w, &fleet);
+    r.assert_ok()
+        .assert_says("6 repositories: 6 guarded, 0 not guarded");
+    assert!(reports.iter().all(|r| r["guarded"] == true));
+    // The first install's choices survived the reinstall.
+    let moved = fleet.join("moved.git");
+    assert_eq!(
+        w.git_ok(&moved, &["config", "pushgate.config"]),
+        etc.join("moved.yaml").to_str().unwrap()
+    );
+    assert_eq!(
+        w.git_ok(&moved, &["config", "pushgate.hooks"]),
+        "update,post-receive"
+    );
+    assert!(moved.join("hooks/update").exists());
+    assert!(!moved.join("hooks/pre-receive").exists());
+    // A plain re-install (the README's upgrade step) is a no-op now.
+    w.pushgate(w.dir.path(), &["install", &repo("moved.git")])
+        .assert_ok()
+        .assert_says("hooks/update: already up to date");
+    // And the gate runs from the recorded config.
+    let work = clone_of(&w, &moved, "work");
+    w.commit(&work, "a", "a", "a");
+    push_as(
+        &w,
+        &work,
+        &[("PUSHGATE_PUSHER", "bob")],
+        &["origin", "main"],
+    )
+    .assert_rejected()
+    .assert_says("bob may not push");
+}
