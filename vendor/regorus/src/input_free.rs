@@ -66,7 +66,7 @@ struct ModuleScope<'a> {
     package: Vec<String>,
     /// First components of this package's rules.
     heads: &'a BTreeSet<String>,
-    aliases: BTreeMap<String, Alias>,
+    aliases: BTreeMap<String, Vec<Alias>>,
     extensions: &'a BTreeSet<String>,
 }
 
@@ -119,17 +119,20 @@ fn reference(expr: &ExprRef, facts: &mut Facts, scope: &ModuleScope<'_>) {
         "input" => facts.direct = true,
         "data" => facts.refs.push(static_prefix(&comps)),
         name => {
-            if let Some(alias) = scope.aliases.get(name) {
-                match alias {
-                    Alias::Input => facts.direct = true,
-                    Alias::Data(target) => {
-                        let mut path = target.clone();
-                        path.extend(static_prefix(&comps));
-                        facts.refs.push(path);
+            if let Some(targets) = scope.aliases.get(name) {
+                for alias in targets {
+                    match alias {
+                        Alias::Input => facts.direct = true,
+                        Alias::Data(target) => {
+                            let mut path = target.clone();
+                            path.extend(static_prefix(&comps));
+                            facts.refs.push(path);
+                        }
+                        Alias::Other => {}
                     }
-                    Alias::Other => {}
                 }
-            } else if scope.heads.contains(name) {
+            }
+            if scope.heads.contains(name) {
                 let mut path = scope.package.clone();
                 path.push(name.to_string());
                 path.extend(static_prefix(&comps));
@@ -266,8 +269,21 @@ fn rule_facts(rule: &Ref<Rule>, scope: &ModuleScope<'_>) -> Facts {
     match rule.as_ref() {
         Rule::Spec { head, bodies, .. } => {
             match head {
-                RuleHead::Compr { refr, assign, .. } | RuleHead::Func { refr, assign, .. } => {
+                RuleHead::Compr { refr, assign, .. } => {
                     walk_head_ref(refr, &mut facts, scope);
+                    if let Some(assign) = assign {
+                        walk_expr(&assign.value, &mut facts, scope);
+                    }
+                }
+                // Arguments are patterns, mostly locals; one may still
+                // read input (`f(input.x) := ...`, refused by OPA).
+                RuleHead::Func {
+                    refr, args, assign, ..
+                } => {
+                    walk_head_ref(refr, &mut facts, scope);
+                    for arg in args {
+                        walk_expr(arg, &mut facts, scope);
+                    }
                     if let Some(assign) = assign {
                         walk_expr(&assign.value, &mut facts, scope);
                     }
@@ -286,8 +302,13 @@ fn rule_facts(rule: &Ref<Rule>, scope: &ModuleScope<'_>) -> Facts {
                 walk_query(&body.query, &mut facts, scope);
             }
         }
-        Rule::Default { refr, value, .. } => {
+        Rule::Default {
+            refr, args, value, ..
+        } => {
             walk_head_ref(refr, &mut facts, scope);
+            for arg in args {
+                walk_expr(arg, &mut facts, scope);
+            }
             walk_expr(value, &mut facts, scope);
         }
     }
@@ -298,8 +319,20 @@ fn package_path(module: &Module) -> Option<Vec<String>> {
     Parser::get_static_string_path_components(&module.package.refr).ok()
 }
 
-fn module_aliases(module: &Module) -> BTreeMap<String, Alias> {
+/// The aliases a module sees: regorus resolves imports per package, so
+/// every module of the package contributes (a name imported in one file of
+/// a package is visible in its others).
+fn package_aliases<'m>(
+    modules: impl Iterator<Item = &'m Ref<Module>>,
+) -> BTreeMap<String, Vec<Alias>> {
     let mut aliases = BTreeMap::new();
+    for module in modules {
+        module_aliases(module, &mut aliases);
+    }
+    aliases
+}
+
+fn module_aliases(module: &Module, aliases: &mut BTreeMap<String, Vec<Alias>>) {
     for import in &module.imports {
         let Ok(parts) = Parser::get_static_string_path_components(&import.refr) else {
             continue;
@@ -319,9 +352,10 @@ fn module_aliases(module: &Module) -> BTreeMap<String, Alias> {
             "data" => Alias::Data(rest.to_vec()),
             _ => Alias::Other,
         };
-        aliases.insert(name, alias);
+        // Two imports under one name (refused at load; kept anyway): a
+        // reference through it reads both.
+        aliases.entry(name).or_default().push(alias);
     }
-    aliases
 }
 
 /// The rule paths of `policy` that may be carried across `with input`.
@@ -352,10 +386,14 @@ pub(crate) fn input_free_rules(policy: &CompiledPolicyData) -> Vec<InputFreeRule
             .filter(|comps| comps.starts_with(&package) && comps.len() > package.len())
             .map(|comps| comps[package.len()].clone())
             .collect();
+        let same_package = policy
+            .modules
+            .iter()
+            .filter(|m| package_path(m).as_ref() == Some(&package));
         let scope = ModuleScope {
+            aliases: package_aliases(same_package),
             package,
             heads: &heads,
-            aliases: module_aliases(module),
             extensions: &extensions,
         };
         for rule in &module.policy {

@@ -1485,6 +1485,17 @@ impl Interpreter {
 
     fn apply_with_modifiers(&mut self, stmt: &LiteralStmt) -> Result<(Option<State>, bool)> {
         if !stmt.with_mods.is_empty() {
+            // pushgate patch: OPA evaluates a `with` value in the enclosing
+            // context. regorus evaluated it after clearing the rule state and
+            // then replaced `data`, so a rule first computed there stayed
+            // marked evaluated with its value dropped: undefined for the rest
+            // of the statement (`x == 3 with input as {"n": limit}` then
+            // lost `limit` in the body).
+            let mut as_values: Vec<Option<Result<Value>>> = stmt
+                .with_mods
+                .iter()
+                .map(|wm| Some(self.eval_expr(&wm.r#as)))
+                .collect();
             // Save state;
             let with_document = self.with_document.clone();
             let input = self.input.clone();
@@ -1526,7 +1537,11 @@ impl Interpreter {
                     self.suppress_rules_under_data_override(overridden_path)?;
                 }
                 // Apply with modifiers.
-                for wm in &stmt.with_mods {
+                for (i, wm) in stmt.with_mods.iter().enumerate() {
+                    let as_value = as_values
+                        .get_mut(i)
+                        .and_then(Option::take)
+                        .ok_or_else(|| anyhow!("internal error: with value evaluated twice"))?;
                     let mut path = get_rule_path_components(&wm.refr)?;
 
                     // Matching OPA, a leading import alias is rewritten before
@@ -1570,7 +1585,7 @@ impl Interpreter {
                     }
 
                     if target_is_function {
-                        match self.eval_expr(&wm.r#as) {
+                        match as_value {
                             Ok(v) if v != Value::Undefined => {
                                 // Function replaced by value.
                                 self.with_functions
@@ -1605,7 +1620,7 @@ impl Interpreter {
                             }
                         }
                     } else {
-                        let value = self.eval_expr(&wm.r#as)?;
+                        let value = as_value?;
                         skip_exec = value == Value::Undefined;
                         let Some(first) = path.first() else {
                             bail!(wm.refr.span().error("empty path in with modifier"));
@@ -1656,6 +1671,7 @@ impl Interpreter {
             let apply_result = match (apply_result, &saved_state) {
                 (Ok(skip_exec), Some((_, _, data, processed, ..)))
                     if !self.compiled_policy.pushgate_input_free.is_empty()
+                        && self.with_functions.is_empty()
                         && Self::pushgate_input_only_with(stmt) =>
                 {
                     self.pushgate_carry_input_free(processed, data)
@@ -1687,6 +1703,10 @@ impl Interpreter {
 
     /// pushgate patch: copies the input-free rule values complete in
     /// (`processed`, `data`) and not yet in the current state into it.
+    /// Only defined values travel: a rule marked evaluated without a value
+    /// is evaluated again where it is read, never carried as undefined.
+    /// Never under a function mock (`with f as g`): the analysis assumed
+    /// the functions a rule calls are the ones written.
     fn pushgate_carry_input_free(
         &mut self,
         processed: &BTreeSet<Ref<Rule>>,
@@ -1701,9 +1721,10 @@ impl Interpreter {
             }
             let path: Vec<&str> = rule.path.iter().map(String::as_str).collect();
             let value = Self::get_value_chained(data.clone(), &path);
-            if value != Value::Undefined {
-                *Self::make_or_get_value_mut(&mut self.data, &path)? = value;
+            if value == Value::Undefined {
+                continue;
             }
+            *Self::make_or_get_value_mut(&mut self.data, &path)? = value;
             for r in &rule.rules {
                 self.processed.insert(r.clone());
             }
@@ -1721,6 +1742,7 @@ impl Interpreter {
     ) -> Result<()> {
         if saved_state.is_none()
             || self.compiled_policy.pushgate_input_free.is_empty()
+            || !self.with_functions.is_empty()
             || !Self::pushgate_input_only_with(stmt)
         {
             return self.restore_state(saved_state);

@@ -1,0 +1,9 @@
+package main
+
+import rego.v1
+
+f(input.x) := "match"
+
+helper := f(1)
+
+deny contains helper if helper
