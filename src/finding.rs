@@ -39,8 +39,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding::new_owned(Cow::Borrowed(rule), message, help)
+    /// A finding of the gate's own, under its typed code.
+    pub fn new(code: Code, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding::new_owned(Cow::Borrowed(code.as_str()), message, help)
     }
 
     pub fn new_owned(
@@ -73,51 +74,95 @@ impl Finding {
     }
 }
 
-/// Every code the gate can emit; a unit test keeps them unique and documented.
-pub const CODES: &[&str] = &[
-    "force-push",
-    "delete-forbidden",
-    "immutable-tag",
-    "merge-commit",
-    "pusher-unknown",
-    "pusher-not-allowed",
-    "unsigned",
-    "bad-signature",
-    "unknown-key",
-    "expired-key",
-    "revoked-key",
-    "signer-not-allowed",
-    "lightweight-tag",
-    "tag-name-mismatch",
-    "tag-not-commit",
-    "replace-ref",
-    "manifest-invalid",
-    "manifest-too-complex",
-    "manifest-ambiguous",
-    "manifest-symlink",
-    "manifest-submodule",
-    "manifest-checkout-filter",
-    "path-not-utf8",
-    "manifest-too-large",
-    "manifest-not-text",
-    "too-many-commits",
-    "too-many-files",
-    "manifests-over-budget",
-    "too-many-documents",
-    "object-too-large",
-    "gate-timeout",
-    "gate-error",
-];
+/// Declares [`Code`] and its texts in one list, so a code cannot exist
+/// without its text (a 10-line macro rather than strum: the only need is
+/// `as_str` and `ALL`, and serde already renders the text).
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident => $text:literal,)*) => {
+        /// Every code the gate itself can emit (Rego rules add `package.rule`
+        /// codes of their own). A misspelled code does not compile; a unit
+        /// test keeps each documented in docs/findings.md.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum Code {
+            $($(#[$doc])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable kebab-case text scripts and audit queries match.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    ForcePush => "force-push",
+    DeleteForbidden => "delete-forbidden",
+    ImmutableTag => "immutable-tag",
+    MergeCommit => "merge-commit",
+    PusherUnknown => "pusher-unknown",
+    PusherNotAllowed => "pusher-not-allowed",
+    Unsigned => "unsigned",
+    BadSignature => "bad-signature",
+    UnknownKey => "unknown-key",
+    ExpiredKey => "expired-key",
+    RevokedKey => "revoked-key",
+    SignerNotAllowed => "signer-not-allowed",
+    LightweightTag => "lightweight-tag",
+    TagNameMismatch => "tag-name-mismatch",
+    TagNotCommit => "tag-not-commit",
+    ReplaceRef => "replace-ref",
+    ManifestInvalid => "manifest-invalid",
+    ManifestTooComplex => "manifest-too-complex",
+    ManifestAmbiguous => "manifest-ambiguous",
+    ManifestSymlink => "manifest-symlink",
+    ManifestSubmodule => "manifest-submodule",
+    ManifestCheckoutFilter => "manifest-checkout-filter",
+    PathNotUtf8 => "path-not-utf8",
+    ManifestTooLarge => "manifest-too-large",
+    ManifestNotText => "manifest-not-text",
+    TooManyCommits => "too-many-commits",
+    TooManyFiles => "too-many-files",
+    ManifestsOverBudget => "manifests-over-budget",
+    TooManyDocuments => "too-many-documents",
+    ObjectTooLarge => "object-too-large",
+    GateTimeout => "gate-timeout",
+    GateError => "gate-error",
+}
+
+impl From<Code> for Cow<'static, str> {
+    fn from(code: Code) -> Self {
+        Cow::Borrowed(code.as_str())
+    }
+}
+
+/// So tests and callers compare a finding's `rule` with a typed code.
+impl PartialEq<Code> for Cow<'_, str> {
+    fn eq(&self, code: &Code) -> bool {
+        self.as_ref() == code.as_str()
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[cfg(test)]
 mod tests {
-    use super::CODES;
+    use super::Code;
 
     #[test]
     fn codes_are_unique_and_documented() {
         let docs = include_str!("../docs/findings.md");
         let mut seen = std::collections::BTreeSet::new();
-        for code in CODES {
+        for code in Code::ALL.iter().map(|c| c.as_str()) {
             assert!(seen.insert(code), "duplicate code {code}");
             assert!(
                 docs.contains(&format!("## `{code}`")),

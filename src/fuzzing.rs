@@ -8,6 +8,8 @@
 //! (`tests/fuzz/<target>/`) through exactly the code the fuzzer ran.
 
 use std::path::Path;
+
+use crate::finding::Code;
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -155,7 +157,7 @@ pub fn manifest(data: &[u8]) {
         return;
     };
     for d in &docs {
-        let _ = d.locate(crate::finding::Finding::new("fuzz", "m", "h"));
+        let _ = d.locate(crate::finding::Finding::new_owned("fuzz", "m", "h"));
         let _ = regorus::Value::from(d.document.clone());
         let text = canonical_yaml(&d.document);
         match crate::manifest::parse("fuzz/canonical.yaml", text.as_bytes(), &limits) {
@@ -166,7 +168,7 @@ pub fn manifest(data: &[u8]) {
             ),
             // Aliases expanded can outgrow the node budget; nothing else
             // in a canonical document may be refused.
-            Err(f) => assert_eq!(f.rule, "manifest-too-complex", "{}: {text}", f.message),
+            Err(f) => assert_eq!(f.rule, Code::ManifestTooComplex, "{}: {text}", f.message),
         }
     }
     if let Some(want) = kubectl_answer(data) {

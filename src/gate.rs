@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::git::{ChangedFile, FileStatus};
 use crate::git::{CommitInfo, Repo, Walk};
 use crate::manifest::{self, Document, Selector};
@@ -265,13 +265,13 @@ pub fn decide_or_reject(repo: &Repo, gate: &Gate, push: &Push) -> Decision {
 pub fn failure_finding(e: &anyhow::Error) -> Finding {
     if let Some(t) = e.chain().find_map(|c| c.downcast_ref::<TimedOut>()) {
         return Finding::new(
-            "gate-timeout",
+            Code::GateTimeout,
             format!("push rejected: {t}; nothing in it was accepted"),
             "push fewer commits or files at a time, or ask an operator to raise limits.timeout_seconds",
         );
     }
     Finding::new(
-        "gate-error",
+        Code::GateError,
         format!("the gate could not decide: {e:#}"),
         "if this names the config, a key or a policy, an operator must correct it; otherwise report it with this message",
     )
@@ -391,7 +391,7 @@ fn decide_one(
                         Walk::Commits(c) => c,
                         Walk::TooMany => {
                             return Ok(too_big(Finding::new(
-                                "too-many-commits",
+                                Code::TooManyCommits,
                                 format!(
                                     "{} brings more than {} new commits (limits.max_commits); none of them was checked",
                                     u.refname, limits.max_commits
@@ -402,7 +402,7 @@ fn decide_one(
                         Walk::TooLarge(id, size) => {
                             return Ok(too_big(
                                 Finding::new(
-                                    "object-too-large",
+                                    Code::ObjectTooLarge,
                                     format!(
                                         "commit {id} is {size} bytes; commit and tag objects may be at most {} (limits.max_object_bytes)",
                                         limits.max_object_bytes
@@ -443,7 +443,7 @@ fn decide_one(
                 .any(|r| r.pattern.starts_with("refs/replace/"))
         {
             violations.push(Finding::new(
-                "replace-ref",
+                Code::ReplaceRef,
                 format!(
                     "{} is a replace ref: git (git show, git archive, clones, GitOps controllers) would read its object in place of {replaced}, behind the branch rules' back",
                     u.refname
@@ -539,7 +539,7 @@ fn decide_one(
                 files.len().to_string()
             };
             let mut out = too_big(Finding::new(
-                "too-many-files",
+                Code::TooManyFiles,
                 format!(
                     "{} changes {} files; the limit is {} (limits.max_changed_files); none of them was checked",
                     u.refname,
@@ -653,7 +653,7 @@ fn read_manifests(
     deadline: &Deadline,
 ) -> Result<Vec<Document>> {
     let (violations, _warnings) = findings;
-    let located = |rule: &'static str, path: &str, message: String, help: &str| {
+    let located = |rule: Code, path: &str, message: String, help: &str| {
         let mut f = Finding::new(rule, message, help);
         f.path = Some(path.to_owned());
         f
@@ -669,7 +669,7 @@ fn read_manifests(
         }
         if !f.utf8 {
             violations.push(located(
-                "path-not-utf8",
+                Code::PathNotUtf8,
                 &f.path,
                 format!("{} has a name that is not UTF-8: kubectl would read it, pushgate cannot match it against manifests.include", f.path),
                 "rename the file to a UTF-8 name",
@@ -680,7 +680,7 @@ fn read_manifests(
             // GitOps controllers (Argo CD by default) fetch submodules and
             // apply what is in them; none of it is judged here.
             violations.push(located(
-                "manifest-submodule",
+                Code::ManifestSubmodule,
                 &f.path,
                 format!("{} is a submodule: GitOps tools fetch and apply its files, which are in another repository and are not checked here", f.path),
                 "copy the manifests into this repository, or gate the submodule's repository and vendor it by commit",
@@ -696,7 +696,7 @@ fn read_manifests(
                 Ok(target) => blob = target,
                 Err(why) => {
                     violations.push(located(
-                        "manifest-symlink",
+                        Code::ManifestSymlink,
                         &f.path,
                         format!("{} is a symlink that kubectl would follow, but {why}", f.path),
                         "replace the link with the file itself, or point it at a manifest inside the repository",
@@ -708,7 +708,7 @@ fn read_manifests(
         let size = repo.object_size(blob)?;
         if size > selector.limits.max_file_bytes {
             violations.push(located(
-                "manifest-too-large",
+                Code::ManifestTooLarge,
                 &f.path,
                 format!(
                     "{} is {size} bytes; manifests may be at most {} (manifests.max_file_bytes)",
@@ -720,7 +720,7 @@ fn read_manifests(
         }
         if size > budget {
             violations.push(located(
-                "manifests-over-budget",
+                Code::ManifestsOverBudget,
                 &f.path,
                 format!(
                     "the update's manifests add up to more than {} bytes (limits.max_manifest_bytes), at {}; none was judged",
@@ -760,7 +760,7 @@ fn read_manifests(
     }
     if docs.len() > selector.limits.max_documents {
         violations.push(Finding::new_owned(
-            "too-many-documents".to_owned(),
+            Code::TooManyDocuments,
             format!(
                 "the update's manifests hold more than {} documents (limits.max_documents); none was judged",
                 selector.limits.max_documents
@@ -877,7 +877,7 @@ fn checkout_rewrites(
             for (pattern, _, shown) in rules_in(&dir)? {
                 if matches(&pattern, &rel) {
                     let mut f = Finding::new(
-                        "manifest-checkout-filter",
+                        Code::ManifestCheckoutFilter,
                         format!("{p} is rewritten on checkout by {shown}: a GitOps tool would apply other bytes than the gate judged"),
                         "remove the attribute for manifests (ident, filter=, working-tree-encoding= do not belong on them)",
                     );
@@ -1082,7 +1082,7 @@ fn check_tag(
     if size > max_object_bytes {
         return Ok(Some(
             Finding::new(
-                "object-too-large",
+                Code::ObjectTooLarge,
                 format!("tag {id} is {size} bytes; commit and tag objects may be at most {max_object_bytes} (limits.max_object_bytes)"),
                 "keep tag messages short; or ask an operator to raise limits.max_object_bytes",
             )
@@ -1093,7 +1093,7 @@ fn check_tag(
     if repo.object_kind(id)? != Some(ObjectType::Tag) {
         return Ok(Some(
             Finding::new(
-                "lightweight-tag",
+                Code::LightweightTag,
                 format!(
                     "{} is a lightweight tag, and signed tags are required",
                     u.refname
@@ -1124,7 +1124,7 @@ fn check_tag(
         let (shown, _) = crate::git::escape_path(&name);
         return Ok(Some(
             Finding::new(
-                "tag-name-mismatch",
+                Code::TagNameMismatch,
                 format!(
                     "{} is the tag object {}, made as {shown:?}: a signed tag pushed under another name",
                     u.refname,
@@ -1139,7 +1139,7 @@ fn check_tag(
     if target != Some(ObjectType::Commit) {
         return Ok(Some(
             Finding::new(
-                "tag-not-commit",
+                Code::TagNotCommit,
                 format!(
                     "{} tags a {}, not a commit: a release must tag a commit",
                     u.refname,

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::config::{Config, RefRule};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -201,7 +201,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
         match pusher {
             None => out.push(
                 Finding::new(
-                    "pusher-unknown",
+                    Code::PusherUnknown,
                     format!("{r} only accepts pushes from named pushers, and this push carries no pusher identity"),
                     "the server must set one of the variables in `pusher_env` (e.g. PUSHGATE_PUSHER or your forge's user variable); ask an operator",
                 )
@@ -209,7 +209,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             ),
             Some(p) if !allowed.contains(p) => out.push(
                 Finding::new(
-                    "pusher-not-allowed",
+                    Code::PusherNotAllowed,
                     format!("{p} may not push to {r}"),
                     format!(
                         "allowed: {}; open a merge request for someone who may, or ask an operator to add you",
@@ -227,7 +227,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             if rules.immutable.on {
                 out.push(
                     Finding::new(
-                        "immutable-tag",
+                        Code::ImmutableTag,
                         format!("{r} is immutable and cannot be deleted"),
                         "release tags are permanent; publish a new tag instead",
                     )
@@ -236,7 +236,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             } else if rules.deny_delete.on {
                 out.push(
                     Finding::new(
-                        "delete-forbidden",
+                        Code::DeleteForbidden,
                         format!("{r} may not be deleted"),
                         "ask an operator if the ref really must go",
                     )
@@ -248,7 +248,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             if rules.immutable.on {
                 out.push(
                     Finding::new(
-                        "immutable-tag",
+                        Code::ImmutableTag,
                         format!(
                             "{r} is immutable: it points to {} and cannot be moved to {}",
                             short(&facts.old),
@@ -261,7 +261,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
             } else if facts.fast_forward == Some(false) && rules.deny_force_push.on {
                 out.push(
                     Finding::new(
-                        "force-push",
+                        Code::ForcePush,
                         format!(
                             "{}..{} is not a fast-forward of {r}: it would drop commits already there",
                             short(&facts.old),
@@ -281,7 +281,7 @@ pub fn check(facts: &UpdateFacts, rules: &Effective, pusher: Option<&str>) -> Ve
         for (id, subject) in &facts.merges {
             out.push(
                 Finding::new(
-                    "merge-commit",
+                    Code::MergeCommit,
                     format!(
                         "merge commit {} \"{}\" on {r}, which requires linear history",
                         short(id),

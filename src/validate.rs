@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::manifest::{self, Selector};
 use crate::policy::{Bundle, Compiled};
 
@@ -59,7 +59,7 @@ fn read_docs(
         None
     });
     let refuse = |message: String, help: &str| {
-        let mut f = crate::finding::Finding::new("manifest-invalid", message, help);
+        let mut f = crate::finding::Finding::new(Code::ManifestInvalid, message, help);
         f.path = Some(name.to_owned());
         Box::new(f)
     };

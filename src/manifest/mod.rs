@@ -14,7 +14,7 @@ pub use decode::{annotation as annotation_yaml, unmarshal as yaml_unmarshal, Spa
 use serde::Serialize;
 
 use crate::config::Manifests;
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 
 /// One parsed YAML document of a manifest file.
 #[derive(Debug, Clone, Serialize)]
@@ -165,13 +165,7 @@ pub fn link_target(link: &str, target: &[u8]) -> Result<String, String> {
     Ok(parts.join("/"))
 }
 
-fn finding(
-    rule: &'static str,
-    path: &str,
-    line: Option<u64>,
-    message: String,
-    help: &str,
-) -> Box<Finding> {
+fn finding(rule: Code, path: &str, line: Option<u64>, message: String, help: &str) -> Box<Finding> {
     let mut f = Finding::new(rule, message, help);
     f.path = Some(path.to_owned());
     f.line = line;
@@ -185,7 +179,7 @@ pub fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Document>,
     let max_bytes = limits.max_file_bytes;
     if bytes.len() as u64 > max_bytes {
         return Err(finding(
-            "manifest-too-large",
+            Code::ManifestTooLarge,
             path,
             None,
             format!("{path} is {} bytes; manifests may be at most {max_bytes} (manifests.max_file_bytes)", bytes.len()),
@@ -194,7 +188,7 @@ pub fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Document>,
     }
     if bytes.contains(&0) {
         return Err(finding(
-            "manifest-not-text",
+            Code::ManifestNotText,
             path,
             None,
             format!("{path} contains NUL bytes: it is binary, not YAML"),
@@ -203,7 +197,7 @@ pub fn parse(path: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Document>,
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         finding(
-            "manifest-not-text",
+            Code::ManifestNotText,
             path,
             Some(
                 1 + bytes[..e.valid_up_to()]
@@ -226,9 +220,9 @@ pub fn parse_text(path: &str, text: &str, limits: &Limits) -> Result<Vec<Documen
     };
     let decoded = decode::decode(text, budget).map_err(|e| {
         let (rule, help) = match e.kind {
-            decode::ErrorKind::Budget => ("manifest-too-complex", e.fix),
-            decode::ErrorKind::Ambiguous => ("manifest-ambiguous", e.fix),
-            decode::ErrorKind::Syntax => ("manifest-invalid", e.fix),
+            decode::ErrorKind::Budget => (Code::ManifestTooComplex, e.fix),
+            decode::ErrorKind::Ambiguous => (Code::ManifestAmbiguous, e.fix),
+            decode::ErrorKind::Syntax => (Code::ManifestInvalid, e.fix),
         };
         finding(rule, path, e.line, format!("{path}: {}", e.message), help)
     })?;
@@ -278,7 +272,7 @@ fn flatten(
         // the gate reads but kubectl cannot is not what gets applied (a Git
         // LFS pointer file is text to the gate, an object to the deployer).
         return Err(finding(
-            "manifest-invalid",
+            Code::ManifestInvalid,
             path,
             Some(line),
             format!("{path}: a document that is not a mapping: kubectl cannot apply it"),
@@ -305,7 +299,7 @@ fn flatten(
     };
     let serde_json::Value::Array(items) = items else {
         return Err(finding(
-            "manifest-invalid",
+            Code::ManifestInvalid,
             path,
             Some(line),
             format!("{path}: `items` is not a list: kubectl fails on this document"),
@@ -314,7 +308,7 @@ fn flatten(
     };
     if depth > 0 {
         return Err(finding(
-            "manifest-invalid",
+            Code::ManifestInvalid,
             path,
             Some(line),
             format!("{path}: a List inside a List (an item with `items`): kubectl fails on it"),
@@ -335,7 +329,7 @@ fn flatten(
         let item_spans = spans.subtree(&key);
         let serde_json::Value::Object(o) = &mut item else {
             return Err(finding(
-                "manifest-invalid",
+                Code::ManifestInvalid,
                 path,
                 Some(item_line),
                 format!("{path}: item {n} of the list is not an object: kubectl fails on it"),

@@ -215,15 +215,15 @@ proptest! {
             merges: (0..merges).map(|i| (format!("{i:040}"), "Merge".into())).collect(),
         };
         let found = check(&facts, &e, pusher);
-        let count = |code: &str| found.iter().filter(|f| f.rule == code).count();
+        let count = |code: Code| found.iter().filter(|f| f.rule == code).count();
         let moves = action != Action::Create;
-        prop_assert_eq!(count("immutable-tag"), usize::from(moves && e.immutable.on));
-        prop_assert_eq!(count("force-push"), usize::from(action == Action::Update && !ff && e.deny_force_push.on && !e.immutable.on));
-        prop_assert_eq!(count("delete-forbidden"), usize::from(action == Action::Delete && e.deny_delete.on && !e.immutable.on));
-        prop_assert_eq!(count("merge-commit"), if e.linear_history.on { merges } else { 0 });
+        prop_assert_eq!(count(Code::ImmutableTag), usize::from(moves && e.immutable.on));
+        prop_assert_eq!(count(Code::ForcePush), usize::from(action == Action::Update && !ff && e.deny_force_push.on && !e.immutable.on));
+        prop_assert_eq!(count(Code::DeleteForbidden), usize::from(action == Action::Delete && e.deny_delete.on && !e.immutable.on));
+        prop_assert_eq!(count(Code::MergeCommit), if e.linear_history.on { merges } else { 0 });
         let pusher_refused = e.pushers.as_ref().is_some_and(|(allowed, _)| pusher.is_none_or(|p| !allowed.contains(p)));
-        prop_assert_eq!(count("pusher-unknown") + count("pusher-not-allowed"), usize::from(pusher_refused));
-        prop_assert_eq!(found.len(), count("immutable-tag") + count("force-push") + count("delete-forbidden") + count("merge-commit") + usize::from(pusher_refused));
+        prop_assert_eq!(count(Code::PusherUnknown) + count(Code::PusherNotAllowed), usize::from(pusher_refused));
+        prop_assert_eq!(found.len(), count(Code::ImmutableTag) + count(Code::ForcePush) + count(Code::DeleteForbidden) + count(Code::MergeCommit) + usize::from(pusher_refused));
     }
 
     /// The laundering guard: a new ref reuses, unchecked, the history of an

@@ -12,6 +12,8 @@ pub mod sign;
 mod ssh;
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::Code;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -289,32 +291,32 @@ pub fn finding(
     let (rule, message, help) = match v.status {
         Status::Good => return None,
         Status::None => (
-            "unsigned",
+            Code::Unsigned,
             format!("{obj} is not signed, and {refname} requires signed {}s", what.kind),
             format!("sign it with {who}: {resign}"),
         ),
         Status::Bad => (
-            "bad-signature",
+            Code::BadSignature,
             format!("{obj} has a bad signature: {}", v.detail),
             format!("it was changed after signing, or the signature is corrupt; re-sign it with {who}: {resign}"),
         ),
         Status::UnknownKey => (
-            "unknown-key",
+            Code::UnknownKey,
             format!("{obj} is signed by unknown key {key}"),
             format!("sign with {who}, or ask an operator to add this key to `keys:` in the config"),
         ),
         Status::Expired => (
-            "expired-key",
+            Code::ExpiredKey,
             format!("{obj} is signed by {signer}'s key {key}: {}", v.detail),
             "renew or replace the key (e.g. gpg --quick-set-expire, or a new signing subkey), give the operator the updated certificate, and re-sign".to_string(),
         ),
         Status::Revoked => (
-            "revoked-key",
+            Code::RevokedKey,
             format!("{obj} is signed by {signer}'s key {key}, and {}", v.detail),
             format!("sign with a current key: {who}; {resign}"),
         ),
         Status::NotAllowed => (
-            "signer-not-allowed",
+            Code::SignerNotAllowed,
             format!("{obj} is signed by {signer} ({key}), who may not sign for {refname}"),
             format!("re-sign it with {who}"),
         ),
