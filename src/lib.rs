@@ -3,8 +3,27 @@
 //! One push flows through stages, one module each:
 //! `protocol` (what git says) → `git` (what the repository holds) →
 //! `protection` (ref rules, pure) → `gate` (the decision) → `report` (what
-//! the pusher reads). `config` feeds every stage; `install` and `demo` set
-//! the stage up; `cli` only parses arguments and dispatches.
+//! the pusher reads). `hook` is what git runs and drives those stages;
+//! `config` feeds every stage; `install`, `doctor` and `demo` set the stage
+//! up; `cli` parses arguments and dispatches.
+
+/// `eprintln!` that never panics: a hook's stderr is the pusher's
+/// connection, which may be gone, and the hook must still finish its audit
+/// write and apply.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `eprint!` that never panics (see `say!`).
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
 
 pub mod apply;
 pub mod audit;
@@ -18,6 +37,7 @@ pub mod finding;
 pub mod fuzzing;
 pub mod gate;
 pub mod git;
+pub mod hook;
 pub mod install;
 pub mod manifest;
 pub mod policy;

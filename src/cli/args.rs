@@ -1,0 +1,319 @@
+//! The command line's shape: every subcommand, flag and closed set, as
+//! clap types. Nothing here runs anything.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::git::Repo;
+
+#[derive(Parser)]
+#[command(
+    name = "pushgate",
+    version,
+    about = "Server-side Git policy gate for GitOps repositories"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Install the hooks into a bare repository (or every one under --all DIR).
+    Install {
+        /// The bare repository to guard.
+        #[arg(required_unless_present_any = ["all", "template"], conflicts_with_all = ["all", "template"])]
+        bare_repo: Option<PathBuf>,
+        /// Config file (default: what an earlier install recorded in the
+        /// repository's git config, else <BARE_REPO>/pushgate.yaml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Which hooks to write: pre-receive,post-receive (all-or-nothing) or
+        /// update,post-receive (per-ref accept/reject). Default: what an
+        /// earlier install recorded, else pre-receive,post-receive.
+        #[arg(long)]
+        hooks: Option<String>,
+        /// Who runs the repository's hooks (default: what an earlier install
+        /// recorded, else detected from what the host left in it).
+        #[arg(long, value_parser = ["auto", "plain", "gitolite", "gitea", "forgejo", "gitlab"], default_value = "auto")]
+        forge: String,
+        /// Replace hooks that pushgate did not write (they are kept as <hook>.pushgate-old).
+        #[arg(long)]
+        force: bool,
+        /// Install into every bare repository under DIR.
+        #[arg(long, value_name = "DIR", conflicts_with = "template")]
+        all: Option<PathBuf>,
+        /// Write a git template directory instead (for `init.templateDir`),
+        /// so that repositories created later start guarded; needs --config.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
+    },
+    /// Say, for one bare repository or every one under DIR, whether it is
+    /// really guarded, and how to fix what is not (exit 1 if any is not).
+    Doctor {
+        /// A bare repository, or a directory holding some (default: .).
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Entry points that git runs; installed by `pushgate install`.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Make the server's decision on a local clone (for CI and pre-push).
+    Check {
+        /// Repository to read (default: the current directory).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A push option to pass to policies, as `git push -o` would.
+        #[arg(long = "push-option", short = 'o')]
+        push_options: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Trust the history the server already has as this remote's
+        /// remote-tracking refs show it (`refs/remotes/REMOTE/*`, read as
+        /// the server's branches). Without it no local ref vouches for
+        /// anything: every commit the update brings is checked.
+        #[arg(long, value_name = "REMOTE")]
+        server_refs: Option<String>,
+        /// Old value of the ref (a revision, or the zero id for a new ref).
+        old: String,
+        /// New value of the ref (a revision, or the zero id for a deletion).
+        new: String,
+        /// Full ref name, e.g. refs/heads/main.
+        #[arg(value_name = "REF")]
+        refname: String,
+    },
+    /// How installed hook files run pushgate: `#!/path/to/pushgate hook-file`
+    /// makes the kernel call `pushgate hook-file <hook path> <git's args>`.
+    #[command(hide = true)]
+    HookFile {
+        path: PathBuf,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Validate manifests and run manifest-level policies on files (conftest-style).
+    Validate(ValidateArgs),
+    /// Rego policy tools.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Query and verify the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Downstream apply.
+    #[command(subcommand)]
+    Apply(ApplyCommand),
+    /// Run a throwaway server with the example config and watch it decide.
+    Demo,
+}
+
+/// `validate`'s flags: conftest's names, values and exit codes.
+#[derive(clap::Args)]
+pub(crate) struct ValidateArgs {
+    /// Take manifest globs (and, without -p, policy sets and their data) from this config.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Policy directory or file; only `.rego` files are read (default: ./policy, or the config's sets).
+    #[arg(long = "policy", short = 'p')]
+    pub(crate) policies: Vec<PathBuf>,
+    /// Data directory or file (JSON/YAML), merged into `data` under its directory's path.
+    #[arg(long = "data", short = 'd')]
+    pub(crate) data: Vec<PathBuf>,
+    /// Namespace (package) whose rules run (default: main, or the config's).
+    #[arg(long = "namespace", short = 'n')]
+    pub(crate) namespaces: Vec<String>,
+    /// Run the rules of every package.
+    #[arg(long)]
+    pub(crate) all_namespaces: bool,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub(crate) fail_on_warn: bool,
+    /// Evaluate once over all documents: `input` is the array of `{path, contents}`.
+    #[arg(long)]
+    pub(crate) combine: bool,
+    /// Skip files whose path matches this regular expression.
+    #[arg(long)]
+    pub(crate) ignore: Option<String>,
+    /// Rego syntax of the policies: v1, v0, or auto (v1, else v0, per file).
+    #[arg(long, value_enum, default_value_t = crate::policy::RegoVersion::Auto)]
+    pub(crate) rego_version: crate::policy::RegoVersion,
+    /// Read every file as this format (conftest's --parser); default: by
+    /// extension (`.toml` is TOML; `.tf`/`.hcl` are refused: HCL2 is not
+    /// supported yet).
+    #[arg(long, value_enum)]
+    pub(crate) parser: Option<crate::validate::Parser>,
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
+    pub(crate) output: Output,
+    /// Files or directories.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum HookCommand {
+    /// git's pre-receive hook: `<old> <new> <ref>` lines on stdin.
+    PreReceive,
+    /// git's update hook: one ref.
+    Update {
+        #[arg(value_name = "REF")]
+        refname: String,
+        old: String,
+        new: String,
+    },
+    /// git's post-receive hook: runs after the refs moved.
+    PostReceive,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct AuditSource {
+    /// Repository whose config names the audit database (default: .).
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) repo: Option<PathBuf>,
+    /// Config file naming the audit database.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+}
+
+impl AuditSource {
+    /// `--config`, else the config the repository's hooks use.
+    pub(crate) fn config_path(&self) -> Result<PathBuf> {
+        match (&self.config, &self.repo) {
+            (Some(c), _) => Ok(c.clone()),
+            (None, repo) => {
+                Ok(Repo::open(repo.as_deref().unwrap_or(Path::new(".")))?.config_path())
+            }
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Decisions, newest first.
+    List {
+        #[command(flatten)]
+        source: AuditSource,
+        #[arg(long = "ref")]
+        refname: Option<String>,
+        #[arg(long)]
+        pusher: Option<String>,
+        /// Decisions whose commits were signed by this name from `keys:`.
+        #[arg(long)]
+        signer: Option<String>,
+        #[arg(long, value_parser = ["accepted", "rejected"])]
+        decision: Option<String>,
+        #[arg(long)]
+        environment: Option<String>,
+        /// Decisions whose update brought this commit (full id).
+        #[arg(long)]
+        commit: Option<String>,
+        /// RFC 3339 or YYYY-MM-DD (UTC).
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// One decision, whole.
+    Show {
+        id: i64,
+        #[command(flatten)]
+        source: AuditSource,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Check the hash chain; exit 1 naming the first bad record.
+    Verify {
+        #[command(flatten)]
+        source: AuditSource,
+    },
+    /// Write every entry of the log, in order, as JSON lines (stdout): to
+    /// move it to another engine with `import`, or to archive it.
+    Export {
+        #[command(flatten)]
+        source: AuditSource,
+    },
+    /// Append exported entries (a file, or - for stdin) to this config's
+    /// log, which they must continue (in practice: an empty log). Each entry
+    /// is checked against the chain as it goes in.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        source: AuditSource,
+    },
+    /// Compare the repository's refs with the log: list refs moved past the
+    /// gate (exit 1), and mark landed the accepted updates whose
+    /// post-receive never ran.
+    Reconcile {
+        /// The repository whose refs are checked (default: .).
+        #[arg(long)]
+        repo: Option<PathBuf>,
+        /// Config naming the audit database (default: the repository's).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ApplyCommand {
+    /// (Re-)run the apply of a recorded, landed update, e.g. after fixing
+    /// the cluster; the outcome is recorded like the first run's.
+    Run {
+        /// The decision's id (`pushgate audit list`).
+        id: i64,
+        #[command(flatten)]
+        source: AuditSource,
+        /// Write output to this log file instead of the terminal (how the
+        /// post-receive hook runs background applies).
+        #[arg(long, hide = true)]
+        log: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum TableFormat {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Run the `test_*` rules of Rego files (like `opa test`, `conftest verify`).
+    Test {
+        /// Data directory or file, merged into `data`.
+        #[arg(long = "data", short = 'd')]
+        data: Vec<PathBuf>,
+        /// Only the tests whose full name (`data.pkg.test_x`) matches this regular expression.
+        #[arg(long)]
+        run: Option<String>,
+        /// Also print each test's `print()` output and time.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+        /// Policy directories or files (default: ./policy).
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Output {
+    Text,
+    Json,
+    Junit,
+    Github,
+    Tap,
+    Table,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}

@@ -1,0 +1,565 @@
+//! The operators' commands (install, doctor, check, validate, policy test,
+//! audit, apply run): each reads its arguments, calls the stage modules,
+//! prints through `report`, and maps the outcome to an exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use super::args::{AuditCommand, AuditSource, Format, Output, TableFormat, ValidateArgs};
+use super::{exit, print_error};
+use crate::config::Config;
+use crate::gate::{self, Gate};
+use crate::git::Repo;
+use crate::hook::push_for;
+use crate::install;
+use crate::protocol::{self, RefUpdate};
+use crate::report::{self, Atomicity};
+
+pub(super) fn cmd_install(
+    bare_repo: Option<PathBuf>,
+    config: Option<PathBuf>,
+    hooks: Option<&str>,
+    forge: &str,
+    force: bool,
+    all: Option<PathBuf>,
+    template: Option<PathBuf>,
+) -> ExitCode {
+    let run = || -> Result<()> {
+        let hooks = hooks.map(install::parse_hooks).transpose()?;
+        let exe = std::env::current_exe().context("finding the pushgate binary")?;
+        let opts = install::Options {
+            config,
+            hooks,
+            forge: install::Forge::parse(forge),
+            force,
+        };
+        if let Some(dir) = &template {
+            for d in install::install_template(dir, &opts, &exe)? {
+                println!("  {d}");
+            }
+            println!(
+                "{}: template written; guard new repositories with: git config --system init.templateDir {}",
+                dir.display(),
+                dir.display()
+            );
+            return Ok(());
+        }
+        let repos = match (&bare_repo, &all) {
+            (Some(r), _) => vec![r.clone()],
+            (None, Some(dir)) => {
+                let found = install::find_bare_repos(dir)?;
+                if found.is_empty() {
+                    bail!("no bare repository under {}", dir.display());
+                }
+                found
+            }
+            (None, None) => bail!("name a bare repository, or --all DIR"),
+        };
+        let mut failed = 0;
+        for r in &repos {
+            match install::install(r, &opts, &exe) {
+                Ok(did) => {
+                    println!("{}: guarded by pushgate", r.display());
+                    for d in did {
+                        println!("  {d}");
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    print_error(&format!("{}: not installed", r.display()), &e);
+                }
+            }
+        }
+        if failed > 0 {
+            bail!(
+                "{failed} of {} repositories were not installed",
+                repos.len()
+            );
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => exit(0),
+        Err(e) => {
+            print_error("pushgate install failed", &e);
+            exit(2)
+        }
+    }
+}
+
+pub(super) fn cmd_doctor(dir: Option<PathBuf>, format: TableFormat) -> ExitCode {
+    let run = || -> Result<u8> {
+        let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+        let repos = install::find_bare_repos(&dir)?;
+        if repos.is_empty() {
+            bail!("no bare repository at or under {}", dir.display());
+        }
+        let reports: Vec<crate::doctor::Report> = repos
+            .iter()
+            .map(|r| crate::doctor::examine(r, env!("CARGO_PKG_VERSION")))
+            .collect();
+        match format {
+            TableFormat::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+            TableFormat::Table => print!("{}", report::doctor(&reports)),
+        }
+        Ok(u8::from(reports.iter().any(|r| !r.guarded)))
+    };
+    match run() {
+        Ok(code) => exit(code),
+        Err(e) => {
+            print_error("pushgate doctor: could not run", &e);
+            exit(2)
+        }
+    }
+}
+
+/// Loads what a hook needs. Any failure here rejects the push.
+pub(super) fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCode {
+    let result = (|| -> Result<&'static str> {
+        let config_path = source.config_path()?;
+        let repo_dir = match (std::env::var_os("PUSHGATE_APPLY_GIT_DIR"), &source.repo) {
+            (Some(d), _) => PathBuf::from(d),
+            (None, Some(r)) => r.clone(),
+            (None, None) => config_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+        let repo = Repo::open(&repo_dir)?;
+        let config = Config::load(&config_path)?;
+        let (Some(audit), Some(apply)) = (&config.audit, &config.apply) else {
+            bail!(
+                "{} configures no `apply` (or no `audit`)",
+                config_path.display()
+            );
+        };
+        let mut store = crate::audit::Store::open(&audit.target())?;
+        let record = store
+            .show(id)?
+            .with_context(|| format!("no decision with id {id}"))?;
+        if !record.landed {
+            bail!(
+                "decision {id} did not land ({}), so there is nothing to apply",
+                record.body.decision
+            );
+        }
+        let job = crate::apply::Job::from_record(&record).with_context(|| {
+            format!(
+                "decision {id} ({}) maps to no environment",
+                record.body.refname
+            )
+        })?;
+        let out = match log {
+            Some(l) => crate::apply::Output::Log(l),
+            None => crate::apply::Output::Stream,
+        };
+        crate::apply::run(&repo, apply, &mut store, &job, out)
+    })();
+    match result {
+        Ok("succeeded") => exit(0),
+        Ok(status) => {
+            say!("pushgate apply: {status}");
+            exit(1)
+        }
+        Err(e) => {
+            print_error("pushgate apply run: could not run", &e);
+            exit(2)
+        }
+    }
+}
+
+pub(super) fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {
+    if protocol::is_zero(rev) && rev.len() >= 4 {
+        return Ok("0".repeat(40));
+    }
+    let obj = repo.git.revparse_single(rev).with_context(|| {
+        format!(
+            "`{}` names no object in this repository",
+            protocol::printable(rev)
+        )
+    })?;
+    Ok(obj.id().to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cmd_check(
+    repo_dir: &Path,
+    config: Option<&Path>,
+    push_options: Vec<String>,
+    format: Format,
+    server_refs: Option<&str>,
+    old: &str,
+    new: &str,
+    refname: &str,
+) -> ExitCode {
+    let result = (|| {
+        let repo = Repo::open(repo_dir)?;
+        let config_path = config
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| repo.config_path());
+        let gate = Gate::load(&config_path)?;
+        let update = RefUpdate::parse(
+            &resolve_rev(&repo, old)?,
+            &resolve_rev(&repo, new)?,
+            refname,
+            gate.config.limits.max_ref_name_bytes,
+        )?;
+        let push = push_for(&gate.config, vec![update], push_options);
+        // The server's decision trusts only the server's refs. A clone's own
+        // branches prove nothing (a local `main` can hold anything), so only
+        // a named remote's tracking refs stand in for them.
+        let vouching: Vec<(String, git2::Oid)> = match server_refs {
+            None => Vec::new(),
+            Some(remote) => {
+                let prefix = format!("refs/remotes/{remote}/");
+                repo.refs()?
+                    .into_iter()
+                    .filter_map(|(name, id)| {
+                        let branch = name.strip_prefix(&prefix)?;
+                        (branch != "HEAD").then(|| (format!("refs/heads/{branch}"), id))
+                    })
+                    .collect()
+            }
+        };
+        match server_refs {
+            None => say!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),
+            Some(remote) => say!(
+                "pushgate check: history on the server, from {remote}'s tracking refs: {}",
+                if vouching.is_empty() {
+                    "none".to_owned()
+                } else {
+                    vouching.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                }
+            ),
+        }
+        gate::decide_with_refs(&repo, &gate, &push, &vouching)
+    })();
+    match result {
+        Ok(decision) => {
+            match format {
+                Format::Text => print!(
+                    "{}",
+                    report::terminal_safe(&report::text(&decision, Atomicity::AllOrNothing))
+                ),
+                Format::Json => println!("{}", report::json(&decision)),
+            }
+            exit(if decision.accepted() { 0 } else { 1 })
+        }
+        Err(e) => {
+            print_error("pushgate check: could not decide", &e);
+            exit(2)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cmd_validate(args: ValidateArgs) -> ExitCode {
+    let ValidateArgs {
+        config,
+        mut policies,
+        mut data,
+        mut namespaces,
+        all_namespaces,
+        fail_on_warn,
+        combine,
+        ignore,
+        rego_version,
+        parser,
+        output,
+        paths,
+    } = args;
+    let run = || -> Result<crate::validate::Report> {
+        let (manifests, limits) = match &config {
+            Some(path) => {
+                let c = Config::load(path)?;
+                if policies.is_empty() {
+                    for set in &c.policies {
+                        policies.push(set.path.clone());
+                        data.extend(set.data.iter().cloned());
+                        if namespaces.is_empty() || !all_namespaces {
+                            namespaces.extend(set.manifest_namespaces.iter().cloned());
+                        }
+                    }
+                }
+                (c.manifests.clone(), c.limits.clone())
+            }
+            None => Default::default(),
+        };
+        if policies.is_empty() {
+            policies.push(PathBuf::from("policy"));
+        }
+        if namespaces.is_empty() {
+            namespaces.push("main".into());
+        }
+        namespaces.dedup();
+        let selector =
+            crate::manifest::Selector::new(&manifests, &limits).context("manifest globs")?;
+        let ignore = match ignore {
+            Some(re) => Some(regex::Regex::new(&re).with_context(|| format!("--ignore {re:?}"))?),
+            None => None,
+        };
+        let opts = crate::validate::Options {
+            policies,
+            data,
+            namespaces,
+            all_namespaces,
+            fail_on_warn,
+            combine,
+            ignore,
+            rego_version,
+            selector,
+            parser,
+        };
+        crate::validate::run(&paths, &opts)
+    };
+    match run() {
+        Ok(report) => {
+            for ns in &report.empty_namespaces {
+                say!("WARN - namespace `{ns}` defines no deny, violation or warn rule; nothing in it ran");
+            }
+            let text = match output {
+                Output::Text => crate::validate::text(&report),
+                Output::Json => crate::validate::json(&report),
+                Output::Junit => crate::validate::junit(&report),
+                Output::Github => crate::validate::github(&report),
+                Output::Tap => crate::validate::tap(&report),
+                Output::Table => crate::validate::table(&report),
+                Output::Sarif => crate::validate::sarif(&report),
+            };
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            exit(if report.failed() { 1 } else { 0 })
+        }
+        Err(e) => {
+            print_error("pushgate validate: could not run", &e);
+            exit(2)
+        }
+    }
+}
+
+pub(super) fn cmd_policy_test(
+    data: Vec<PathBuf>,
+    run: Option<String>,
+    verbose: bool,
+    mut dirs: Vec<PathBuf>,
+) -> ExitCode {
+    if dirs.is_empty() {
+        dirs.push(PathBuf::from("policy"));
+    }
+    let filter = match run.as_deref().map(regex::Regex::new).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            print_error(
+                "pushgate policy test: --run is not a valid regular expression",
+                &e.into(),
+            );
+            return exit(2);
+        }
+    };
+    let bundle = match crate::policy::Bundle::load(&dirs, &data) {
+        Ok(b) => b,
+        Err(e) => {
+            print_error("pushgate policy test: could not load the policies", &e);
+            return exit(2);
+        }
+    };
+    let mut results = bundle.run_tests(filter.as_ref());
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    let (mut passed, mut failed) = (0, 0);
+    for t in &results {
+        let name = &t.name;
+        match &t.verdict {
+            Ok(true) => {
+                passed += 1;
+                println!("PASS {name}");
+            }
+            Ok(false) => {
+                failed += 1;
+                println!("FAIL {name}");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("ERROR {name}: {e}");
+            }
+        }
+        if verbose {
+            for p in &t.prints {
+                println!("  print: {p}");
+            }
+            println!("  time: {:.3} ms", t.duration.as_secs_f64() * 1000.0);
+        }
+    }
+    if results.is_empty() {
+        println!(
+            "no test_* rules{} found in {}",
+            if run.is_some() { " matching --run" } else { "" },
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return exit(1);
+    }
+    println!("policy tests: {passed} passed, {failed} failed");
+    exit(if failed > 0 { 1 } else { 0 })
+}
+
+pub(super) fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
+    let config_path = source.config_path()?;
+    let config = Config::load(&config_path)?;
+    let audit = config.audit.as_ref().with_context(|| {
+        format!(
+            "{} has no `audit:` section, so nothing is recorded",
+            config_path.display()
+        )
+    })?;
+    crate::audit::Store::open(&audit.target())
+}
+
+/// `list` and `reconcile` select records through the query index; an
+/// index that `verify` would flag (a row edited, a signer row deleted)
+/// would silently hide records, so they read none until it is intact.
+pub(super) fn trust_index(store: &mut crate::audit::Store) -> Result<()> {
+    if let crate::audit::Verification::Broken { id, why } = store.verify()? {
+        bail!("the audit log fails verification at record {id}: {why}; its index cannot be trusted to find records (pushgate audit verify shows the same)");
+    }
+    Ok(())
+}
+
+pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
+    use crate::audit::{Filter, Verification};
+    let result = (|| -> Result<u8> {
+        match cmd {
+            AuditCommand::List {
+                source,
+                refname,
+                pusher,
+                signer,
+                decision,
+                environment,
+                commit,
+                since,
+                until,
+                limit,
+                format,
+            } => {
+                let filter = Filter {
+                    refname,
+                    pusher,
+                    signer,
+                    decision,
+                    environment,
+                    commit,
+                    since: since
+                        .as_deref()
+                        .map(crate::audit::normalize_time)
+                        .transpose()?,
+                    until: until
+                        .as_deref()
+                        .map(crate::audit::normalize_time)
+                        .transpose()?,
+                    limit,
+                };
+                let mut store = audit_store(&source)?;
+                trust_index(&mut store)?;
+                let records = store.list(&filter)?;
+                match format {
+                    TableFormat::Json => println!("{}", serde_json::to_string_pretty(&records)?),
+                    TableFormat::Table => {
+                        print!("{}", report::terminal_safe(&report::audit_table(&records)))
+                    }
+                }
+                Ok(0)
+            }
+            AuditCommand::Show { id, source, format } => {
+                let Some(record) = audit_store(&source)?.show(id)? else {
+                    bail!("no decision with id {id}");
+                };
+                match format {
+                    TableFormat::Json => println!("{}", serde_json::to_string_pretty(&record)?),
+                    TableFormat::Table => {
+                        print!("{}", report::terminal_safe(&report::audit_record(&record)))
+                    }
+                }
+                Ok(0)
+            }
+            AuditCommand::Reconcile {
+                repo,
+                config,
+                format,
+            } => {
+                let repo = Repo::open(repo.as_deref().unwrap_or(Path::new(".")))?;
+                let source = AuditSource {
+                    repo: None,
+                    config: Some(config.unwrap_or_else(|| repo.config_path())),
+                };
+                let refs: Vec<(String, String)> = repo
+                    .refs()?
+                    .into_iter()
+                    .map(|(n, id)| (n, id.to_string()))
+                    .collect();
+                let mut store = audit_store(&source)?;
+                trust_index(&mut store)?;
+                let found = store.reconcile(&repo.name, &refs)?;
+                let drift = found
+                    .iter()
+                    .any(|r| matches!(r, crate::audit::Reconciled::Drift { .. }));
+                match format {
+                    TableFormat::Json => println!("{}", serde_json::to_string_pretty(&found)?),
+                    TableFormat::Table => {
+                        print!(
+                            "{}",
+                            report::terminal_safe(&report::reconciled(
+                                &repo.name,
+                                refs.len(),
+                                &found
+                            ))
+                        )
+                    }
+                }
+                Ok(u8::from(drift))
+            }
+            AuditCommand::Export { source } => {
+                let mut store = audit_store(&source)?;
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                let n = store.export(&mut out)?;
+                say!("exported {n} entries from {}", store.describe());
+                Ok(0)
+            }
+            AuditCommand::Import { file, source } => {
+                let mut store = audit_store(&source)?;
+                let n = if file == Path::new("-") {
+                    store.import(std::io::stdin().lock())?
+                } else {
+                    let f = std::fs::File::open(&file)
+                        .with_context(|| format!("opening {}", file.display()))?;
+                    store.import(std::io::BufReader::new(f))?
+                };
+                println!("imported {n} entries into {}", store.describe());
+                Ok(0)
+            }
+            AuditCommand::Verify { source } => match audit_store(&source)?.verify()? {
+                Verification::Intact { entries, head } => {
+                    println!("audit log intact: {entries} entries, head {head}");
+                    Ok(0)
+                }
+                Verification::Broken { id, why } => {
+                    println!("audit log BROKEN at record {id}: {why}");
+                    Ok(1)
+                }
+            },
+        }
+    })();
+    match result {
+        Ok(code) => exit(code),
+        Err(e) => {
+            print_error("pushgate audit: could not run", &e);
+            exit(2)
+        }
+    }
+}

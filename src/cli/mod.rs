@@ -1,0 +1,115 @@
+//! The command line: parse (`args`), then dispatch to the code that does
+//! the work — `commands` for operators' commands, `crate::hook` for the
+//! entry points git runs. Nothing here formats findings; `report` does.
+//!
+//! Exit codes, for every command: 0 accepted/success, 1 rejected/violations,
+//! 2 usage or configuration error (and any failure to evaluate: fail closed).
+
+mod args;
+mod commands;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::hook::{hook_file, hook_post_receive, hook_pre_receive, hook_update};
+use args::{ApplyCommand, Cli, Command, HookCommand, PolicyCommand};
+use commands::*;
+
+pub fn main() -> ExitCode {
+    crate::git::limit_object_cache();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    // A closed stdout (`pushgate audit list | head`) ends an operator's
+    // command quietly, as it ends `cat` or `git log`: Rust ignores SIGPIPE,
+    // and `print!` then panics. Hooks and `apply run` keep ignoring it: a
+    // pusher who hangs up must not stop a hook between its audit write and
+    // its apply, and they never print to stdout anyway.
+    if !matches!(
+        cli.command,
+        Command::Hook(_) | Command::HookFile { .. } | Command::Apply(_)
+    ) {
+        default_sigpipe();
+    }
+    match cli.command {
+        Command::Install {
+            bare_repo,
+            config,
+            hooks,
+            forge,
+            force,
+            all,
+            template,
+        } => cmd_install(
+            bare_repo,
+            config,
+            hooks.as_deref(),
+            &forge,
+            force,
+            all,
+            template,
+        ),
+        Command::Doctor { dir, format } => cmd_doctor(dir, format),
+        Command::Hook(HookCommand::PreReceive) => hook_pre_receive(),
+        Command::Hook(HookCommand::Update { refname, old, new }) => {
+            hook_update(&refname, &old, &new)
+        }
+        Command::Hook(HookCommand::PostReceive) => hook_post_receive(),
+        Command::Check {
+            repo,
+            config,
+            push_options,
+            format,
+            server_refs,
+            old,
+            new,
+            refname,
+        } => cmd_check(
+            &repo,
+            config.as_deref(),
+            push_options,
+            format,
+            server_refs.as_deref(),
+            &old,
+            &new,
+            &refname,
+        ),
+        Command::HookFile { path, args } => hook_file(&path, &args),
+        Command::Validate(args) => cmd_validate(args),
+        Command::Policy(PolicyCommand::Test {
+            data,
+            run,
+            verbose,
+            dirs,
+        }) => cmd_policy_test(data, run, verbose, dirs),
+        Command::Audit(cmd) => cmd_audit(cmd),
+        Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
+        Command::Demo => crate::demo::run(),
+    }
+}
+
+fn default_sigpipe() {
+    // SAFETY: restores the default disposition of one signal before any
+    // thread is started; no handler runs Rust code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+pub(crate) fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}
+
+pub(crate) fn print_error(prefix: &str, err: &anyhow::Error) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{prefix}");
+    for line in format!("{err:#}").lines() {
+        let _ = writeln!(e, "  error: {line}");
+    }
+}

@@ -1,0 +1,322 @@
+//! The entry points git runs: pre-receive, update and post-receive (and
+//! `hook-file`, which the installed hook files start), with the watchdog
+//! that answers git before a deadline and the post-receive work (audit
+//! facts, the apply in the background).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{exit, print_error};
+use crate::config::Config;
+use crate::gate::{self, Decision, Gate, Push};
+use crate::git::Repo;
+use crate::install;
+use crate::protocol::{self, RefUpdate};
+use crate::report::{self, Atomicity};
+
+fn hook_context() -> Result<(Repo, Gate)> {
+    let repo = Repo::open_for_hook()?;
+    let gate = Gate::load(&repo.config_path())?;
+    Ok((repo, gate))
+}
+
+pub(crate) fn push_for(
+    config: &Config,
+    updates: Vec<RefUpdate>,
+    push_options: Vec<String>,
+) -> Push {
+    Push {
+        pusher: protocol::pusher_from_env(&config.pusher_env),
+        push_options,
+        updates,
+    }
+}
+
+fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
+    match result {
+        Ok(decision) => {
+            // GitLab shows hook output in its UI only on lines that start
+            // with GL-HOOK-ERR: (merges, web edits); git clients see all.
+            if std::env::var_os("GL_ID").is_some() && !decision.accepted() {
+                say_raw!("{}", report::gitlab_summary(&decision));
+            }
+            say_raw!(
+                "{}",
+                report::terminal_safe(&report::text(&decision, atomicity))
+            );
+            exit(if decision.accepted() { 0 } else { 1 })
+        }
+        Err(e) => {
+            print_error(
+                "pushgate: push rejected: the gate could not decide, so nothing was accepted",
+                &e,
+            );
+            say!("  fix: if this names the config, a key or a policy, an operator must correct it; otherwise report it with the lines above");
+            exit(2)
+        }
+    }
+}
+
+pub(crate) fn hook_pre_receive() -> ExitCode {
+    let result = (|| {
+        let (repo, gate) = hook_context()?;
+        let limits = &gate.config.limits;
+        let updates = protocol::read_updates(std::io::stdin().lock(), limits)?;
+        let options = protocol::push_options_from_env(limits.max_push_options)?;
+        let push = push_for(&gate.config, updates, options);
+        let audit = gate.config.audit.clone();
+        start_watchdog(&repo, &gate, &push, audit, Atomicity::AllOrNothing);
+        let decision = gate::decide_or_reject(&repo, &gate, &push);
+        claim_or_wait();
+        audit_record(&gate, &decision, true)?;
+        Ok(decision)
+    })();
+    finish_hook(result, Atomicity::AllOrNothing)
+}
+
+pub(crate) fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
+    let result = (|| {
+        let (repo, gate) = hook_context()?;
+        let limits = &gate.config.limits;
+        let update = RefUpdate::parse(old, new, refname, limits.max_ref_name_bytes)?;
+        let options = protocol::push_options_from_env(limits.max_push_options)?;
+        let push = push_for(&gate.config, vec![update], options);
+        // With pushgate's pre-receive installed, that hook records the
+        // push; without it (`--hooks update,post-receive`), this one does.
+        let records = !installed_hooks(&repo).iter().any(|h| h == "pre-receive");
+        let audit = gate.config.audit.clone().filter(|_| records);
+        start_watchdog(&repo, &gate, &push, audit, Atomicity::PerRef);
+        let decision = gate::decide_or_reject(&repo, &gate, &push);
+        claim_or_wait();
+        if records {
+            audit_record(&gate, &decision, false)?;
+        }
+        Ok(decision)
+    })();
+    finish_hook(result, Atomicity::PerRef)
+}
+
+/// The hooks `install` wrote (`pushgate.hooks`); the default set when the
+/// key is missing (installs older than the key).
+fn installed_hooks(repo: &Repo) -> Vec<String> {
+    let listed = repo
+        .git
+        .config()
+        .and_then(|c| c.get_string("pushgate.hooks"))
+        .unwrap_or_else(|_| "pre-receive,post-receive".into());
+    listed.split(',').map(|h| h.trim().to_owned()).collect()
+}
+
+/// Who answers git: the hook's own thread (`MAIN`) or its watchdog.
+static ANSWER: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(UNCLAIMED);
+const UNCLAIMED: u8 = 0;
+const MAIN: u8 = 1;
+const WATCHDOG: u8 = 2;
+
+/// The decision checks its time budget between units of work; this is the
+/// backstop for a unit that never returns (a pathological diff, a stuck
+/// read). Some seconds after `limits.timeout_seconds` it rejects the push
+/// itself: records it (when `audit` names the log), tells the pusher, and
+/// exits. Only one of it and the main thread records, whichever claims
+/// first, so a push is never recorded twice.
+fn start_watchdog(
+    repo: &Repo,
+    gate: &Gate,
+    push: &gate::Push,
+    audit: Option<crate::config::Audit>,
+    atomicity: Atomicity,
+) {
+    const GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+    let seconds = gate.config.limits.timeout_seconds;
+    let name = repo.name.clone();
+    let push = push.clone();
+    let spawned = std::thread::Builder::new()
+        .name("pushgate-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(seconds).saturating_add(GRACE));
+            if !claim(WATCHDOG) {
+                return;
+            }
+            let err = anyhow::Error::new(gate::TimedOut { seconds });
+            let decision = Decision::rejected(&name, &push, gate::failure_finding(&err));
+            if let Some(audit) = audit {
+                let all_or_nothing = matches!(atomicity, Atomicity::AllOrNothing);
+                let bodies = decision.audit_bodies(all_or_nothing, &audit.server);
+                let recorded =
+                    crate::audit::Store::open(&audit.target()).and_then(|mut s| s.record(&bodies));
+                if let Err(e) = recorded {
+                    print_error("pushgate: the timed-out push could not be recorded", &e);
+                }
+            }
+            say_raw!(
+                "{}",
+                report::terminal_safe(&report::text(&decision, atomicity))
+            );
+            std::process::exit(1);
+        });
+    if let Err(e) = spawned {
+        // Without the backstop the cooperative checks still bound the time.
+        say!("pushgate: warning: no watchdog thread: {e}");
+    }
+}
+
+/// Claims the answer for the main thread, or, if the watchdog already has
+/// it, waits for the watchdog to finish and exit the process.
+fn claim_or_wait() {
+    if !claim(MAIN) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// Whether `who` is first to claim the answer.
+fn claim(who: u8) -> bool {
+    use std::sync::atomic::Ordering::SeqCst;
+    ANSWER
+        .compare_exchange(UNCLAIMED, who, SeqCst, SeqCst)
+        .is_ok()
+}
+
+pub(crate) fn hook_file(path: &Path, args: &[String]) -> ExitCode {
+    match (install::hook_name(path), args) {
+        ("pre-receive", []) => hook_pre_receive(),
+        ("post-receive", []) => hook_post_receive(),
+        ("update", [refname, old, new]) => hook_update(refname, old, new),
+        _ => {
+            say!(
+                "pushgate: push rejected: {} is not a hook pushgate knows how to run with {} arguments; rerun `pushgate install`",
+                path.display(),
+                args.len()
+            );
+            exit(2)
+        }
+    }
+}
+
+/// Records the decision when the config has an audit log. Failing to write
+/// it fails the hook: an unrecorded push must not land.
+fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Result<()> {
+    let Some(audit) = &gate.config.audit else {
+        return Ok(());
+    };
+    let mut store = crate::audit::Store::open(&audit.target())
+        .context("the audit log cannot be written, so the push is not accepted")?;
+    store
+        .record(&decision.audit_bodies(all_or_nothing, &audit.server))
+        .with_context(|| {
+            format!(
+                "writing to the audit log {}; the push is not accepted",
+                audit.database
+            )
+        })?;
+    Ok(())
+}
+
+pub(crate) fn hook_post_receive() -> ExitCode {
+    // The refs have moved; nothing here may undo that. Record what landed,
+    // run the applies, and report problems without failing the push.
+    let result = (|| -> Result<()> {
+        // Only the config: keys and policies played their part in
+        // pre-receive, and a policy edited since must not stop the record.
+        let repo = Repo::open_for_hook()?;
+        let config = Config::load(&repo.config_path())?;
+        let updates = protocol::read_updates(std::io::stdin().lock(), &config.limits)?;
+        let Some(audit) = &config.audit else {
+            return Ok(());
+        };
+        let mut store = crate::audit::Store::open(&audit.target())?;
+        let mut jobs = Vec::new();
+        for u in &updates {
+            let Some(id) = store.mark_landed(&repo.name, &u.refname, &u.old, &u.new)? else {
+                say!(
+                    "pushgate: warning: {} landed but no accepted decision in the audit log explains it",
+                    protocol::printable(&u.refname)
+                );
+                continue;
+            };
+            let environment =
+                crate::protection::Effective::resolve(&config, &u.refname).environment;
+            if let (Some(environment), false) = (environment, protocol::is_zero(&u.new)) {
+                jobs.push(crate::apply::Job {
+                    audit_id: id,
+                    repository: repo.name.clone(),
+                    refname: u.refname.clone(),
+                    old: u.old.clone(),
+                    new: u.new.clone(),
+                    environment,
+                    pusher: protocol::pusher_from_env(&config.pusher_env),
+                });
+            }
+        }
+        let Some(apply) = &config.apply else {
+            return Ok(());
+        };
+        for job in &jobs {
+            crate::apply::pending(&mut store, job)?;
+        }
+        for job in &jobs {
+            let what = format!(
+                "{} for {} (audit id {})",
+                job.environment,
+                protocol::printable(&job.refname),
+                job.audit_id
+            );
+            if apply.mode == "background" {
+                let log_dir = repo.git.path().join("pushgate-apply-logs");
+                std::fs::create_dir_all(&log_dir)?;
+                let log = log_dir.join(format!("{}.log", job.audit_id));
+                spawn_background(&repo, &config, job.audit_id, &log)?;
+                say!(
+                    "pushgate: apply of {what} started in the background; log: {}",
+                    log.display()
+                );
+            } else {
+                say!("pushgate: applying {what}: {}", apply.command.join(" "));
+                match crate::apply::run(&repo, apply, &mut store, job, crate::apply::Output::Stream)
+                {
+                    Ok("succeeded") => say!("pushgate: apply succeeded: {what}"),
+                    Ok(status) => say!(
+                        "pushgate: apply {status}: {what}; the push itself stands (re-run: pushgate apply run {})",
+                        job.audit_id
+                    ),
+                    Err(e) => print_error(&format!("pushgate: apply failed to run ({what})"), &e),
+                }
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        print_error(
+            "pushgate: post-receive could not record or apply what landed (the push itself stands)",
+            &e,
+        );
+    }
+    exit(0)
+}
+
+/// Starts `pushgate apply run ID --log FILE` detached: its own process
+/// group, stdin/stdout/stderr not connected to git's pipes (otherwise the
+/// pusher's `git push` would wait for it).
+fn spawn_background(repo: &Repo, config: &Config, id: i64, log: &Path) -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe().context("finding the pushgate binary")?;
+    std::process::Command::new(exe)
+        .arg("apply")
+        .arg("run")
+        .arg(id.to_string())
+        .arg("--config")
+        .arg(&config.path)
+        .arg("--log")
+        .arg(log)
+        .env("PUSHGATE_APPLY_GIT_DIR", repo.git.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .context("starting the background apply")?;
+    Ok(())
+}
