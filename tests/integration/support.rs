@@ -102,10 +102,18 @@ impl World {
         self.dir.path().join(rel)
     }
 
-    /// A command with the sealed environment: no system/global git config,
-    /// no pusher identity or config override leaking from the host.
+    /// A command with a sealed environment: only PATH (and the locale and
+    /// temp dir) from the host, so nothing a host sets — GL_ID,
+    /// GIT_PUSH_OPTION_*, a pusher identity, RUST_BACKTRACE — leaks into a
+    /// test; no system/global git config.
     pub fn cmd(&self, program: &str, cwd: &Path) -> Command {
         let mut c = Command::new(program);
+        c.env_clear();
+        for keep in ["PATH", "LANG", "LC_ALL", "TMPDIR"] {
+            if let Some(v) = std::env::var_os(keep) {
+                c.env(keep, v);
+            }
+        }
         c.current_dir(cwd)
             .env("HOME", self.dir.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -113,18 +121,6 @@ impl World {
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GNUPGHOME", self.path("gnupg"))
             .stdin(Stdio::null());
-        for v in [
-            "PUSHGATE_PUSHER",
-            "PUSHGATE_CONFIG",
-            "GL_USERNAME",
-            "GITEA_PUSHER_NAME",
-            "GL_USER",
-            "REMOTE_USER",
-            "GIT_DIR",
-            "GIT_WORK_TREE",
-        ] {
-            c.env_remove(v);
-        }
         c
     }
 
