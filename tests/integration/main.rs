@@ -24,3 +24,4 @@ mod policies;
 mod protection;
 mod rego_parity;
 mod signatures;
+mod snapshots;

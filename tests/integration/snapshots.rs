@@ -1,0 +1,149 @@
+//! What a rejected pusher reads, exactly: the `remote:` lines of real pushes
+//! for the common finding codes, and `check --format json`, as snapshots
+//! (insta; `cargo insta review` after an intended change). Commit ids and
+//! temp paths are masked; everything else is the text people read.
+
+use std::path::Path;
+
+use crate::keys::Pgp;
+use crate::support::*;
+
+/// The `remote:` lines of a push, masked.
+fn remote_lines(w: &World, r: &Run) -> String {
+    mask(
+        w,
+        &r.stderr
+            .lines()
+            .filter(|l| l.starts_with("remote:"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+fn mask(w: &World, text: &str) -> String {
+    let tmp = w.dir.path().to_str().unwrap();
+    let text = text.replace(tmp, "[tmp]");
+    let ids = regex::Regex::new(r"\b[0-9a-f]{7,40}\b").unwrap();
+    // git pads sideband lines with spaces; they are not the text.
+    ids.replace_all(&text, "[id]")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn push_snapshot(w: &World, work: &Path, pusher: Option<&str>, args: &[&str]) -> String {
+    let r = w.push(work, pusher, args);
+    format!("exit {}\n{}", r.status, remote_lines(w, &r))
+}
+
+#[test]
+fn rejections_read_as_snapshotted() {
+    let w = World::new();
+    let ops = Pgp::ed25519("ops");
+    std::fs::write(w.path("ops.asc"), ops.public_armored()).unwrap();
+    let policies = std::fs::canonicalize("policies/kubernetes").unwrap();
+    let config = format!(
+        "version: 1
+keys:
+  ops: ../ops.asc
+refs:
+  - match: refs/heads/main
+    allow_force_push: false
+    allow_delete: false
+    require_linear_history: true
+    pushers: [alice]
+  - match: refs/heads/signed
+    require_signed_commits: true
+  - match: refs/tags/v*
+    immutable: true
+    require_signed_tags: true
+policies:
+  - path: {}
+    manifest_namespaces: [pushgate.kubernetes]
+    refs: [refs/heads/main]
+",
+        policies.display()
+    );
+    w.server(&config);
+    let work = w.clone("work");
+    let good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n  labels: {app.kubernetes.io/name: shop}\ndata: {a: b}\n";
+    w.commit(&work, "k8s/settings.yaml", good, "feat: settings");
+
+    let mut out = Vec::new();
+    let mut step = |name: &str, text: String| out.push(format!("## {name}\n{text}\n"));
+    step(
+        "a pusher the ref does not list",
+        push_snapshot(&w, &work, Some("mallory"), &["origin", "main"]),
+    );
+    step(
+        "no pusher identity",
+        push_snapshot(&w, &work, None, &["origin", "main"]),
+    );
+    // A manifest the baseline denies (file:line:column), and one that is
+    // not YAML.
+    let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n  labels: {app.kubernetes.io/name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          securityContext: {privileged: true}\n          resources: {limits: {cpu: 1, memory: 1Gi}}\n";
+    w.commit(&work, "k8s/web.yaml", bad, "feat: web");
+    w.commit(&work, "k8s/broken.yaml", "a: [1, 2\n", "feat: broken");
+    step(
+        "manifests the policies deny, and one that is not YAML",
+        push_snapshot(&w, &work, Some("alice"), &["origin", "main"]),
+    );
+    w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~2"]);
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    // Rewriting, deleting and merging on the protected branch.
+    w.git_ok(
+        &work,
+        &["commit", "-q", "--amend", "-m", "feat: settings, reworded"],
+    );
+    step(
+        "a force push",
+        push_snapshot(&w, &work, Some("alice"), &["--force", "origin", "main"]),
+    );
+    w.git_ok(&work, &["reset", "-q", "--hard", "origin/main"]);
+    step(
+        "a delete",
+        push_snapshot(&w, &work, Some("alice"), &["origin", ":main"]),
+    );
+    w.git_ok(&work, &["checkout", "-q", "-b", "side"]);
+    w.commit(&work, "side.txt", "side\n", "feat: side");
+    w.git_ok(&work, &["checkout", "-q", "main"]);
+    w.commit(&work, "main.txt", "main\n", "feat: main");
+    w.git_ok(
+        &work,
+        &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+    );
+    step(
+        "a merge commit on a linear branch",
+        push_snapshot(&w, &work, Some("alice"), &["origin", "main"]),
+    );
+    step(
+        "an unsigned commit where signatures are required",
+        push_snapshot(&w, &work, None, &["origin", "main:refs/heads/signed"]),
+    );
+    w.git_ok(&work, &["tag", "v1.0.0", "origin/main"]);
+    step(
+        "a lightweight tag where signed tags are required",
+        push_snapshot(&w, &work, None, &["origin", "v1.0.0"]),
+    );
+    insta::assert_snapshot!("rejections", out.join("\n"));
+
+    // The machine form of one decision, complete.
+    let server = w.path("server.git");
+    let check = w.pushgate(
+        &work,
+        &[
+            "check",
+            "--config",
+            server.join("pushgate.yaml").to_str().unwrap(),
+            "--format",
+            "json",
+            "origin/main",
+            "HEAD",
+            "refs/heads/main",
+        ],
+    );
+    assert_eq!(check.status, 1, "{}", check.stderr);
+    insta::assert_snapshot!("check-json", mask(&w, &check.stdout));
+}
