@@ -8,6 +8,7 @@ use std::process::{Command, ExitCode, Stdio};
 use anyhow::{bail, Context, Result};
 use sequoia_openpgp::cert::CipherSuite;
 
+use crate::cli::Exit;
 use crate::signature::sign::{self, Signer};
 
 const CONFIG: &str = include_str!("../examples/demo/pushgate.yaml");
@@ -49,11 +50,10 @@ struct Demo {
 
 pub fn run() -> ExitCode {
     match run_demo() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(passed) => Exit::accepted(passed).into(),
         Err(e) => {
             eprintln!("pushgate demo could not run: {e:#}");
-            ExitCode::from(2)
+            Exit::Error.into()
         }
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{exit, print_error};
+use crate::cli::{print_error, Exit};
 use crate::config::Config;
 use crate::gate::{self, Decision, Gate, Push};
 use crate::git::Repo;
@@ -46,7 +46,7 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
                 "{}",
                 report::terminal_safe(&report::text(&decision, atomicity))
             );
-            exit(if decision.accepted() { 0 } else { 1 })
+            Exit::accepted(decision.accepted()).into()
         }
         Err(e) => {
             print_error(
@@ -54,7 +54,7 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
                 &e,
             );
             say!("  fix: if this names the config, a key or a policy, an operator must correct it; otherwise report it with the lines above");
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
@@ -154,7 +154,7 @@ fn start_watchdog(
                 "{}",
                 report::terminal_safe(&report::text(&decision, atomicity))
             );
-            std::process::exit(1);
+            std::process::exit(Exit::Rejected as i32);
         });
     if let Err(e) = spawned {
         // Without the backstop the cooperative checks still bound the time.
@@ -191,7 +191,7 @@ pub(crate) fn hook_file(path: &Path, args: &[String]) -> ExitCode {
                 path.display(),
                 args.len()
             );
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
@@ -294,7 +294,7 @@ pub(crate) fn hook_post_receive() -> ExitCode {
             &e,
         );
     }
-    exit(0)
+    Exit::Success.into()
 }
 
 /// Starts `pushgate apply run ID --log FILE` detached: its own process

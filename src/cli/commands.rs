@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use super::args::{AuditCommand, AuditSource, Format, Output, TableFormat, ValidateArgs};
-use super::{exit, print_error};
+use super::{print_error, Exit};
 use crate::config::Config;
 use crate::gate::{self, Gate};
 use crate::git::Repo;
@@ -81,16 +81,16 @@ pub(super) fn cmd_install(
         Ok(())
     };
     match run() {
-        Ok(()) => exit(0),
+        Ok(()) => Exit::Success.into(),
         Err(e) => {
             print_error("pushgate install failed", &e);
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
 
 pub(super) fn cmd_doctor(dir: Option<PathBuf>, format: TableFormat) -> ExitCode {
-    let run = || -> Result<u8> {
+    let run = || -> Result<Exit> {
         let dir = dir.unwrap_or_else(|| PathBuf::from("."));
         let repos = install::find_bare_repos(&dir)?;
         if repos.is_empty() {
@@ -104,13 +104,13 @@ pub(super) fn cmd_doctor(dir: Option<PathBuf>, format: TableFormat) -> ExitCode 
             TableFormat::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
             TableFormat::Table => print!("{}", report::doctor(&reports)),
         }
-        Ok(u8::from(reports.iter().any(|r| !r.guarded)))
+        Ok(Exit::accepted(reports.iter().all(|r| r.guarded)))
     };
     match run() {
-        Ok(code) => exit(code),
+        Ok(code) => code.into(),
         Err(e) => {
             print_error("pushgate doctor: could not run", &e);
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
@@ -158,14 +158,14 @@ pub(super) fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>)
         crate::apply::run(&repo, apply, &mut store, &job, out)
     })();
     match result {
-        Ok("succeeded") => exit(0),
+        Ok("succeeded") => Exit::Success.into(),
         Ok(status) => {
             say!("pushgate apply: {status}");
-            exit(1)
+            Exit::Rejected.into()
         }
         Err(e) => {
             print_error("pushgate apply run: could not run", &e);
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
@@ -245,11 +245,11 @@ pub(super) fn cmd_check(
                 ),
                 Format::Json => println!("{}", report::json(&decision)),
             }
-            exit(if decision.accepted() { 0 } else { 1 })
+            Exit::accepted(decision.accepted()).into()
         }
         Err(e) => {
             print_error("pushgate check: could not decide", &e);
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
@@ -332,11 +332,11 @@ pub(super) fn cmd_validate(args: ValidateArgs) -> ExitCode {
             if !text.ends_with('\n') {
                 println!();
             }
-            exit(if report.failed() { 1 } else { 0 })
+            Exit::accepted(!report.failed()).into()
         }
         Err(e) => {
             print_error("pushgate validate: could not run", &e);
-            exit(2)
+            Exit::Error.into()
         }
     }
 }
@@ -357,14 +357,14 @@ pub(super) fn cmd_policy_test(
                 "pushgate policy test: --run is not a valid regular expression",
                 &e.into(),
             );
-            return exit(2);
+            return Exit::Error.into();
         }
     };
     let bundle = match crate::policy::Bundle::load(&dirs, &data) {
         Ok(b) => b,
         Err(e) => {
             print_error("pushgate policy test: could not load the policies", &e);
-            return exit(2);
+            return Exit::Error.into();
         }
     };
     let mut results = bundle.run_tests(filter.as_ref());
@@ -402,10 +402,10 @@ pub(super) fn cmd_policy_test(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return exit(1);
+        return Exit::Rejected.into();
     }
     println!("policy tests: {passed} passed, {failed} failed");
-    exit(if failed > 0 { 1 } else { 0 })
+    Exit::accepted(failed == 0).into()
 }
 
 pub(super) fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
@@ -432,7 +432,7 @@ pub(super) fn trust_index(store: &mut crate::audit::Store) -> Result<()> {
 
 pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
     use crate::audit::{Filter, Verification};
-    let result = (|| -> Result<u8> {
+    let result = (|| -> Result<Exit> {
         match cmd {
             AuditCommand::List {
                 source,
@@ -473,7 +473,7 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                         print!("{}", report::terminal_safe(&report::audit_table(&records)))
                     }
                 }
-                Ok(0)
+                Ok(Exit::Success)
             }
             AuditCommand::Show { id, source, format } => {
                 let Some(record) = audit_store(&source)?.show(id)? else {
@@ -485,7 +485,7 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                         print!("{}", report::terminal_safe(&report::audit_record(&record)))
                     }
                 }
-                Ok(0)
+                Ok(Exit::Success)
             }
             AuditCommand::Reconcile {
                 repo,
@@ -521,7 +521,7 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                         )
                     }
                 }
-                Ok(u8::from(drift))
+                Ok(Exit::accepted(!drift))
             }
             AuditCommand::Export { source } => {
                 let mut store = audit_store(&source)?;
@@ -529,7 +529,7 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 let mut out = std::io::BufWriter::new(stdout.lock());
                 let n = store.export(&mut out)?;
                 say!("exported {n} entries from {}", store.describe());
-                Ok(0)
+                Ok(Exit::Success)
             }
             AuditCommand::Import { file, source } => {
                 let mut store = audit_store(&source)?;
@@ -541,25 +541,25 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                     store.import(std::io::BufReader::new(f))?
                 };
                 println!("imported {n} entries into {}", store.describe());
-                Ok(0)
+                Ok(Exit::Success)
             }
             AuditCommand::Verify { source } => match audit_store(&source)?.verify()? {
                 Verification::Intact { entries, head } => {
                     println!("audit log intact: {entries} entries, head {head}");
-                    Ok(0)
+                    Ok(Exit::Success)
                 }
                 Verification::Broken { id, why } => {
                     println!("audit log BROKEN at record {id}: {why}");
-                    Ok(1)
+                    Ok(Exit::Rejected)
                 }
             },
         }
     })();
     match result {
-        Ok(code) => exit(code),
+        Ok(code) => code.into(),
         Err(e) => {
             print_error("pushgate audit: could not run", &e);
-            exit(2)
+            Exit::Error.into()
         }
     }
 }

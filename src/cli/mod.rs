@@ -23,7 +23,12 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return if e.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Success
+            }
+            .into();
         }
     };
     // A closed stdout (`pushgate audit list | head`) ends an operator's
@@ -102,8 +107,34 @@ fn default_sigpipe() {
     }
 }
 
-pub(crate) fn exit(code: u8) -> ExitCode {
-    ExitCode::from(code)
+/// Every command's outcome, mapped to an exit code here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Accepted, or the command did what it was asked.
+    Success = 0,
+    /// Rejected, or it found what it looks for (violations, drift, a
+    /// repository not guarded, a failed test).
+    Rejected = 1,
+    /// Usage or configuration error, or the decision could not be made
+    /// (fail closed).
+    Error = 2,
+}
+
+impl Exit {
+    /// `Success` when `ok`, else `Rejected`.
+    pub fn accepted(ok: bool) -> Exit {
+        if ok {
+            Exit::Success
+        } else {
+            Exit::Rejected
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
 }
 
 pub(crate) fn print_error(prefix: &str, err: &anyhow::Error) {
