@@ -37,8 +37,8 @@ pub(crate) enum Command {
         hooks: Option<String>,
         /// Who runs the repository's hooks (default: what an earlier install
         /// recorded, else detected from what the host left in it).
-        #[arg(long, value_parser = ["auto", "plain", "gitolite", "gitea", "forgejo", "gitlab"], default_value = "auto")]
-        forge: String,
+        #[arg(long, value_enum, default_value_t = ForgeArg::Auto)]
+        forge: ForgeArg,
         /// Replace hooks that pushgate did not write (they are kept as <hook>.pushgate-old).
         #[arg(long)]
         force: bool,
@@ -316,4 +316,31 @@ pub(crate) enum Output {
 pub(crate) enum Format {
     Text,
     Json,
+}
+
+/// `install --forge`: who runs the repository's hooks.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ForgeArg {
+    /// What an earlier install recorded, else detected.
+    Auto,
+    Plain,
+    Gitolite,
+    Gitea,
+    /// Forgejo lays hooks out as Gitea does.
+    Forgejo,
+    Gitlab,
+}
+
+impl ForgeArg {
+    /// `None` for `auto`.
+    pub(crate) fn forge(self) -> Option<crate::install::Forge> {
+        use crate::install::Forge;
+        match self {
+            ForgeArg::Auto => None,
+            ForgeArg::Plain => Some(Forge::Plain),
+            ForgeArg::Gitolite => Some(Forge::Gitolite),
+            ForgeArg::Gitea | ForgeArg::Forgejo => Some(Forge::Gitea),
+            ForgeArg::Gitlab => Some(Forge::Gitlab),
+        }
+    }
 }

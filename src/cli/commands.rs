@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use super::args::{AuditCommand, AuditSource, Format, Output, TableFormat, ValidateArgs};
+use super::args::{AuditCommand, AuditSource, ForgeArg, Format, Output, TableFormat, ValidateArgs};
 use super::{print_error, Exit};
 use crate::config::Config;
 use crate::gate::{self, Gate};
@@ -21,7 +21,7 @@ pub(super) fn cmd_install(
     bare_repo: Option<PathBuf>,
     config: Option<PathBuf>,
     hooks: Option<&str>,
-    forge: &str,
+    forge: ForgeArg,
     force: bool,
     all: Option<PathBuf>,
     template: Option<PathBuf>,
@@ -32,7 +32,7 @@ pub(super) fn cmd_install(
         let opts = install::Options {
             config,
             hooks,
-            forge: install::Forge::parse(forge),
+            forge: forge.forge(),
             force,
         };
         if let Some(dir) = &template {

@@ -55,7 +55,7 @@ pub fn main() -> ExitCode {
             bare_repo,
             config,
             hooks.as_deref(),
-            &forge,
+            forge,
             force,
             all,
             template,
