@@ -182,16 +182,6 @@ pub struct Audit {
     pub line: u64,
 }
 
-impl Audit {
-    pub fn target(&self) -> crate::audit::Target {
-        crate::audit::Target {
-            database: self.database.clone(),
-            password_file: self.password_file.clone(),
-            connect_timeout: std::time::Duration::from_secs(self.connect_timeout_seconds),
-        }
-    }
-}
-
 /// This machine's host name, for `audit.server`'s default.
 fn host_name() -> String {
     let mut buf = [0u8; 256];

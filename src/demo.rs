@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode, Stdio};
 use anyhow::{bail, Context, Result};
 use sequoia_openpgp::cert::CipherSuite;
 
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::signature::sign::{self, Signer};
 
 const CONFIG: &str = include_str!("../examples/demo/pushgate.yaml");

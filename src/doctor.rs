@@ -184,7 +184,7 @@ pub fn examine(path: &Path, version: &str) -> Report {
                 ));
             }
             if let Some(audit) = &gate.config.audit {
-                checks.push(match crate::audit::Store::open(&audit.target())
+                checks.push(match crate::audit::Store::open(&crate::audit::Target::from(audit))
                     .and_then(|mut s| s.check_writable())
                 {
                     Ok(()) => ok("audit", format!("{} is writable", audit.database)),

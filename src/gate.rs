@@ -6,7 +6,7 @@
 //! and callers reject the push on it.
 
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid};
@@ -172,54 +172,7 @@ impl Decision {
     }
 }
 
-/// The whole decision's time budget (`limits.timeout_seconds`), checked
-/// between units of work: each batch of commits walked or verified, each
-/// manifest read, each policy evaluation (itself bounded by
-/// `limits.policy_timeout_seconds`). A push over budget is rejected as a
-/// whole; nothing is ever accepted on a partial check.
-#[derive(Debug, Clone, Copy)]
-pub struct Deadline {
-    at: Instant,
-    seconds: u64,
-}
-
-/// The error a check returns when the budget is spent.
-#[derive(Debug)]
-pub struct TimedOut {
-    pub seconds: u64,
-}
-
-impl std::fmt::Display for TimedOut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the checks did not finish within {} s (limits.timeout_seconds)",
-            self.seconds
-        )
-    }
-}
-
-impl std::error::Error for TimedOut {}
-
-impl Deadline {
-    pub fn after(seconds: u64) -> Deadline {
-        let now = Instant::now();
-        Deadline {
-            at: now.checked_add(Duration::from_secs(seconds)).unwrap_or(now),
-            seconds,
-        }
-    }
-
-    pub fn check(&self) -> Result<()> {
-        if Instant::now() >= self.at {
-            return Err(TimedOut {
-                seconds: self.seconds,
-            }
-            .into());
-        }
-        Ok(())
-    }
-}
+pub use crate::deadline::{Deadline, TimedOut};
 
 pub fn decide(repo: &Repo, gate: &Gate, push: &Push) -> Result<Decision> {
     decide_with_refs(repo, gate, push, &repo.refs()?)

@@ -59,24 +59,7 @@ pub struct ChangedFile {
     pub size: Option<u64>,
 }
 
-/// git's time with its offset, as RFC 3339 (`2025-06-30T14:03:00+02:00`).
-pub fn rfc3339(t: git2::Time) -> String {
-    let offset = t.offset_minutes();
-    let local = t.seconds() + i64::from(offset) * 60;
-    let day = crate::signature::day(
-        std::time::UNIX_EPOCH + std::time::Duration::from_secs(local.max(0) as u64),
-    );
-    let secs = local.rem_euclid(86_400);
-    let sign = if offset < 0 { '-' } else { '+' };
-    format!(
-        "{day}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60,
-        offset.abs() / 60,
-        offset.abs() % 60
-    )
-}
+pub use crate::time::rfc3339;
 
 pub struct Repo {
     pub git: Repository,
@@ -539,7 +522,7 @@ impl Repo {
         tip: Oid,
         hide: &[Oid],
         limits: &crate::config::Limits,
-        deadline: &crate::gate::Deadline,
+        deadline: &crate::deadline::Deadline,
     ) -> Result<Walk> {
         let mut walk = self.git.revwalk().context("starting a commit walk")?;
         walk.push(tip)

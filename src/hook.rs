@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{print_error, Exit};
 use crate::config::Config;
+use crate::exit::{print_error, Exit};
 use crate::gate::{self, Decision, Gate, Push};
 use crate::git::Repo;
 use crate::install;
@@ -144,8 +144,8 @@ fn start_watchdog(
             if let Some(audit) = audit {
                 let all_or_nothing = matches!(atomicity, Atomicity::AllOrNothing);
                 let bodies = decision.audit_bodies(all_or_nothing, &audit.server);
-                let recorded =
-                    crate::audit::Store::open(&audit.target()).and_then(|mut s| s.record(&bodies));
+                let recorded = crate::audit::Store::open(&crate::audit::Target::from(&audit))
+                    .and_then(|mut s| s.record(&bodies));
                 if let Err(e) = recorded {
                     print_error("pushgate: the timed-out push could not be recorded", &e);
                 }
@@ -202,7 +202,7 @@ fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Resul
     let Some(audit) = &gate.config.audit else {
         return Ok(());
     };
-    let mut store = crate::audit::Store::open(&audit.target())
+    let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))
         .context("the audit log cannot be written, so the push is not accepted")?;
     store
         .record(&decision.audit_bodies(all_or_nothing, &audit.server))
@@ -227,7 +227,7 @@ pub(crate) fn hook_post_receive() -> ExitCode {
         let Some(audit) = &config.audit else {
             return Ok(());
         };
-        let mut store = crate::audit::Store::open(&audit.target())?;
+        let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))?;
         let mut jobs = Vec::new();
         for u in &updates {
             let Some(id) = store.mark_landed(&repo.name, &u.refname, &u.old, &u.new)? else {

@@ -29,8 +29,10 @@ pub mod apply;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod deadline;
 pub mod demo;
 pub mod doctor;
+pub mod exit;
 pub mod finding;
 #[cfg(any(test, feature = "fuzz"))]
 #[doc(hidden)]
@@ -45,4 +47,5 @@ pub mod protection;
 pub mod protocol;
 pub mod report;
 pub mod signature;
+pub mod time;
 pub mod validate;

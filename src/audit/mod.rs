@@ -181,6 +181,18 @@ pub struct Target {
     pub connect_timeout: std::time::Duration,
 }
 
+/// The config names the database; the audit module knows how to reach it
+/// (so `config`, which every stage reads, does not import the audit log).
+impl From<&crate::config::Audit> for Target {
+    fn from(audit: &crate::config::Audit) -> Target {
+        Target {
+            database: audit.database.clone(),
+            password_file: audit.password_file.clone(),
+            connect_timeout: std::time::Duration::from_secs(audit.connect_timeout_seconds),
+        }
+    }
+}
+
 impl Target {
     pub fn file_or_url(database: &str) -> Target {
         Target {
@@ -200,7 +212,7 @@ pub fn now_rfc3339() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    crate::git::rfc3339(git2::Time::new(secs, 0)).replace("+00:00", "Z")
+    crate::time::rfc3339(git2::Time::new(secs, 0)).replace("+00:00", "Z")
 }
 
 fn chain(prev: &str, body: &str) -> String {

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use super::args::{AuditCommand, AuditSource, ForgeArg, Format, Output, TableFormat, ValidateArgs};
-use super::{print_error, Exit};
 use crate::config::Config;
+use crate::exit::{print_error, Exit};
 use crate::gate::{self, Gate};
 use crate::git::Repo;
 use crate::hook::push_for;
@@ -135,7 +135,7 @@ pub(super) fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>)
                 config_path.display()
             );
         };
-        let mut store = crate::audit::Store::open(&audit.target())?;
+        let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))?;
         let record = store
             .show(id)?
             .with_context(|| format!("no decision with id {id}"))?;
@@ -417,7 +417,7 @@ pub(super) fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
             config_path.display()
         )
     })?;
-    crate::audit::Store::open(&audit.target())
+    crate::audit::Store::open(&crate::audit::Target::from(audit))
 }
 
 /// `list` and `reconcile` select records through the query index; an

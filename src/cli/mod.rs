@@ -8,11 +8,11 @@
 mod args;
 mod commands;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::exit::Exit;
 use crate::hook::{hook_file, hook_post_receive, hook_pre_receive, hook_update};
 use args::{ApplyCommand, Cli, Command, HookCommand, PolicyCommand};
 use commands::*;
@@ -104,43 +104,5 @@ fn default_sigpipe() {
     // thread is started; no handler runs Rust code.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-}
-
-/// Every command's outcome, mapped to an exit code here and nowhere else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// Accepted, or the command did what it was asked.
-    Success = 0,
-    /// Rejected, or it found what it looks for (violations, drift, a
-    /// repository not guarded, a failed test).
-    Rejected = 1,
-    /// Usage or configuration error, or the decision could not be made
-    /// (fail closed).
-    Error = 2,
-}
-
-impl Exit {
-    /// `Success` when `ok`, else `Rejected`.
-    pub fn accepted(ok: bool) -> Exit {
-        if ok {
-            Exit::Success
-        } else {
-            Exit::Rejected
-        }
-    }
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> ExitCode {
-        ExitCode::from(e as u8)
-    }
-}
-
-pub(crate) fn print_error(prefix: &str, err: &anyhow::Error) {
-    let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "{prefix}");
-    for line in format!("{err:#}").lines() {
-        let _ = writeln!(e, "  error: {line}");
     }
 }
