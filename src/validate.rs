@@ -149,6 +149,33 @@ impl Report {
     }
 }
 
+/// `-` names standard input, as for kubectl and conftest:
+/// `kubectl kustomize overlays/prod | pushgate validate -`.
+fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// A file's bytes, or standard input's for `-` (read once, bounded by
+/// `limits.max_manifest_bytes`: a pipe has no size to check first).
+fn read_input(file: &Path, limits: &manifest::Limits) -> Result<Vec<u8>> {
+    if !is_stdin(file) {
+        return std::fs::read(file).with_context(|| format!("reading {}", file.display()));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), limits.max_manifest_bytes + 1),
+        &mut bytes,
+    )
+    .context("reading standard input")?;
+    if bytes.len() as u64 > limits.max_manifest_bytes {
+        bail!(
+            "standard input holds more than {} bytes (limits.max_manifest_bytes); split it, or raise the limit in the config given with --config",
+            limits.max_manifest_bytes
+        );
+    }
+    Ok(bytes)
+}
+
 /// Files under `paths`: a named file always, files in directories when the
 /// manifest selector wants them.
 fn collect(
@@ -157,8 +184,11 @@ fn collect(
     ignore: Option<&regex::Regex>,
 ) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
+    if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        bail!("`-` (standard input) is named more than once");
+    }
     for p in paths {
-        if p.is_file() {
+        if is_stdin(p) || p.is_file() {
             out.push(p.clone());
         } else if p.is_dir() {
             let mut stack = vec![p.clone()];
@@ -238,7 +268,7 @@ fn check_combined(
     let mut combined = Vec::new();
     for file in files {
         let name = file.to_string_lossy().into_owned();
-        let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
+        let bytes = read_input(file, limits)?;
         let docs = read_docs(&name, &bytes, limits, parser)
             .map_err(|f| anyhow::anyhow!("{name}: {}", f.message))?;
         for d in docs {
@@ -291,7 +321,7 @@ fn check_file(
     parser: Option<Parser>,
 ) -> Result<Vec<FileResult>> {
     let name = file.to_string_lossy().into_owned();
-    let bytes = std::fs::read(file).with_context(|| format!("reading {name}"))?;
+    let bytes = read_input(file, limits)?;
     let docs = match read_docs(&name, &bytes, limits, parser) {
         Ok(d) => d,
         Err(f) => {

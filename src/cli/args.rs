@@ -147,7 +147,8 @@ pub(crate) struct ValidateArgs {
     pub(crate) parser: Option<crate::validate::Parser>,
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
     pub(crate) output: Output,
-    /// Files or directories.
+    /// Files or directories; `-` reads documents from standard input
+    /// (`kubectl kustomize overlays/prod | pushgate validate -`).
     #[arg(required = true)]
     pub(crate) paths: Vec<PathBuf>,
 }

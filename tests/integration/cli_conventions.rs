@@ -85,3 +85,74 @@ fn a_closed_stdout_ends_a_command_quietly() {
         closed_stdout(cmd, what);
     }
 }
+
+/// `kubectl kustomize overlay | pushgate validate -`: what kustomize
+/// renders is judged, located as `-:line:column`; and standard input is
+/// bounded like a push's manifests.
+#[test]
+fn validate_reads_rendered_documents_from_standard_input() {
+    let w = World::new();
+    let base = w.path("overlay");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::write(
+        base.join("kustomization.yaml"),
+        "resources: [pod.yaml]\nnamespace: shop\nimages:\n  - {name: web, newTag: latest}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        base.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {app.kubernetes.io/name: web}\nspec:\n  containers:\n    - name: web\n      image: web:1.0\n      resources: {limits: {cpu: 1, memory: 1Gi}}\n",
+    )
+    .unwrap();
+    let rendered = w
+        .cmd("kubectl", w.dir.path())
+        .args(["kustomize", base.to_str().unwrap()])
+        .output()
+        .expect("kubectl is installed by .ci/run");
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let policies = std::fs::canonicalize("policies/kubernetes").unwrap();
+    let validate = |input: &[u8], extra: &[&str]| {
+        let mut c = w.cmd(pushgate_bin(), w.dir.path());
+        c.args([
+            "validate",
+            "-p",
+            policies.to_str().unwrap(),
+            "-n",
+            "pushgate.kubernetes",
+        ])
+        .args(extra)
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        use std::io::Write as _;
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    };
+    // kustomize set the tag to latest; the pod file says 1.0.
+    let r = validate(&rendered.stdout, &[]);
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("FAIL - -:") && r.stdout.contains("deny_latest_tag"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("deny_missing_namespace"), "{}", r.stdout);
+
+    std::fs::write(
+        w.path("small.yaml"),
+        "version: 1\nlimits:\n  max_manifest_bytes: 64\n",
+    )
+    .unwrap();
+    let r = validate(
+        &rendered.stdout,
+        &["--config", w.path("small.yaml").to_str().unwrap()],
+    );
+    assert_eq!(r.status, 2, "{}{}", r.stdout, r.stderr);
+    r.assert_says("standard input holds more than 64 bytes");
+}
