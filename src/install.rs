@@ -184,9 +184,10 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
     let git_dir = std::path::absolute(repo.path()).context("resolving the repository path")?;
     // Re-installing (after an upgrade, or as doctor suggests) keeps what the
     // first install recorded unless a flag says otherwise.
+    let recorded_config = repo.config().ok();
     let recorded = |key: &str| {
-        repo.config()
-            .ok()
+        recorded_config
+            .as_ref()
             .and_then(|c| c.get_string(key).ok())
             .filter(|v| !v.is_empty())
     };

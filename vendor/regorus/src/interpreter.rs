@@ -1670,9 +1670,7 @@ impl Interpreter {
             // values under a `with` that replaces only input.
             let apply_result = match (apply_result, &saved_state) {
                 (Ok(skip_exec), Some((_, _, data, processed, ..)))
-                    if !self.compiled_policy.pushgate_input_free.is_empty()
-                        && self.with_functions.is_empty()
-                        && Self::pushgate_input_only_with(stmt) =>
+                    if self.pushgate_may_carry(stmt) =>
                 {
                     self.pushgate_carry_input_free(processed, data)
                         .map(|()| skip_exec)
@@ -1701,12 +1699,20 @@ impl Interpreter {
                 .all(|wm| get_root_var(&wm.refr).is_ok_and(|root| root.text() == "input"))
     }
 
+    /// pushgate patch: whether input-free rule values may cross `stmt`'s
+    /// `with`: the policy has some, every modifier replaces only `input`,
+    /// and no function is mocked (the analysis assumed the functions a
+    /// rule calls are the ones written).
+    fn pushgate_may_carry(&self, stmt: &LiteralStmt) -> bool {
+        !self.compiled_policy.pushgate_input_free.is_empty()
+            && self.with_functions.is_empty()
+            && Self::pushgate_input_only_with(stmt)
+    }
+
     /// pushgate patch: copies the input-free rule values complete in
     /// (`processed`, `data`) and not yet in the current state into it.
     /// Only defined values travel: a rule marked evaluated without a value
     /// is evaluated again where it is read, never carried as undefined.
-    /// Never under a function mock (`with f as g`): the analysis assumed
-    /// the functions a rule calls are the ones written.
     fn pushgate_carry_input_free(
         &mut self,
         processed: &BTreeSet<Ref<Rule>>,
@@ -1740,11 +1746,7 @@ impl Interpreter {
         stmt: &LiteralStmt,
         saved_state: Option<State>,
     ) -> Result<()> {
-        if saved_state.is_none()
-            || self.compiled_policy.pushgate_input_free.is_empty()
-            || !self.with_functions.is_empty()
-            || !Self::pushgate_input_only_with(stmt)
-        {
+        if saved_state.is_none() || !self.pushgate_may_carry(stmt) {
             return self.restore_state(saved_state);
         }
         let processed = core::mem::take(&mut self.processed);
