@@ -27,6 +27,7 @@ macro_rules! say_raw {
 
 pub mod apply;
 pub mod audit;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod deadline;

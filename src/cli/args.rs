@@ -58,6 +58,33 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+    /// Trust a ref's existing history up to a commit (adopting pushgate on
+    /// a repository with unsigned, pre-policy history): recorded in the
+    /// audit log as a `baseline` by --by, then the ref is set; later pushes
+    /// are judged from that commit, and `audit reconcile` stays clean.
+    Baseline {
+        /// The repository (default: .). The commits must be in it already
+        /// (git fetch, or a push to a ref no rule protects).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Config naming the audit log (default: the repository's).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Who sets the baseline, as the audit record names it (default:
+        /// $USER).
+        #[arg(long)]
+        by: Option<String>,
+        /// Move a ref that exists and names another commit (its old value
+        /// is recorded).
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+        /// REF=COMMIT, e.g. refs/heads/main=FETCH_HEAD (any revision git
+        /// understands).
+        #[arg(required = true, value_name = "REF=COMMIT")]
+        refs: Vec<String>,
+    },
     /// Entry points that git runs; installed by `pushgate install`.
     #[command(subcommand)]
     Hook(HookCommand),

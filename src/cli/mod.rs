@@ -61,6 +61,14 @@ pub fn main() -> ExitCode {
             template,
         ),
         Command::Doctor { dir, format } => cmd_doctor(dir, format),
+        Command::Baseline {
+            repo,
+            config,
+            by,
+            force,
+            format,
+            refs,
+        } => cmd_baseline(&repo, config.as_deref(), by, force, format, &refs),
         Command::Hook(HookCommand::PreReceive) => hook_pre_receive(),
         Command::Hook(HookCommand::Update { refname, old, new }) => {
             hook_update(&refname, &old, &new)

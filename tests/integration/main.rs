@@ -6,6 +6,7 @@ mod support;
 
 mod apply;
 mod audit;
+mod baseline;
 mod bounds;
 mod check;
 mod cli_conventions;
