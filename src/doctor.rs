@@ -164,7 +164,7 @@ pub fn examine(path: &Path, version: &str) -> Report {
     let config_path = get("pushgate.config")
         .map(PathBuf::from)
         .unwrap_or_else(|| git_dir.join("pushgate.yaml"));
-    match crate::gate::Gate::load(&config_path) {
+    match crate::gate::Gate::load(&config_path).and_then(|g| g.compile_all().map(|_| g)) {
         Ok(gate) => {
             checks.push(ok(
                 "config",

@@ -133,6 +133,7 @@ codes! {
     ObjectTooLarge => "object-too-large",
     GateTimeout => "gate-timeout",
     GateError => "gate-error",
+    ConfigBroken => "config-broken",
 }
 
 impl From<Code> for Cow<'static, str> {

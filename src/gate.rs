@@ -56,7 +56,12 @@ impl LoadedSet {
         if let Some(c) = cache.get(ns) {
             return Ok(c.clone());
         }
-        let c = std::sync::Arc::new(self.bundle.compile(ns)?);
+        let c = std::sync::Arc::new(self.bundle.compile(ns).map_err(|e| {
+            anyhow::Error::new(BrokenConfig(format!(
+                "policy set {}, namespace {ns}: {e:#}",
+                self.set.path.display()
+            )))
+        })?);
         cache.insert(ns.to_owned(), c.clone());
         Ok(c)
     }
@@ -67,6 +72,31 @@ impl LoadedSet {
 }
 
 impl Gate {
+    /// Compiles every namespace of every policy set, as pushes would one by
+    /// one (the hooks compile lazily, only what a push needs): what
+    /// `config check` and `doctor` run, so a policy that parses but does
+    /// not compile is found before a pusher finds it.
+    pub fn compile_all(&self) -> Result<usize, ConfigError> {
+        let mut n = 0;
+        for set in &self.policies {
+            for ns in set
+                .set
+                .manifest_namespaces
+                .iter()
+                .chain(&set.set.push_namespace)
+            {
+                set.compiled(ns).map_err(|e| ConfigError {
+                    file: self.config.path.clone(),
+                    line: Some(set.set.line),
+                    message: format!("{e:#}"),
+                    help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
+                })?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Loads and validates the config, every key file and every policy it
     /// names (compiling the policies once). Any problem is a configuration
     /// error: the caller rejects the push.
@@ -214,8 +244,44 @@ pub fn decide_or_reject(repo: &Repo, gate: &Gate, push: &Push) -> Decision {
     }
 }
 
+/// The gate's own configuration, not the push, is at fault: a policy that
+/// loaded but does not compile for a namespace the push needed. (Config,
+/// keys and policy files that do not load at all are caught before any
+/// decision, by [`Gate::load`].)
+#[derive(Debug)]
+pub struct BrokenConfig(pub String);
+
+impl std::fmt::Display for BrokenConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BrokenConfig {}
+
+/// What pushers read for a `config-broken` rejection: the detail names the
+/// server's files and is for operators (the audit record, `doctor`,
+/// `config check`), not for everyone who pushes.
+pub const BROKEN_CONFIG_FOR_PUSHERS: (&str, &str) = (
+    "the gate's configuration is broken, so nothing was accepted; this is not a problem with your push",
+    "tell an operator: `pushgate doctor` (or `pushgate config check`) on the server shows what is broken; the audit log has it too",
+);
+
+/// The finding recorded when the gate's configuration does not load or a
+/// policy does not compile: `detail` is the whole error.
+pub fn broken_config_finding(detail: &str) -> Finding {
+    Finding::new(
+        Code::ConfigBroken,
+        format!("the gate's configuration is broken: {detail}"),
+        "fix it, then check it with `pushgate config check --config FILE` before it goes live; pushes are rejected until it loads",
+    )
+}
+
 /// The finding for an error that stopped the decision.
 pub fn failure_finding(e: &anyhow::Error) -> Finding {
+    if let Some(b) = e.chain().find_map(|c| c.downcast_ref::<BrokenConfig>()) {
+        return broken_config_finding(&b.0);
+    }
     if let Some(t) = e.chain().find_map(|c| c.downcast_ref::<TimedOut>()) {
         return Finding::new(
             Code::GateTimeout,

@@ -16,10 +16,60 @@ use crate::install;
 use crate::protocol::{self, RefUpdate};
 use crate::report::{self, Atomicity};
 
-fn hook_context() -> Result<(Repo, Gate)> {
-    let repo = Repo::open_for_hook()?;
-    let gate = Gate::load(&repo.config_path())?;
-    Ok((repo, gate))
+/// The rejection of a push the gate cannot judge because its own
+/// configuration (config, keys, policies) does not load: every update
+/// rejected with `config-broken`, recorded with the whole error when the
+/// config still names its audit log (`records`). The pusher is shown the
+/// short form ([`for_pushers`]).
+fn broken_gate(
+    repo: &Repo,
+    error: &crate::config::ConfigError,
+    updates: Vec<RefUpdate>,
+    records: bool,
+    all_or_nothing: bool,
+) -> Decision {
+    let config = Config::load(&repo.config_path()).ok();
+    let pusher_env: Vec<String> = match &config {
+        Some(c) => c.pusher_env.clone(),
+        None => crate::config::DEFAULT_PUSHER_ENV
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    let push = Push {
+        pusher: protocol::pusher_from_env(&pusher_env),
+        push_options: protocol::push_options_from_env(
+            crate::config::Limits::default().max_push_options,
+        )
+        .unwrap_or_default(),
+        updates,
+    };
+    let decision = Decision::rejected(
+        &repo.name,
+        &push,
+        gate::broken_config_finding(&error.to_string()),
+    );
+    if let Some(audit) = config.and_then(|c| c.audit).filter(|_| records) {
+        // Best effort: the push is rejected whether or not this lands, and
+        // `doctor` reports an audit log it cannot write.
+        let _ = write_audit(&audit, &decision, all_or_nothing);
+    }
+    decision
+}
+
+/// What a pusher reads of a decision: `config-broken` findings in their
+/// short form (the full error is in the audit record and `doctor`).
+fn for_pushers(mut decision: Decision) -> Decision {
+    let (message, help) = gate::BROKEN_CONFIG_FOR_PUSHERS;
+    for u in &mut decision.updates {
+        for f in &mut u.violations {
+            if f.rule == crate::finding::Code::ConfigBroken {
+                f.message = message.to_owned();
+                f.help = help.to_owned();
+            }
+        }
+    }
+    decision
 }
 
 pub(crate) fn push_for(
@@ -37,6 +87,7 @@ pub(crate) fn push_for(
 fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
     match result {
         Ok(decision) => {
+            let decision = for_pushers(decision);
             // GitLab shows hook output in its UI only on lines that start
             // with GL-HOOK-ERR: (merges, web edits); git clients see all.
             if std::env::var_os("GL_ID").is_some() && !decision.accepted() {
@@ -61,7 +112,15 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
 
 pub(crate) fn hook_pre_receive() -> ExitCode {
     let result = (|| {
-        let (repo, gate) = hook_context()?;
+        let repo = Repo::open_for_hook()?;
+        let gate = match Gate::load(&repo.config_path()) {
+            Ok(gate) => gate,
+            Err(e) => {
+                let limits = crate::config::Limits::default();
+                let updates = protocol::read_updates(std::io::stdin().lock(), &limits)?;
+                return Ok(broken_gate(&repo, &e, updates, true, true));
+            }
+        };
         let limits = &gate.config.limits;
         let updates = protocol::read_updates(std::io::stdin().lock(), limits)?;
         let options = protocol::push_options_from_env(limits.max_push_options)?;
@@ -78,14 +137,22 @@ pub(crate) fn hook_pre_receive() -> ExitCode {
 
 pub(crate) fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
     let result = (|| {
-        let (repo, gate) = hook_context()?;
+        let repo = Repo::open_for_hook()?;
+        // With pushgate's pre-receive installed, that hook records the
+        // push; without it (`--hooks update,post-receive`), this one does.
+        let records = !installed_hooks(&repo).iter().any(|h| h == "pre-receive");
+        let gate = match Gate::load(&repo.config_path()) {
+            Ok(gate) => gate,
+            Err(e) => {
+                let limits = crate::config::Limits::default();
+                let update = RefUpdate::parse(old, new, refname, limits.max_ref_name_bytes)?;
+                return Ok(broken_gate(&repo, &e, vec![update], records, false));
+            }
+        };
         let limits = &gate.config.limits;
         let update = RefUpdate::parse(old, new, refname, limits.max_ref_name_bytes)?;
         let options = protocol::push_options_from_env(limits.max_push_options)?;
         let push = push_for(&gate.config, vec![update], options);
-        // With pushgate's pre-receive installed, that hook records the
-        // push; without it (`--hooks update,post-receive`), this one does.
-        let records = !installed_hooks(&repo).iter().any(|h| h == "pre-receive");
         let audit = gate.config.audit.clone().filter(|_| records);
         start_watchdog(&repo, &gate, &push, audit, Atomicity::PerRef);
         let decision = gate::decide_or_reject(&repo, &gate, &push);
@@ -199,9 +266,17 @@ pub(crate) fn hook_file(path: &Path, args: &[String]) -> ExitCode {
 /// Records the decision when the config has an audit log. Failing to write
 /// it fails the hook: an unrecorded push must not land.
 fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Result<()> {
-    let Some(audit) = &gate.config.audit else {
-        return Ok(());
-    };
+    match &gate.config.audit {
+        Some(audit) => write_audit(audit, decision, all_or_nothing),
+        None => Ok(()),
+    }
+}
+
+fn write_audit(
+    audit: &crate::config::Audit,
+    decision: &Decision,
+    all_or_nothing: bool,
+) -> Result<()> {
     let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))
         .context("the audit log cannot be written, so the push is not accepted")?;
     store

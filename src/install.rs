@@ -223,7 +223,7 @@ pub fn install(repo_path: &Path, opts: &Options, exe: &Path) -> Result<Vec<Strin
         (None, Some(p)) => PathBuf::from(p),
         (None, None) => git_dir.join("pushgate.yaml"),
     };
-    crate::gate::Gate::load(&config_path)?;
+    crate::gate::Gate::load(&config_path)?.compile_all()?;
     let exe = exe_path(exe)?;
 
     let targets: Vec<(String, PathBuf)> = hooks
@@ -268,7 +268,7 @@ pub fn install_template(dir: &Path, opts: &Options, exe: &Path) -> Result<Vec<St
         bail!("--template needs --config: new repositories have no pushgate.yaml of their own");
     };
     let config_path = std::path::absolute(config).context("resolving --config")?;
-    crate::gate::Gate::load(&config_path)?;
+    crate::gate::Gate::load(&config_path)?.compile_all()?;
     let exe = exe_path(exe)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let hooks = match &opts.hooks {

@@ -127,6 +127,9 @@ pub(crate) enum Command {
     /// Rego policy tools.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Check a config before it goes live.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Query and verify the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -286,6 +289,19 @@ pub(crate) enum AuditCommand {
         config: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Load everything the hooks would — the config, every key file, every
+    /// policy set compiled for each of its namespaces, the audit log opened
+    /// for writing — and say what is broken (exit 2) or that it all loads.
+    /// Run it on a new config or policy directory before switching the live
+    /// one to it.
+    Check {
+        #[command(flatten)]
+        source: AuditSource,
     },
 }
 

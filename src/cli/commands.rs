@@ -115,6 +115,72 @@ pub(super) fn cmd_doctor(dir: Option<PathBuf>, format: TableFormat) -> ExitCode 
     }
 }
 
+pub(super) fn cmd_config_check(source: &AuditSource) -> ExitCode {
+    let run = || -> Result<Exit> {
+        let path = source.config_path()?;
+        let gate = Gate::load(&path)?;
+        let namespaces = gate.compile_all()?;
+        let key_files: usize = gate.config.keys.values().map(Vec::len).sum();
+        say!(
+            "{}: loads: {} signer(s) from {key_files} key file(s), {} policy set(s) with {namespaces} namespace(s) compiled",
+            path.display(),
+            gate.config.keys.len(),
+            gate.policies.len()
+        );
+        if let Some(audit) = &gate.config.audit {
+            crate::audit::Store::open(&crate::audit::Target::from(audit))
+                .and_then(|mut s| s.check_writable())
+                .with_context(|| {
+                    format!(
+                        "the audit log {} cannot be written; every push would be rejected",
+                        audit.database
+                    )
+                })?;
+            say!(
+                "{}: audit log {} is writable",
+                path.display(),
+                audit.database
+            );
+        }
+        if let Some(apply) = &gate.config.apply {
+            let program = apply.command.first().map(String::as_str).unwrap_or("");
+            if !program_exists(program) {
+                bail!("apply.command: `{program}` is not found (as a path, or on PATH); every apply would fail");
+            }
+        }
+        Ok(Exit::Success)
+    };
+    match run() {
+        Ok(code) => code.into(),
+        Err(e) => {
+            print_error(
+                "pushgate config check: the config is broken; pushes would be rejected",
+                &e,
+            );
+            Exit::Error.into()
+        }
+    }
+}
+
+/// Whether `program` names an executable: a path as given, else a name
+/// found on `PATH` (as the apply will run it).
+fn program_exists(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let runnable = |p: &Path| {
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.is_empty() {
+        return false;
+    }
+    if program.contains('/') {
+        return runnable(Path::new(program));
+    }
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|d| runnable(&d.join(program))))
+        .unwrap_or(false)
+}
+
 pub(super) fn cmd_baseline(
     repo: &Path,
     config: Option<&Path>,

@@ -14,7 +14,7 @@ use clap::Parser;
 
 use crate::exit::Exit;
 use crate::hook::{hook_file, hook_post_receive, hook_pre_receive, hook_update};
-use args::{ApplyCommand, Cli, Command, HookCommand, PolicyCommand};
+use args::{ApplyCommand, Cli, Command, ConfigCommand, HookCommand, PolicyCommand};
 use commands::*;
 
 pub fn main() -> ExitCode {
@@ -101,6 +101,7 @@ pub fn main() -> ExitCode {
             verbose,
             dirs,
         }) => cmd_policy_test(data, run, verbose, dirs),
+        Command::Config(ConfigCommand::Check { source }) => cmd_config_check(&source),
         Command::Audit(cmd) => cmd_audit(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Demo => crate::demo::run(),

@@ -200,6 +200,9 @@ fn a_zero_limit_is_a_config_error_on_its_line() {
     w.commit(&work, "a", "a", "a");
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
+        .assert_says("error[config-broken]");
+    w.config_check(&w.path("server.git"))
+        .assert_exit(2)
         .assert_says("pushgate.yaml:8:")
         .assert_says("limits.max_commits");
 }

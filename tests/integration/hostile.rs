@@ -54,14 +54,19 @@ fn broken_config_rejects_the_push_naming_the_file_and_line() {
     )
     .unwrap();
     w.commit(&work, "x", "x", "x");
-    w.push(&work, Some("alice"), &["origin", "main"])
-        .assert_rejected()
-        .assert_says("the gate could not decide")
+    let r = w.push(&work, Some("alice"), &["origin", "main"]);
+    r.assert_rejected().assert_says("error[config-broken]");
+    assert!(!r.stderr.contains("pushgate.yaml"), "{}", r.stderr);
+    w.config_check(&server)
+        .assert_exit(2)
         .assert_says(&format!("{}:4:", server.join("pushgate.yaml").display()));
 
     std::fs::remove_file(server.join("pushgate.yaml")).unwrap();
     w.push(&work, Some("alice"), &["origin", "main"])
         .assert_rejected()
+        .assert_says("error[config-broken]");
+    w.config_check(&server)
+        .assert_exit(2)
         .assert_says("cannot read the config");
 }
 
@@ -84,9 +89,13 @@ fn config_using_unsupported_features_fails_closed() {
         ),
     ] {
         std::fs::write(server.join("pushgate.yaml"), config).unwrap();
-        w.push(&work, Some("alice"), &["origin", "main"])
-            .assert_rejected()
-            .assert_says(says);
+        let r = w.push(&work, Some("alice"), &["origin", "main"]);
+        r.assert_rejected();
+        if r.stderr.contains("config-broken") {
+            w.config_check(&server).assert_exit(2).assert_says(says);
+        } else {
+            r.assert_says(says);
+        }
     }
 }
 

@@ -208,8 +208,13 @@ fn broken_and_hostile_yaml_is_rejected_with_file_and_line() {
         .assert_says("error[manifest-not-text] bin.yaml");
 }
 
+/// A stray broken policy on the server rejects every push (fail closed),
+/// but pushers read only that the gate is broken and who can fix it, never
+/// the server's paths or the parser's output; operators get the whole error
+/// from the audit record, `doctor` and `config check`, which also catches a
+/// policy that parses but does not compile before any push does.
 #[test]
-fn policy_errors_fail_closed_naming_the_file() {
+fn a_broken_policy_rejects_pushes_briefly_and_tells_operators_everything() {
     let w = World::new();
     let pol = w.path("pol");
     std::fs::create_dir_all(&pol).unwrap();
@@ -219,22 +224,66 @@ fn policy_errors_fail_closed_naming_the_file() {
     )
     .unwrap();
     let cfg = format!(
-        "version: 1\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
         pol.display()
     );
     let work = server(&w, &cfg);
-    std::fs::write(
-        pol.join("p.rego"),
-        "package main\nimport rego.v1\ndeny contains msg if {\n  msg := \n}\n",
-    )
-    .unwrap();
-    w.commit(&work, "a.yaml", "a: 1\n", "x");
-    w.push(&work, None, &["origin", "main"])
-        .assert_rejected()
-        .assert_says("the gate could not decide")
-        .assert_says("p.rego");
+    let server = w.path("server.git");
+    let check = |w: &World| {
+        w.pushgate(
+            w.dir.path(),
+            &["config", "check", "--repo", server.to_str().unwrap()],
+        )
+    };
+    check(&w).assert_ok().assert_says("1 namespace(s) compiled");
+
+    let broken = [
+        // Does not parse (and, without `import rego.v1`, made regorus
+        // print a keyword warning straight to the pusher).
+        (
+            "does not parse",
+            "package main\ndeny contains msg if {\n  msg := \n}\n",
+            "broken.rego:3",
+        ),
+        // Parses, but does not compile: found at the push, lazily.
+        (
+            "does not compile",
+            "package main\nimport rego.v1\ndeny contains \"x\" if { x := 1; x := 2 }\n",
+            "broken.rego:3",
+        ),
+    ];
+    for (i, (what, text, location)) in broken.iter().enumerate() {
+        std::fs::write(pol.join("broken.rego"), text).unwrap();
+        w.commit(&work, &format!("a{i}.yaml"), "a: 1\n", what);
+        let r = w.push(&work, Some("alice"), &["origin", "main"]);
+        r.assert_rejected()
+            .assert_says("error[config-broken]")
+            .assert_says("the gate's configuration is broken, so nothing was accepted")
+            .assert_says("pushgate doctor");
+        for leak in ["broken.rego", pol.to_str().unwrap(), "warning", "-->"] {
+            assert!(
+                !r.stderr.contains(leak),
+                "{what}: the pusher reads {leak:?}:\n{}",
+                r.stderr
+            );
+        }
+        let record = &w.records(&server)[0];
+        assert_eq!(record["decision"], "rejected", "{what}");
+        assert_eq!(record["pusher"], "alice");
+        assert_eq!(record["violations"][0]["rule"], "config-broken");
+        let detail = record["violations"][0]["message"].as_str().unwrap();
+        assert!(
+            detail.contains(location),
+            "{what}: the record says {detail}"
+        );
+        check(&w).assert_exit(2).assert_says(location);
+        w.pushgate(w.dir.path(), &["doctor", server.to_str().unwrap()])
+            .assert_exit(1)
+            .assert_says(location);
+    }
 
     // A namespace with no deny/violation/warn rule checks nothing: refused.
+    std::fs::remove_file(pol.join("broken.rego")).unwrap();
     std::fs::write(
         pol.join("p.rego"),
         "package main\nimport rego.v1\nhelper := 1\n",
@@ -242,7 +291,18 @@ fn policy_errors_fail_closed_naming_the_file() {
     .unwrap();
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
+        .assert_says("error[config-broken]");
+    check(&w)
+        .assert_exit(2)
         .assert_says("defines no deny, violation or warn rule");
+
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains \"x\" if input.kind == \"Secret\"\n",
+    )
+    .unwrap();
+    check(&w).assert_ok();
+    w.push(&work, None, &["origin", "main"]).assert_ok();
 }
 
 fn validate(w: &World, args: &[&str]) -> Run {

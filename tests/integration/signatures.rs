@@ -408,8 +408,10 @@ fn an_unreadable_key_file_rejects_the_push_naming_it() {
     signed_commit(&s.w, &s.work, "k", "fine commit", |d| s.alice.sign(d));
     s.push(&["origin", "main"])
         .assert_rejected()
-        .assert_says("keys/carol.asc")
-        .assert_says("the gate could not decide");
+        .assert_says("error[config-broken]");
+    s.w.config_check(&s.w.path("server.git"))
+        .assert_exit(2)
+        .assert_says("keys/carol.asc");
 }
 
 #[test]
@@ -782,8 +784,11 @@ fn a_private_key_in_keys_is_refused_naming_the_file() {
     for (i, (what, bytes)) in cases.iter().enumerate() {
         std::fs::write(server.join("keys/ops.key"), bytes).unwrap();
         w.commit(&work, &format!("f{i}"), "x\n", "feat: x");
-        let r = w.push(&work, None, &["origin", "main"]);
-        r.assert_rejected().assert_says("keys/ops.key");
+        w.push(&work, None, &["origin", "main"])
+            .assert_rejected()
+            .assert_says("error[config-broken]");
+        let r = w.config_check(&server);
+        r.assert_exit(2).assert_says("keys/ops.key");
         assert!(
             r.stderr.contains("private") && r.stderr.contains("public"),
             "{what}: {}",

@@ -171,6 +171,16 @@ impl World {
         server
     }
 
+    /// A push the gate's own config breaks is rejected as `config-broken`,
+    /// with no detail for the pusher; this is what operators read instead:
+    /// `pushgate config check` on `server`'s config.
+    pub fn config_check(&self, server: &Path) -> Run {
+        self.pushgate(
+            self.dir.path(),
+            &["config", "check", "--repo", server.to_str().unwrap()],
+        )
+    }
+
     pub fn server(&self, config: &str) -> PathBuf {
         self.server_with_hooks(config, "pre-receive,post-receive")
     }

@@ -219,21 +219,13 @@ impl<'source> Parser<'source> {
         self.future_keywords.contains_key(kw)
     }
 
-    pub fn warn_future_keyword(&self) {
-        #[cfg(feature = "std")]
-        {
-            let kw = self.token_text();
-            let msg = format!(
-                "`{kw}` will be treated as identifier due to missing `import future.keywords.{kw}`"
-            );
-
-            std::eprintln!(
-                "{}",
-                self.source
-                    .message(self.tok.1.line, self.tok.1.col, "warning", &msg)
-            );
-        }
-    }
+    /// pushgate patch: no longer printed. The parser wrote this straight
+    /// to stderr, which on a server is the pusher's terminal (`remote:`
+    /// lines naming the server's policy paths), and pushgate may parse a
+    /// file twice (Rego v1, then v0) so the warning often belonged to the
+    /// attempt that was not kept. A file that does not parse fails with its
+    /// own located error.
+    pub fn warn_future_keyword(&self) {}
 
     pub fn set_future_keyword(&mut self, kw: &str, span: &Option<Span>) -> Result<()> {
         match (span, self.future_keywords.get(kw)) {
@@ -2461,15 +2453,14 @@ impl<'source> Parser<'source> {
         let mut out = BTreeMap::new();
         let text = self.source.contents();
         let comments = &self.lexer.comments;
-        let col1 = |c: &(u32, usize, usize)| c.1 == 0 || text.as_bytes().get(c.1 - 1) == Some(&b'\n');
+        let col1 =
+            |c: &(u32, usize, usize)| c.1 == 0 || text.as_bytes().get(c.1 - 1) == Some(&b'\n');
         let mut i = 0;
         while i < comments.len() {
             // OPA ends a block at the first line that is not a comment in
             // column 1.
             let mut j = i + 1;
-            while j < comments.len()
-                && comments[j].0 == comments[j - 1].0 + 1
-                && col1(&comments[j])
+            while j < comments.len() && comments[j].0 == comments[j - 1].0 + 1 && col1(&comments[j])
             {
                 j += 1;
             }
@@ -2495,8 +2486,16 @@ impl<'source> Parser<'source> {
             if yaml.trim().is_empty() {
                 bail!(err("expected METADATA block, found whitespace"));
             }
-            let next_import = imports.iter().map(|im| im.span.line).filter(|l| *l > last).min();
-            let next_rule = policy.iter().map(|r| r.span().line).filter(|l| *l > last).min();
+            let next_import = imports
+                .iter()
+                .map(|im| im.span.line)
+                .filter(|l| *l > last)
+                .min();
+            let next_rule = policy
+                .iter()
+                .map(|r| r.span().line)
+                .filter(|l| *l > last)
+                .min();
             if let Some(im) = next_import.filter(|_| package.span.line < first) {
                 if next_rule.is_none_or(|r| im < r) {
                     bail!(err("invalid annotation scope 'import'. Use one of 'rule', 'document', 'package', or 'subpackages'"));
@@ -2513,10 +2512,20 @@ impl<'source> Parser<'source> {
                 bail!(err("METADATA: the annotation must be a YAML mapping"));
             };
             let on_package = package.span.line > last
-                && policy.first().is_none_or(|r| r.span().line > package.span.line);
+                && policy
+                    .first()
+                    .is_none_or(|r| r.span().line > package.span.line);
             let entrypoint = map.get("entrypoint").and_then(|v| v.as_bool()) == Some(true);
             let scope = match map.get("scope") {
-                None => if on_package { "package" } else if entrypoint { "document" } else { "rule" },
+                None => {
+                    if on_package {
+                        "package"
+                    } else if entrypoint {
+                        "document"
+                    } else {
+                        "rule"
+                    }
+                }
                 Some(serde_json::Value::String(s)) => s.as_str(),
                 Some(_) => bail!(err("METADATA: `scope` must be a string")),
             };
@@ -2525,12 +2534,16 @@ impl<'source> Parser<'source> {
             // loaded, which conftest (the reference) does not do: ignored.
             if on_package {
                 if !matches!(scope.as_str(), "package" | "subpackages") {
-                    bail!(err(&format!("annotation scope '{scope}' must be applied to rule (have package)")));
+                    bail!(err(&format!(
+                        "annotation scope '{scope}' must be applied to rule (have package)"
+                    )));
                 }
                 continue;
             }
             if entrypoint && scope == "rule" {
-                bail!(err("annotation entrypoint applied to non-document or package scope 'rule'"));
+                bail!(err(
+                    "annotation entrypoint applied to non-document or package scope 'rule'"
+                ));
             }
             match scope.as_str() {
                 "rule" => {}
