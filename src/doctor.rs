@@ -183,6 +183,37 @@ pub fn examine(path: &Path, version: &str) -> Report {
                     format!("{reinstall} --hooks pre-receive,post-receive"),
                 ));
             }
+            let refs: Vec<String> = repo
+                .references()
+                .map(|it| {
+                    it.flatten()
+                        .filter_map(|r| r.name().ok().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let patterns: Vec<(&str, &globset::GlobMatcher, String)> = gate
+                .config
+                .refs
+                .iter()
+                .map(|r| {
+                    (
+                        r.pattern.as_str(),
+                        &r.matcher,
+                        format!("{}:{}", config_path.display(), r.line),
+                    )
+                })
+                .collect();
+            for t in likely_typos(&patterns, &refs) {
+                checks.push(Check {
+                    what: "refs".into(),
+                    ok: true,
+                    message: format!(
+                        "{}: `match: {}` matches no ref of this repository, but `{}` exists: a typo? The rule protects nothing until such a ref is created",
+                        t.at, t.pattern, t.existing
+                    ),
+                    fix: Some(format!("correct the pattern at {} (or ignore this if the ref is yet to come)", t.at)),
+                });
+            }
             if let Some(audit) = &gate.config.audit {
                 checks.push(match crate::audit::Store::open(&crate::audit::Target::from(audit))
                     .and_then(|mut s| s.check_writable())
@@ -208,6 +239,124 @@ pub fn examine(path: &Path, version: &str) -> Report {
         forge,
         guarded: checks.iter().all(|c| c.ok),
         checks,
+    }
+}
+
+/// A `refs:` pattern that looks like a misspelling of a ref that exists.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Typo {
+    pub pattern: String,
+    /// The existing ref (or, for a glob, the existing prefix) it is close to.
+    pub existing: String,
+    /// Where the pattern is written (`file:line`).
+    pub at: String,
+}
+
+/// Patterns that match none of `refs` but are within a small edit distance
+/// of one (`refs/heads/mian`, `refs/heads/relase/*`): such a rule protects
+/// nothing and says nothing, the silent failure doctor is for. A glob is
+/// compared by its literal leading segments (up to the first one with a
+/// wildcard) against the same number of segments of each ref. Patterns
+/// matching nothing and close to nothing (refs yet to be created, tag
+/// series) are left alone. Pure: the caller reads the refs.
+pub fn likely_typos(
+    patterns: &[(&str, &globset::GlobMatcher, String)],
+    refs: &[String],
+) -> Vec<Typo> {
+    let mut out = Vec::new();
+    for (pattern, matcher, at) in patterns {
+        if refs.iter().any(|r| matcher.is_match(r)) {
+            continue;
+        }
+        let segments: Vec<&str> = pattern.split('/').collect();
+        let literal: Vec<&str> = segments
+            .iter()
+            .take_while(|s| !s.contains(['*', '?', '[', '{']))
+            .copied()
+            .collect();
+        let glob = literal.len() < segments.len();
+        // `refs/heads/*` has no name of its own to misspell.
+        if literal.len() < 3 {
+            continue;
+        }
+        let wanted = literal.join("/");
+        let best = refs
+            .iter()
+            .filter_map(|r| {
+                let parts: Vec<&str> = r.split('/').collect();
+                if parts.len() < literal.len() || (!glob && parts.len() != literal.len()) {
+                    return None;
+                }
+                let candidate = parts[..literal.len()].join("/");
+                let d = strsim::damerau_levenshtein(&wanted, &candidate);
+                // One edit for short names (v1/v2 are different refs,
+                // not typos of each other), two for longer ones.
+                let last = literal.last().map_or(0, |s| s.chars().count());
+                let allowed = if last <= 4 { 1 } else { 2 };
+                (d > 0 && d <= allowed).then_some((d, candidate))
+            })
+            .min();
+        if let Some((_, existing)) = best {
+            out.push(Typo {
+                pattern: pattern.to_string(),
+                existing: if glob {
+                    format!("{existing}/…")
+                } else {
+                    existing
+                },
+                at: at.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod typo_tests {
+    use super::*;
+
+    fn typos(patterns: &[&str], refs: &[&str]) -> Vec<String> {
+        let matchers: Vec<globset::GlobMatcher> = patterns
+            .iter()
+            .map(|p| globset::Glob::new(p).unwrap().compile_matcher())
+            .collect();
+        let input: Vec<(&str, &globset::GlobMatcher, String)> = patterns
+            .iter()
+            .zip(&matchers)
+            .map(|(p, m)| (*p, m, "cfg:1".to_string()))
+            .collect();
+        let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+        likely_typos(&input, &refs)
+            .into_iter()
+            .map(|t| format!("{} ~ {}", t.pattern, t.existing))
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelled_ref_is_named_and_a_future_one_is_not() {
+        let refs = ["refs/heads/main", "refs/heads/release/1.0", "refs/tags/v1"];
+        assert_eq!(
+            typos(&["refs/heads/mian"], &refs),
+            ["refs/heads/mian ~ refs/heads/main"]
+        );
+        assert_eq!(
+            typos(&["refs/heads/relase/*"], &refs),
+            ["refs/heads/relase/* ~ refs/heads/release/…"]
+        );
+        // Matches, or close to nothing, or no name of its own: silent.
+        for quiet in [
+            "refs/heads/main",
+            "refs/heads/**",
+            "refs/heads/production",
+            "refs/tags/v*",
+            "refs/heads/v2",
+            "refs/heads/release",
+        ] {
+            assert_eq!(typos(&[quiet], &refs), Vec::<String>::new(), "{quiet}");
+        }
+        // A short name: one edit is a typo, two are another ref.
+        assert_eq!(typos(&["refs/heads/dve"], &["refs/heads/dev"]).len(), 1);
+        assert_eq!(typos(&["refs/heads/qa"], &["refs/heads/v1"]).len(), 0);
     }
 }
 

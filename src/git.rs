@@ -184,6 +184,22 @@ impl Repo {
         Ok(out)
     }
 
+    /// What a clone knows of the server's branches: `remote`'s
+    /// remote-tracking refs (`refs/remotes/REMOTE/*`), named as the server's
+    /// branches (`refs/heads/*`). Only these may vouch for history in a
+    /// check on a clone: its own branches can hold anything.
+    pub fn tracking_refs_as_server(&self, remote: &str) -> Result<Vec<(String, Oid)>> {
+        let prefix = format!("refs/remotes/{remote}/");
+        Ok(self
+            .refs()?
+            .into_iter()
+            .filter_map(|(name, id)| {
+                let branch = name.strip_prefix(&prefix)?;
+                (branch != "HEAD").then(|| (format!("refs/heads/{branch}"), id))
+            })
+            .collect())
+    }
+
     /// A commit's signature and the bytes it signs (the commit object
     /// without its `gpgsig` header), or None when it is not signed.
     pub fn commit_signature(&self, id: Oid) -> Result<Option<(Vec<u8>, Vec<u8>)>> {

@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use std::io::BufRead;
+
 use anyhow::{Context, Result};
 
 use crate::config::Config;
@@ -252,11 +254,98 @@ pub(crate) fn hook_file(path: &Path, args: &[String]) -> ExitCode {
         ("pre-receive", []) => hook_pre_receive(),
         ("post-receive", []) => hook_post_receive(),
         ("update", [refname, old, new]) => hook_update(refname, old, new),
+        ("pre-push", [remote, url]) => hook_pre_push(remote, url),
         _ => {
             say!(
                 "pushgate: push rejected: {} is not a hook pushgate knows how to run with {} arguments; rerun `pushgate install`",
                 path.display(),
                 args.len()
+            );
+            Exit::Error.into()
+        }
+    }
+}
+
+/// git's pre-push hook in a developer's clone (`install --client`): the
+/// server's decision on every ref the push updates, before anything is
+/// sent. The remote's tracking refs stand for the server's branches (as
+/// `check --server-refs REMOTE`); nothing is recorded (the server records
+/// what it receives).
+pub(crate) fn hook_pre_push(remote: &str, url: &str) -> ExitCode {
+    let result = (|| -> Result<Decision> {
+        let repo = Repo::open_for_hook()?;
+        let gate = Gate::load(&repo.config_path())?;
+        let limits = &gate.config.limits;
+        let zero = "0".repeat(40);
+        let mut updates = Vec::new();
+        for line in std::io::stdin().lock().lines() {
+            let line = line.context("reading git's pre-push input")?;
+            let fields: Vec<&str> = line.split(' ').collect();
+            let [_local_ref, local, remote_ref, remote_old] = fields.as_slice() else {
+                anyhow::bail!(
+                    "`{}` is not a pre-push line (<local ref> <local oid> <remote ref> <remote oid>)",
+                    protocol::printable(&line)
+                );
+            };
+            if local == remote_old {
+                continue;
+            }
+            if !protocol::is_zero(remote_old)
+                && git2::Oid::from_str(remote_old)
+                    .ok()
+                    .and_then(|id| repo.git.find_object(id, None).ok())
+                    .is_none()
+            {
+                anyhow::bail!(
+                    "{} on {} is at {remote_old}, which this clone does not have: git fetch {}, then push again",
+                    protocol::printable(remote_ref),
+                    protocol::printable(url),
+                    protocol::printable(remote)
+                );
+            }
+            let new = if protocol::is_zero(local) {
+                &zero
+            } else {
+                *local
+            };
+            updates.push(RefUpdate::parse(
+                remote_old,
+                new,
+                remote_ref,
+                limits.max_ref_name_bytes,
+            )?);
+        }
+        let mut push = push_for(&gate.config, updates, Vec::new());
+        if let Ok(p) = repo
+            .git
+            .config()
+            .and_then(|c| c.get_string("pushgate.pusher"))
+        {
+            push.pusher = Some(p);
+        }
+        // A configured remote's tracking refs; a bare URL has none.
+        let vouching = if repo.git.find_remote(remote).is_ok() {
+            repo.tracking_refs_as_server(remote)?
+        } else {
+            Vec::new()
+        };
+        gate::decide_with_refs(&repo, &gate, &push, &vouching)
+    })();
+    match result {
+        Ok(decision) => {
+            say_raw!(
+                "{}",
+                report::terminal_safe(&report::text(&decision, Atomicity::AllOrNothing))
+            );
+            if !decision.accepted() {
+                say!("pushgate: not pushed: the server would reject this (pushgate check, from the pre-push hook; git push --no-verify skips it)");
+            }
+            Exit::accepted(decision.accepted()).into()
+        }
+        Err(e) => {
+            print_error(
+                "pushgate: pre-push check could not decide, so nothing was pushed",
+                &e,
             );
             Exit::Error.into()
         }

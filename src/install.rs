@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pre-receive", include_str!("../hooks/pre-receive")),
     ("update", include_str!("../hooks/update")),
     ("post-receive", include_str!("../hooks/post-receive")),
+    ("pre-push", include_str!("../hooks/pre-push")),
 ];
 
 /// The direct form: the binary itself is the interpreter. Saves a shell
@@ -297,6 +298,60 @@ fn exe_path(exe: &Path) -> Result<String> {
     exe.to_str()
         .map(str::to_owned)
         .context("the pushgate binary's path is not UTF-8; install it somewhere with a plain path")
+}
+
+/// `install --client`: a `pre-push` hook in a developer's clone that runs
+/// the server's decision (`check`) on every ref a push updates, before
+/// anything leaves the machine. Advisory — `git push --no-verify` skips it,
+/// and the server decides anyway — but it turns a rejected push into a
+/// message before the push. `config` and `pusher`, when given, are
+/// recorded in the clone's git config (`pushgate.config`,
+/// `pushgate.pusher`) for the hook to use.
+pub fn install_client(
+    work: &Path,
+    config: Option<&Path>,
+    pusher: Option<&str>,
+    force: bool,
+    exe: &Path,
+) -> Result<Vec<String>> {
+    let repo = git2::Repository::open(work)
+        .with_context(|| format!("{} is not a git clone", work.display()))?;
+    if repo.is_bare() {
+        bail!(
+            "{} is a bare repository: --client is for a developer's clone; for a server, leave --client out",
+            work.display()
+        );
+    }
+    let mut cfg = repo.config().context("reading the clone's git config")?;
+    if let Ok(hooks_path) = cfg.get_string("core.hooksPath") {
+        bail!(
+            "this clone runs hooks from {hooks_path} (core.hooksPath): add `exec {} hook pre-push \"$@\"` to the pre-push hook there instead",
+            exe.display()
+        );
+    }
+    let wrapper = crate::git::Repo::open(work)?;
+    let config_path = match config {
+        Some(c) => std::path::absolute(c).with_context(|| format!("resolving {}", c.display()))?,
+        None => wrapper.config_path(),
+    };
+    crate::gate::Gate::load(&config_path)?.compile_all()?;
+    let mut did = Vec::new();
+    if config.is_some() {
+        cfg.set_str("pushgate.config", &config_path.to_string_lossy())?;
+        did.push(format!("pushgate.config = {}", config_path.display()));
+    }
+    if let Some(p) = pusher {
+        cfg.set_str("pushgate.pusher", p)?;
+        did.push(format!("pushgate.pusher = {p}"));
+    }
+    let exe = exe.to_string_lossy();
+    did.extend(write_hooks(
+        repo.path(),
+        &[("pre-push".to_owned(), PathBuf::from("hooks/pre-push"))],
+        &exe,
+        force,
+    )?);
+    Ok(did)
 }
 
 /// Writes each (hook name, path under `base`); refuses, before writing

@@ -34,6 +34,7 @@ pub mod deadline;
 pub mod demo;
 pub mod doctor;
 pub mod exit;
+pub mod export;
 pub mod finding;
 #[cfg(any(test, feature = "fuzz"))]
 #[doc(hidden)]

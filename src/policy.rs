@@ -320,7 +320,7 @@ pub enum RegoVersion {
 
 /// Every file under `root` (or `root` itself), sorted, hidden entries
 /// (`.git`, editor files) skipped, for which `keep` holds.
-fn walk(root: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn walk(root: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
     if root.is_file() {
         out.push(root.to_path_buf());
         return Ok(());
@@ -348,7 +348,7 @@ fn walk(root: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) -> Res
     Ok(())
 }
 
-fn is_data_file(name: &str) -> bool {
+pub(crate) fn is_data_file(name: &str) -> bool {
     name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml")
 }
 

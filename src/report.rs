@@ -125,6 +125,10 @@ pub fn json(decision: &Decision) -> String {
 }
 
 /// `audit list` for people: one aligned line per decision.
+/// How a record without a pusher identity is shown (its JSON has `null`);
+/// `audit list --pusher unknown` finds them.
+pub const UNKNOWN_PUSHER: &str = "(unknown)";
+
 pub fn audit_table(records: &[crate::audit::Record]) -> String {
     let rows: Vec<[String; 8]> = records
         .iter()
@@ -141,7 +145,7 @@ pub fn audit_table(records: &[crate::audit::Record]) -> String {
                 },
                 printable(&b.refname),
                 format!("{}..{}", short(&b.old), short(&b.new)),
-                b.pusher.clone().unwrap_or_else(|| "?".into()),
+                b.pusher.clone().unwrap_or_else(|| UNKNOWN_PUSHER.into()),
                 b.violations
                     .as_array()
                     .map(|v| v.len())
@@ -194,7 +198,10 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
     for (k, v) in [
         ("time", b.time.clone()),
         ("repository", b.repository.clone()),
-        ("pusher", b.pusher.clone().unwrap_or_else(|| "?".into())),
+        (
+            "pusher",
+            b.pusher.clone().unwrap_or_else(|| UNKNOWN_PUSHER.into()),
+        ),
         ("range", format!("{}..{}", b.old, b.new)),
         (
             "environment",

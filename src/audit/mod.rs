@@ -628,7 +628,13 @@ impl Store {
             }
         };
         add(" AND d.ref = ?", &f.refname);
-        add(" AND d.pusher = ?", &f.pusher);
+        // `unknown` also finds the updates recorded without any identity
+        // (pusher null: no ref rule required one).
+        if f.pusher.as_deref() == Some("unknown") {
+            add(" AND (d.pusher = ? OR d.pusher IS NULL)", &f.pusher);
+        } else {
+            add(" AND d.pusher = ?", &f.pusher);
+        }
         add(" AND d.decision = ?", &f.decision);
         add(" AND d.environment = ?", &f.environment);
         add(" AND d.time >= ?", &f.since);

@@ -21,10 +21,11 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Install the hooks into a bare repository (or every one under --all DIR).
+    /// Install the hooks into a bare repository (or every one under --all
+    /// DIR); with --client, a pre-push hook into a developer's clone.
     Install {
-        /// The bare repository to guard.
-        #[arg(required_unless_present_any = ["all", "template"], conflicts_with_all = ["all", "template"])]
+        /// The bare repository to guard (with --client: the clone, default .).
+        #[arg(required_unless_present_any = ["all", "template", "client"], conflicts_with_all = ["all", "template"])]
         bare_repo: Option<PathBuf>,
         /// Config file (default: what an earlier install recorded in the
         /// repository's git config, else <BARE_REPO>/pushgate.yaml).
@@ -49,6 +50,16 @@ pub(crate) enum Command {
         /// so that repositories created later start guarded; needs --config.
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
+        /// Install into a developer's clone instead: a pre-push hook that
+        /// runs the server's decision (`check`, the remote's tracking refs
+        /// as the server's) on every ref a push updates. --config: the
+        /// server's config as `config export` wrote it.
+        #[arg(long, conflicts_with_all = ["all", "template", "hooks"])]
+        client: bool,
+        /// With --client: decide as this pusher (recorded as
+        /// `pushgate.pusher` in the clone's git config).
+        #[arg(long, value_name = "NAME", requires = "client")]
+        pusher: Option<String>,
     },
     /// Say, for one bare repository or every one under DIR, whether it is
     /// really guarded, and how to fix what is not (exit 1 if any is not).
@@ -89,31 +100,7 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Hook(HookCommand),
     /// Make the server's decision on a local clone (for CI and pre-push).
-    Check {
-        /// Repository to read (default: the current directory).
-        #[arg(long, default_value = ".")]
-        repo: PathBuf,
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// A push option to pass to policies, as `git push -o` would.
-        #[arg(long = "push-option", short = 'o')]
-        push_options: Vec<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Trust the history the server already has as this remote's
-        /// remote-tracking refs show it (`refs/remotes/REMOTE/*`, read as
-        /// the server's branches). Without it no local ref vouches for
-        /// anything: every commit the update brings is checked.
-        #[arg(long, value_name = "REMOTE")]
-        server_refs: Option<String>,
-        /// Old value of the ref (a revision, or the zero id for a new ref).
-        old: String,
-        /// New value of the ref (a revision, or the zero id for a deletion).
-        new: String,
-        /// Full ref name, e.g. refs/heads/main.
-        #[arg(value_name = "REF")]
-        refname: String,
-    },
+    Check(CheckArgs),
     /// How installed hook files run pushgate: `#!/path/to/pushgate hook-file`
     /// makes the kernel call `pushgate hook-file <hook path> <git's args>`.
     #[command(hide = true)]
@@ -138,6 +125,50 @@ pub(crate) enum Command {
     Apply(ApplyCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
+}
+
+/// `check`'s arguments: one ref update, decided as the server would.
+#[derive(clap::Args)]
+#[command(
+    override_usage = "pushgate check [OPTIONS] <OLD> <NEW> <REF>\n       pushgate check [OPTIONS] --against <BASE> <NEW> <REF>"
+)]
+#[command(
+    after_help = "With --against BASE, give only NEW and REF: OLD is the merge base of BASE and NEW, so a branch that is behind main is judged by what it adds, not as a force push."
+)]
+pub(crate) struct CheckArgs {
+    /// Repository to read (default: the current directory).
+    #[arg(long, default_value = ".")]
+    pub(crate) repo: PathBuf,
+    /// The server's config (default: `pushgate.config` from the
+    /// repository's git config, else `pushgate.yaml` at the top of the work
+    /// tree). `pushgate config export` on the server writes one.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// A push option to pass to policies, as `git push -o` would.
+    #[arg(long = "push-option", short = 'o')]
+    pub(crate) push_options: Vec<String>,
+    /// Decide as if NAME pushed (what `pusher_env` would say on the
+    /// server); default: from the environment, as the hooks read it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) pusher: Option<String>,
+    /// `text` for people, `json` for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Trust the history the server already has as this remote's
+    /// remote-tracking refs show it (`refs/remotes/REMOTE/*`, read as
+    /// the server's branches). Without it no local ref vouches for
+    /// anything: every commit the update brings is checked.
+    #[arg(long, value_name = "REMOTE")]
+    pub(crate) server_refs: Option<String>,
+    /// Take OLD as the merge base of BASE (e.g. origin/main) and NEW.
+    #[arg(long, value_name = "BASE")]
+    pub(crate) against: Option<String>,
+    /// OLD NEW REF: the old value of the ref (a revision, or the zero id
+    /// for a new ref), the new one (a revision, or the zero id for a
+    /// deletion), and the full ref name (e.g. refs/heads/main). With
+    /// --against: NEW REF.
+    #[arg(value_names = ["OLD", "NEW", "REF"], num_args = 2..=3, required = true)]
+    pub(crate) update: Vec<String>,
 }
 
 /// `validate`'s flags: conftest's names, values and exit codes.
@@ -187,6 +218,10 @@ pub(crate) struct ValidateArgs {
 pub(crate) enum HookCommand {
     /// git's pre-receive hook: `<old> <new> <ref>` lines on stdin.
     PreReceive,
+    /// git's pre-push hook, in a clone (`install --client`): the remote's
+    /// name and URL, `<local ref> <local oid> <remote ref> <remote oid>`
+    /// lines on stdin.
+    PrePush { remote: String, url: String },
     /// git's update hook: one ref.
     Update {
         #[arg(value_name = "REF")]
@@ -226,27 +261,35 @@ pub(crate) enum AuditCommand {
     List {
         #[command(flatten)]
         source: AuditSource,
+        /// Decisions about this ref (full name, e.g. refs/heads/main).
         #[arg(long = "ref")]
         refname: Option<String>,
+        /// Decisions of this pusher (as `pusher_env` named them); `unknown`
+        /// also finds the updates recorded without an identity.
         #[arg(long)]
         pusher: Option<String>,
         /// Decisions whose commits were signed by this name from `keys:`.
         #[arg(long)]
         signer: Option<String>,
+        /// Only accepted, or only rejected, decisions.
         #[arg(long, value_parser = ["accepted", "rejected"])]
         decision: Option<String>,
+        /// Decisions about refs of this environment (`refs[].environment`).
         #[arg(long)]
         environment: Option<String>,
         /// Decisions whose update brought this commit (full id).
         #[arg(long)]
         commit: Option<String>,
-        /// RFC 3339 or YYYY-MM-DD (UTC).
+        /// Decisions at or after this time: RFC 3339 or YYYY-MM-DD (UTC).
         #[arg(long)]
         since: Option<String>,
+        /// Decisions before this time: RFC 3339 or YYYY-MM-DD (UTC).
         #[arg(long)]
         until: Option<String>,
+        /// At most this many decisions, newest first.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// `table` for people, `json` (an array of records) for scripts.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
@@ -302,6 +345,17 @@ pub(crate) enum ConfigCommand {
     Check {
         #[command(flatten)]
         source: AuditSource,
+    },
+    /// Write the config with every key, policy and data file it names into
+    /// a new directory, paths made relative and the server-only sections
+    /// (audit, apply) left out: what CI runs `pushgate check --config
+    /// DIR/pushgate.yaml` with.
+    Export {
+        #[command(flatten)]
+        source: AuditSource,
+        /// The directory to create (it must not exist, or be empty).
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: PathBuf,
     },
 }
 

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use super::args::{AuditCommand, AuditSource, ForgeArg, Format, Output, TableFormat, ValidateArgs};
+use super::args::{
+    AuditCommand, AuditSource, CheckArgs, ForgeArg, Format, Output, TableFormat, ValidateArgs,
+};
 use crate::config::Config;
 use crate::exit::{print_error, Exit};
 use crate::gate::{self, Gate};
@@ -16,6 +18,35 @@ use crate::hook::push_for;
 use crate::install;
 use crate::protocol::{self, RefUpdate};
 use crate::report::{self, Atomicity};
+
+pub(super) fn cmd_install_client(
+    work: Option<PathBuf>,
+    config: Option<PathBuf>,
+    pusher: Option<String>,
+    force: bool,
+) -> ExitCode {
+    let run = || -> Result<()> {
+        let work = work.unwrap_or_else(|| PathBuf::from("."));
+        let exe = std::env::current_exe().context("finding the pushgate binary")?;
+        let did =
+            install::install_client(&work, config.as_deref(), pusher.as_deref(), force, &exe)?;
+        println!(
+            "{}: every git push from this clone is checked first, as the server will decide it (skip once: git push --no-verify)",
+            work.display()
+        );
+        for d in did {
+            println!("  {d}");
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => Exit::Success.into(),
+        Err(e) => {
+            print_error("pushgate install --client: nothing was installed", &e);
+            Exit::Error.into()
+        }
+    }
+}
 
 pub(super) fn cmd_install(
     bare_repo: Option<PathBuf>,
@@ -162,6 +193,28 @@ pub(super) fn cmd_config_check(source: &AuditSource) -> ExitCode {
     }
 }
 
+pub(super) fn cmd_config_export(source: &AuditSource, output: &Path) -> ExitCode {
+    let run = || -> Result<Exit> {
+        let path = source.config_path()?;
+        let done = crate::export::export(&path, output)?;
+        say!(
+            "exported {} with {} file(s) to {}; in CI: pushgate check --config {} OLD NEW REF",
+            path.display(),
+            done.files,
+            output.display(),
+            done.config.display()
+        );
+        Ok(Exit::Success)
+    };
+    match run() {
+        Ok(code) => code.into(),
+        Err(e) => {
+            print_error("pushgate config export: nothing usable was written", &e);
+            Exit::Error.into()
+        }
+    }
+}
+
 /// Whether `program` names an executable: a path as given, else a name
 /// found on `PATH` (as the apply will run it).
 fn program_exists(program: &str) -> bool {
@@ -300,45 +353,59 @@ pub(super) fn resolve_rev(repo: &Repo, rev: &str) -> Result<String> {
     Ok(obj.id().to_string())
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn cmd_check(
-    repo_dir: &Path,
-    config: Option<&Path>,
-    push_options: Vec<String>,
-    format: Format,
-    server_refs: Option<&str>,
-    old: &str,
-    new: &str,
-    refname: &str,
-) -> ExitCode {
+/// The commit `hex` names (through annotated tags), for a merge base.
+fn oid_of(repo: &Repo, hex: &str) -> Result<git2::Oid> {
+    let id = git2::Oid::from_str(hex)?;
+    repo.peel_to_commit(id)?
+        .with_context(|| format!("{hex} does not name a commit"))
+}
+
+pub(super) fn cmd_check(args: CheckArgs) -> ExitCode {
+    let CheckArgs {
+        repo: repo_dir,
+        config,
+        push_options,
+        pusher,
+        format,
+        server_refs,
+        against,
+        update,
+    } = args;
+    let server_refs = server_refs.as_deref();
     let result = (|| {
-        let repo = Repo::open(repo_dir)?;
-        let config_path = config
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| repo.config_path());
+        let repo = Repo::open(&repo_dir)?;
+        let config_path = config.unwrap_or_else(|| repo.config_path());
         let gate = Gate::load(&config_path)?;
-        let update = RefUpdate::parse(
-            &resolve_rev(&repo, old)?,
-            &resolve_rev(&repo, new)?,
-            refname,
-            gate.config.limits.max_ref_name_bytes,
-        )?;
-        let push = push_for(&gate.config, vec![update], push_options);
+        let (old, new, refname) = match (&against, update.as_slice()) {
+            (None, [old, new, refname]) => {
+                (resolve_rev(&repo, old)?, resolve_rev(&repo, new)?, refname)
+            }
+            (Some(base), [new, refname]) => {
+                let new = resolve_rev(&repo, new)?;
+                let base_id = resolve_rev(&repo, base)?;
+                let merge_base = repo
+                    .git
+                    .merge_base(oid_of(&repo, &base_id)?, oid_of(&repo, &new)?)
+                    .with_context(|| format!("{base} and the new commit have no common history"))?;
+                say!("pushgate check: OLD is {merge_base}, the merge base of {base} and NEW");
+                (merge_base.to_string(), new, refname)
+            }
+            (None, _) => bail!("give OLD NEW REF (or --against BASE and NEW REF)"),
+            (Some(_), _) => {
+                bail!("with --against BASE, give only NEW and REF: OLD is their merge base")
+            }
+        };
+        let update = RefUpdate::parse(&old, &new, refname, gate.config.limits.max_ref_name_bytes)?;
+        let mut push = push_for(&gate.config, vec![update], push_options);
+        if pusher.is_some() {
+            push.pusher = pusher.clone();
+        }
         // The server's decision trusts only the server's refs. A clone's own
         // branches prove nothing (a local `main` can hold anything), so only
         // a named remote's tracking refs stand in for them.
         let vouching: Vec<(String, git2::Oid)> = match server_refs {
             None => Vec::new(),
-            Some(remote) => {
-                let prefix = format!("refs/remotes/{remote}/");
-                repo.refs()?
-                    .into_iter()
-                    .filter_map(|(name, id)| {
-                        let branch = name.strip_prefix(&prefix)?;
-                        (branch != "HEAD").then(|| (format!("refs/heads/{branch}"), id))
-                    })
-                    .collect()
-            }
+            Some(remote) => repo.tracking_refs_as_server(remote)?,
         };
         match server_refs {
             None => say!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::exit::Exit;
-use crate::hook::{hook_file, hook_post_receive, hook_pre_receive, hook_update};
+use crate::hook::{hook_file, hook_post_receive, hook_pre_push, hook_pre_receive, hook_update};
 use args::{ApplyCommand, Cli, Command, ConfigCommand, HookCommand, PolicyCommand};
 use commands::*;
 
@@ -46,11 +46,21 @@ pub fn main() -> ExitCode {
         Command::Install {
             bare_repo,
             config,
+            force,
+            client: true,
+            pusher,
+            ..
+        } => cmd_install_client(bare_repo, config, pusher, force),
+        Command::Install {
+            bare_repo,
+            config,
             hooks,
             forge,
             force,
             all,
             template,
+            client: false,
+            pusher: _,
         } => cmd_install(
             bare_repo,
             config,
@@ -74,25 +84,8 @@ pub fn main() -> ExitCode {
             hook_update(&refname, &old, &new)
         }
         Command::Hook(HookCommand::PostReceive) => hook_post_receive(),
-        Command::Check {
-            repo,
-            config,
-            push_options,
-            format,
-            server_refs,
-            old,
-            new,
-            refname,
-        } => cmd_check(
-            &repo,
-            config.as_deref(),
-            push_options,
-            format,
-            server_refs.as_deref(),
-            &old,
-            &new,
-            &refname,
-        ),
+        Command::Hook(HookCommand::PrePush { remote, url }) => hook_pre_push(&remote, &url),
+        Command::Check(args) => cmd_check(args),
         Command::HookFile { path, args } => hook_file(&path, &args),
         Command::Validate(args) => cmd_validate(args),
         Command::Policy(PolicyCommand::Test {
@@ -102,6 +95,9 @@ pub fn main() -> ExitCode {
             dirs,
         }) => cmd_policy_test(data, run, verbose, dirs),
         Command::Config(ConfigCommand::Check { source }) => cmd_config_check(&source),
+        Command::Config(ConfigCommand::Export { source, output }) => {
+            cmd_config_export(&source, &output)
+        }
         Command::Audit(cmd) => cmd_audit(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Demo => crate::demo::run(),

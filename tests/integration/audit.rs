@@ -165,6 +165,18 @@ fn filters_select_what_they_say(backend: Backend) {
     assert_eq!(list(&w, &["--until", "2000-01-01"]).len(), 0);
     assert_eq!(list(&w, &["--since", "2999-01-01T00:00:00Z"]).len(), 0);
     assert_eq!(audit(&w, &["list", "--since", "yesterday"]).status, 2);
+
+    // No identity at all, on a ref that requires none: recorded as null,
+    // shown as unknown, and found with `--pusher unknown`.
+    w.push(&work, None, &["origin", "main:refs/heads/anon"])
+        .assert_ok();
+    let unknown = list(&w, &["--pusher", "unknown"]);
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["ref"], "refs/heads/anon");
+    assert!(unknown[0]["pusher"].is_null());
+    audit(&w, &["list", "--ref", "refs/heads/anon"])
+        .assert_ok()
+        .assert_says("(unknown)");
 }
 
 fn verify_detects_altered_and_removed_records(backend: Backend) {

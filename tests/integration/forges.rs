@@ -680,3 +680,30 @@ fn every_fix_doctor_prints_works_as_printed_and_reinstall_keeps_the_recorded_set
     .assert_rejected()
     .assert_says("bob may not push");
 }
+
+/// A `refs:` rule misspelled (`refs/heads/mian`) protects nothing and says
+/// nothing; doctor names it (a warning: the repository is still guarded),
+/// and stays quiet about patterns for refs yet to come.
+#[test]
+fn doctor_warns_about_a_ref_rule_that_looks_like_a_typo() {
+    let w = World::new();
+    let server = w.server(
+        "version: 1\nrefs:\n  - match: refs/heads/mian\n    allow_force_push: false\n  - match: refs/tags/v*\n    immutable: true\n",
+    );
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "a");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+    let (text, reports) = doctor(&w, &server);
+    text.assert_ok().assert_says(
+        "`match: refs/heads/mian` matches no ref of this repository, but `refs/heads/main` exists",
+    );
+    assert!(failures(&reports, "server.git").is_empty());
+    assert!(!text.stdout.contains("refs/tags/v*"), "{}", text.stdout);
+    let server_config = server.join("pushgate.yaml");
+    assert!(
+        text.stdout
+            .contains(&format!("{}:3", server_config.display())),
+        "{}",
+        text.stdout
+    );
+}
