@@ -220,6 +220,9 @@ struct RawConfig {
     pusher_env: Option<Vec<String>>,
     #[serde(default)]
     keys: BTreeMap<String, Spanned<OneOrMany>>,
+    /// git's `gpg.ssh.allowedSignersFile` format: every principal a signer.
+    #[serde(default)]
+    allowed_signers: Option<Spanned<String>>,
     #[serde(default)]
     groups: BTreeMap<String, Spanned<Vec<String>>>,
     #[serde(default)]
@@ -496,6 +499,45 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             return Err(at(line, format!("key `{name}` lists no key file"), ""));
         }
         keys.insert(name, files.iter().map(|f| resolve(f)).collect::<Vec<_>>());
+    }
+    // Each principal of an allowed_signers file is a signer whose keys are
+    // that file's lines naming it (the keyring reads them); the names are
+    // needed here, so `signers:` and `groups:` can use them.
+    if let Some(file) = &raw.allowed_signers {
+        let line = file.referenced.line();
+        let path = resolve(&file.value);
+        let text = std::fs::metadata(&path)
+            .ok()
+            .filter(|m| m.len() <= MAX_CONFIG_BYTES)
+            .and_then(|_| std::fs::read_to_string(&path).ok())
+            .ok_or_else(|| {
+                at(
+                    line,
+                    format!("`allowed_signers: {}` cannot be read (or is over 1 MiB)", path.display()),
+                    "name git's allowed_signers file (gpg.ssh.allowedSignersFile), relative to this config",
+                )
+            })?;
+        let lines = crate::allowed_signers::parse(&text).map_err(|(n, message)| ConfigError {
+            file: path.clone(),
+            line: Some(n),
+            message,
+            help: Some("allowed_signers lines are `principals [namespaces=\"git\"] keytype key [comment]` (ssh-keygen(1), ALLOWED SIGNERS)".into()),
+        })?;
+        if lines.is_empty() {
+            return Err(at(
+                line,
+                format!("{} lists no key for git", path.display()),
+                "",
+            ));
+        }
+        for l in &lines {
+            for p in &l.principals {
+                let files: &mut Vec<PathBuf> = keys.entry(p.clone()).or_default();
+                if !files.contains(&path) {
+                    files.push(path.clone());
+                }
+            }
+        }
     }
 
     let mut groups = BTreeMap::new();

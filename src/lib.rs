@@ -25,6 +25,7 @@ macro_rules! say_raw {
     }};
 }
 
+pub mod allowed_signers;
 pub mod apply;
 pub mod audit;
 pub mod baseline;

@@ -143,10 +143,17 @@ impl Keyring {
             });
         }
         if ssh::looks_like(text) {
-            self.ssh.add(name, file, text)
-        } else {
-            self.openpgp.add(name, file, bytes)
+            return self.ssh.add(name, file, text);
         }
+        if let Some(kind) = not_a_public_key(bytes, text) {
+            return Err(ConfigError {
+                file: file.to_path_buf(),
+                line: None,
+                message: format!("the file is {kind}, not a public key"),
+                help: Some("keys: takes OpenPGP certificates (`gpg --export --armor KEYID`: .asc/.pgp, armored or binary), SSH public keys (.pub lines, RFC 4716 blocks) and allowed_signers files".into()),
+            });
+        }
+        self.openpgp.add(name, file, bytes)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -189,6 +196,48 @@ fn private_key_kind(text: &str) -> Option<&'static str> {
         .iter()
         .find(|(marker, _)| text.contains(marker))
         .map(|(_, kind)| *kind)
+}
+
+/// What a key file holds when it is recognisably not a public key, so the
+/// message says that rather than a parser's "unexpected EOF". OpenPGP
+/// data (armored, or binary: its first byte has the high bit set) goes to
+/// the certificate parser, which names its own problems.
+fn not_a_public_key(bytes: &[u8], text: &str) -> Option<&'static str> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Some("empty");
+    }
+    if bytes[0] & 0x80 != 0 {
+        return None;
+    }
+    const KINDS: [(&str, &str); 6] = [
+        ("-----BEGIN PGP SIGNATURE-----", "an OpenPGP signature"),
+        ("-----BEGIN PGP MESSAGE-----", "an OpenPGP message"),
+        (
+            "-----BEGIN PGP SIGNED MESSAGE-----",
+            "an OpenPGP signed message",
+        ),
+        (
+            "-----BEGIN CERTIFICATE-----",
+            "an X.509 certificate (TLS/S/MIME)",
+        ),
+        ("-----BEGIN SSH SIGNATURE-----", "an SSH signature"),
+        (
+            "-cert-v01@openssh.com",
+            "an SSH certificate (not supported: list the signer's own key)",
+        ),
+    ];
+    if let Some((_, kind)) = KINDS.iter().find(|(m, _)| text.contains(m)) {
+        return Some(kind);
+    }
+    // Public and private key blocks: the certificate parser decides.
+    if text.contains("-----BEGIN PGP ") {
+        return None;
+    }
+    if text.is_empty() {
+        // Not UTF-8 and not binary OpenPGP.
+        return Some("binary data that is not OpenPGP");
+    }
+    Some("text that is neither an OpenPGP certificate nor an SSH public key")
 }
 
 fn read_key_file(file: &Path) -> Result<Vec<u8>, ConfigError> {

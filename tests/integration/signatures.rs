@@ -806,3 +806,151 @@ fn a_private_key_in_keys_is_refused_naming_the_file() {
         .args(["--kill", "gpg-agent"])
         .status();
 }
+
+/// The key formats teams already have: git's allowed_signers file (its
+/// principals become signers, and git's own `verify-commit` with the same
+/// file agrees), RFC 4716 blocks (`ssh-keygen -e`), several keys and
+/// comments in one `.pub`; and files of the wrong kind named as what they
+/// are (operators read it from `config check`).
+#[test]
+fn ssh_keys_load_from_allowed_signers_rfc4716_and_multi_key_files() {
+    let w = World::new();
+    let (bob_key, bob_pub) = ssh_keygen(&w, "bob", "ed25519");
+    let (_, other_pub) = ssh_keygen(&w, "other", "ed25519");
+    let bob_line = std::fs::read_to_string(&bob_pub).unwrap();
+    let other_line = std::fs::read_to_string(&other_pub).unwrap();
+    let allowed = w.path("allowed_signers");
+    std::fs::write(
+        &allowed,
+        format!(
+            "# the team\nbob namespaces=\"git\" {bob_line}carol namespaces=\"file\" {other_line}"
+        ),
+    )
+    .unwrap();
+    let rfc = w
+        .cmd("ssh-keygen", w.dir.path())
+        .args(["-e", "-f"])
+        .arg(&bob_pub)
+        .output()
+        .unwrap();
+    assert!(rfc.status.success());
+    std::fs::write(w.path("bob.rfc4716"), &rfc.stdout).unwrap();
+    std::fs::write(
+        w.path("two.pub"),
+        format!("# laptop and desktop\n{other_line}\n{bob_line}"),
+    )
+    .unwrap();
+
+    for (keys, signers) in [
+        (format!("allowed_signers: {}\n", allowed.display()), "[bob]"),
+        (format!("keys:\n  bob: {}\n", allowed.display()), "[bob]"),
+        (
+            format!("keys:\n  bob: {}\n", w.path("bob.rfc4716").display()),
+            "[bob]",
+        ),
+        (
+            format!("keys:\n  bob: {}\n", w.path("two.pub").display()),
+            "[bob]",
+        ),
+    ] {
+        let w2 = World::new();
+        w2.server(&format!(
+            "version: 1\n{keys}refs:\n  - match: refs/heads/main\n    require_signed_commits: true\n    signers: {signers}\n"
+        ));
+        let work = w2.clone("work");
+        std::fs::write(work.join("f"), "f").unwrap();
+        w2.git_ok(&work, &["add", "f"]);
+        let signing = format!("user.signingkey={}", bob_key.display());
+        w2.git_ok(
+            &work,
+            &[
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &signing,
+                "commit",
+                "-q",
+                "-S",
+                "-m",
+                "signed",
+            ],
+        );
+        if keys.contains("allowed_signers") {
+            // git reads the same file the same way.
+            let file = format!("gpg.ssh.allowedSignersFile={}", allowed.display());
+            w2.git_ok(
+                &work,
+                &["-c", "gpg.format=ssh", "-c", &file, "verify-commit", "HEAD"],
+            );
+        }
+        w2.push(&work, None, &["origin", "main"]).assert_ok();
+        // An unsigned commit is still refused: the keys did load as keys.
+        w2.commit(&work, "g", "g", "unsigned");
+        w2.push(&work, None, &["origin", "main"])
+            .assert_rejected()
+            .assert_says("error[unsigned]");
+    }
+
+    // carol's key is not for git (namespaces="file"): she is no signer, as
+    // git's verify-commit would not accept her key for a commit.
+    let w3 = World::new();
+    let server = w3.path("server.git");
+    w3.git_ok(
+        w3.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    let config = server.join("pushgate.yaml");
+    let write = |keys: &str| {
+        std::fs::write(&config, format!("version: 1\n{keys}refs:\n  - match: refs/heads/main\n    require_signed_commits: true\n")).unwrap();
+    };
+    write(&format!("keys:\n  carol: {}\n", allowed.display()));
+    w3.config_check(&server)
+        .assert_exit(2)
+        .assert_says("has no key for `carol` (its principals: bob)");
+
+    // Files of the wrong kind say what they are.
+    let ca = w3.path("ca");
+    let out = w3
+        .cmd("ssh-keygen", w3.dir.path())
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&ca)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let copy = w3.path("bobkey.pub");
+    std::fs::copy(&bob_pub, &copy).unwrap();
+    let out = w3
+        .cmd("ssh-keygen", w3.dir.path())
+        .args(["-q", "-s"])
+        .arg(&ca)
+        .args(["-I", "bob", "-n", "bob"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(
+        w3.path("sig.asc"),
+        "-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n",
+    )
+    .unwrap();
+    std::fs::write(w3.path("empty.pub"), "").unwrap();
+    std::fs::write(w3.path("notes.txt"), "remember to rotate the keys\n").unwrap();
+    for (file, says) in [
+        ("bobkey-cert.pub", "an SSH certificate"),
+        ("sig.asc", "is an OpenPGP signature, not a public key"),
+        ("empty.pub", "the file is empty"),
+        (
+            "notes.txt",
+            "neither an OpenPGP certificate nor an SSH public key",
+        ),
+    ] {
+        write(&format!("keys:\n  bob: {}\n", w3.path(file).display()));
+        let r = w3.config_check(&server);
+        r.assert_exit(2).assert_says(file).assert_says(says);
+        assert!(!r.stderr.contains("unexpected EOF"), "{}", r.stderr);
+    }
+}
