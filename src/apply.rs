@@ -176,7 +176,7 @@ fn run_started(
     let max = cfg.max_output_bytes;
     let handle = std::thread::spawn(move || pump(reader, sink, max));
     let waited = wait(&mut child, remaining);
-    let dropped = handle.join().unwrap_or(0);
+    let (dropped, kept) = handle.join().unwrap_or_default();
     let pump = waited?;
     let (code, timed_out) = pump;
     let status = if timed_out {
@@ -186,10 +186,16 @@ fn run_started(
     } else {
         "failed"
     };
+    let truncated = kept.len() >= STORED_OUTPUT;
     fact(
         store,
         job.audit_id,
-        serde_json::json!({"status": status, "exit_code": code, "started": started, "finished": now_rfc3339(), "log": log, "output_dropped_bytes": dropped}),
+        serde_json::json!({
+            "status": status, "exit_code": code, "started": started, "finished": now_rfc3339(),
+            "duration_ms": begun.elapsed().as_millis() as u64,
+            "log": log, "output_dropped_bytes": dropped,
+            "output": String::from_utf8_lossy(&kept), "output_truncated": truncated,
+        }),
     )?;
     Ok(status)
 }
@@ -202,7 +208,7 @@ impl<W: Write> Write for Prefixed<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
         let line = text.strip_suffix('\n').unwrap_or(&text);
-        writeln!(self.0, "  | {}", crate::protocol::printable(line))?;
+        writeln!(self.0, "  | {}", crate::protocol::escaped(line))?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -214,12 +220,19 @@ impl<W: Write> Write for Prefixed<W> {
 /// size, so a command printing megabytes without a newline costs no memory.
 const MAX_LINE: usize = 4096;
 
+/// The start of an apply's output kept in its audit record (`audit show`,
+/// `apply log`): enough for a deploy's summary and its first error; the
+/// whole output, up to apply.max_output_bytes, went to the pusher or the log.
+pub const STORED_OUTPUT: usize = 64 * 1024;
+
 /// Copies the command's output to `sink` line by line until `max` bytes
 /// have gone through, then drains and counts the rest (the command must
-/// never block on a full pipe). Returns the bytes dropped.
-fn pump(reader: impl std::io::Read, mut sink: Box<dyn Write + Send>, max: u64) -> u64 {
+/// never block on a full pipe). Returns the bytes dropped, and the first
+/// [`STORED_OUTPUT`] bytes of what went through, for the audit record.
+fn pump(reader: impl std::io::Read, mut sink: Box<dyn Write + Send>, max: u64) -> (u64, Vec<u8>) {
     let mut reader = BufReader::new(reader);
     let mut line = Vec::with_capacity(256);
+    let mut stored = Vec::new();
     let (mut kept, mut dropped) = (0u64, 0u64);
     loop {
         line.clear();
@@ -233,6 +246,8 @@ fn pump(reader: impl std::io::Read, mut sink: Box<dyn Write + Send>, max: u64) -
             if line.last() != Some(&b'\n') {
                 line.push(b'\n');
             }
+            let room = STORED_OUTPUT.saturating_sub(stored.len());
+            stored.extend_from_slice(&line[..line.len().min(room)]);
             let _ = sink.write_all(&line);
         } else {
             if dropped == 0 {
@@ -251,7 +266,7 @@ fn pump(reader: impl std::io::Read, mut sink: Box<dyn Write + Send>, max: u64) -
             sink.write_all(format!("[pushgate: {dropped} bytes of output dropped]\n").as_bytes());
     }
     let _ = sink.flush();
-    dropped
+    (dropped, stored)
 }
 
 /// Waits for the child, killing its whole process group at the timeout.

@@ -71,8 +71,19 @@ fn check_oid(s: &str) -> Result<()> {
 /// Renders pusher-controlled text safe for a terminal: control characters
 /// are escaped, and long values are cut.
 pub fn printable(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().take(200) {
+    let cut: String = s.chars().take(200).collect();
+    let mut out = escaped(&cut);
+    if s.chars().count() > 200 {
+        out.push_str("...");
+    }
+    out
+}
+
+/// [`printable`] without the cut, for text already bounded by its source
+/// (an apply's output line, at most 4 KiB).
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
         // Bidirectional overrides reorder what the terminal shows.
         let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
         if c.is_control() || bidi {
@@ -80,9 +91,6 @@ pub fn printable(s: &str) -> String {
         } else {
             out.push(c);
         }
-    }
-    if s.chars().count() > 200 {
-        out.push_str("...");
     }
     out
 }

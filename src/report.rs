@@ -124,13 +124,29 @@ pub fn json(decision: &Decision) -> String {
     .unwrap_or_else(|e| format!("{{\"error\": \"cannot encode the decision: {e}\"}}"))
 }
 
-/// `audit list` for people: one aligned line per decision.
 /// How a record without a pusher identity is shown (its JSON has `null`);
 /// `audit list --pusher unknown` finds them.
 pub const UNKNOWN_PUSHER: &str = "(unknown)";
 
+/// An apply's state in a few words: `succeeded 3.2s`, `failed (exit 1)
+/// 0.4s`, `running`, `-` when none ran.
+pub fn apply_summary(apply: Option<&serde_json::Value>) -> String {
+    let Some(a) = apply else {
+        return "-".into();
+    };
+    let mut s = a["status"].as_str().unwrap_or("?").to_owned();
+    if let Some(code) = a["exit_code"].as_i64().filter(|c| *c != 0) {
+        s.push_str(&format!(" (exit {code})"));
+    }
+    if let Some(ms) = a["duration_ms"].as_u64() {
+        s.push_str(&format!(" {:.1}s", ms as f64 / 1000.0));
+    }
+    s
+}
+
+/// `audit list` for people: one aligned line per decision.
 pub fn audit_table(records: &[crate::audit::Record]) -> String {
-    let rows: Vec<[String; 8]> = records
+    let rows: Vec<[String; 9]> = records
         .iter()
         .map(|r| {
             let b = &r.body;
@@ -143,6 +159,7 @@ pub fn audit_table(records: &[crate::audit::Record]) -> String {
                 } else {
                     "-".into()
                 },
+                apply_summary(r.apply.as_ref()),
                 printable(&b.refname),
                 format!("{}..{}", short(&b.old), short(&b.new)),
                 b.pusher.clone().unwrap_or_else(|| UNKNOWN_PUSHER.into()),
@@ -159,6 +176,7 @@ pub fn audit_table(records: &[crate::audit::Record]) -> String {
         "TIME",
         "DECISION",
         "LANDED",
+        "APPLY",
         "REF",
         "RANGE",
         "PUSHER",
@@ -208,6 +226,7 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
             b.environment.clone().unwrap_or_else(|| "-".into()),
         ),
         ("landed", r.landed.to_string()),
+        ("apply", apply_summary(r.apply.as_ref())),
         ("commits", b.commits.len().to_string()),
         ("signers", b.signers.join(", ")),
         ("push options", b.push_options.join(", ")),
@@ -224,6 +243,38 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
                 f["rule"].as_str().unwrap_or("?"),
                 f["message"].as_str().unwrap_or("")
             );
+        }
+    }
+    if let Some(a) = &r.apply {
+        for (k, label) in [
+            ("started", "started"),
+            ("finished", "finished"),
+            ("error", "error"),
+            ("log", "log"),
+        ] {
+            if let Some(v) = a[k].as_str() {
+                let _ = writeln!(out, "  apply {label:7} {v}");
+            }
+        }
+        if let Some(n) = a["output_dropped_bytes"].as_u64().filter(|n| *n > 0) {
+            let _ = writeln!(
+                out,
+                "  apply output: {n} bytes dropped (apply.max_output_bytes)"
+            );
+        }
+        if let Some(text) = a["output"].as_str() {
+            let _ = writeln!(
+                out,
+                "  apply output{}:",
+                if a["output_truncated"] == true {
+                    " (first part)"
+                } else {
+                    ""
+                }
+            );
+            for line in text.lines() {
+                let _ = writeln!(out, "    | {line}");
+            }
         }
     }
     out

@@ -657,6 +657,18 @@ impl Store {
         Ok(self.records(&[id])?.pop())
     }
 
+    /// The kind of chain entry `seq` and the decision it belongs to (its
+    /// own id for a decision): decision ids are entry numbers, so they skip
+    /// the facts in between, and a number someone guesses is often a fact.
+    pub fn entry(&mut self, seq: i64) -> Result<Option<(String, Option<i64>)>> {
+        first(
+            self.db.as_mut(),
+            "SELECT kind, decision_id FROM entries WHERE seq = ?1",
+            &[int(seq)],
+            |r| Ok((r.text(0)?, r.opt_int(1)?)),
+        )
+    }
+
     /// The decisions `ids` with their facts merged in, in the order given
     /// (ids that are not decisions are left out). Two statements per 500
     /// ids, not two per record: over a network, round trips are the cost.

@@ -373,6 +373,14 @@ pub(crate) enum ApplyCommand {
         #[arg(long, hide = true)]
         log: Option<PathBuf>,
     },
+    /// Show the output of a decision's newest apply (kept in its audit
+    /// record: the first 64 KiB; background applies also have a log file).
+    Log {
+        /// The decision's id (`pushgate audit list`).
+        id: i64,
+        #[command(flatten)]
+        source: AuditSource,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

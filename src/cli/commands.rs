@@ -285,6 +285,51 @@ pub(super) fn cmd_baseline(
     }
 }
 
+/// `apply log ID`: the output of a decision's newest apply — the part kept
+/// in its audit record, else (background applies of older versions) its
+/// log file.
+pub(super) fn cmd_apply_log(id: i64, source: &AuditSource) -> ExitCode {
+    let run = || -> Result<Exit> {
+        let record = audit_store(source)?
+            .show(id)?
+            .with_context(|| format!("no decision with id {id} (pushgate audit list)"))?;
+        let Some(apply) = &record.apply else {
+            bail!("decision {id} has no apply (its ref has no environment, it did not land, or no apply is configured)");
+        };
+        say!(
+            "pushgate apply log {id}: {}",
+            report::apply_summary(Some(apply))
+        );
+        if let Some(text) = apply["output"].as_str() {
+            print!("{}", report::terminal_safe(text));
+            if apply["output_truncated"] == true {
+                say!(
+                    "pushgate apply log {id}: only the first {} KiB are kept in the audit record{}",
+                    crate::apply::STORED_OUTPUT / 1024,
+                    apply["log"]
+                        .as_str()
+                        .map(|l| format!("; the whole output is in {l}"))
+                        .unwrap_or_default()
+                );
+            }
+        } else if let Some(log) = apply["log"].as_str() {
+            let text =
+                std::fs::read(log).with_context(|| format!("reading the apply log {log}"))?;
+            print!("{}", report::terminal_safe(&String::from_utf8_lossy(&text)));
+        } else {
+            say!("pushgate apply log {id}: no output was recorded");
+        }
+        Ok(Exit::Success)
+    };
+    match run() {
+        Ok(code) => code.into(),
+        Err(e) => {
+            print_error("pushgate apply log: could not show the output", &e);
+            Exit::Error.into()
+        }
+    }
+}
+
 /// Loads what a hook needs. Any failure here rejects the push.
 pub(super) fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCode {
     let result = (|| -> Result<&'static str> {
@@ -660,8 +705,16 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 Ok(Exit::Success)
             }
             AuditCommand::Show { id, source, format } => {
-                let Some(record) = audit_store(&source)?.show(id)? else {
-                    bail!("no decision with id {id}");
+                let mut store = audit_store(&source)?;
+                let record = match store.show(id)? {
+                    Some(r) => r,
+                    None => match store.entry(id)? {
+                        Some((kind, Some(decision))) => {
+                            say!("pushgate audit: entry {id} is the `{kind}` fact of decision {decision}; showing decision {decision}");
+                            store.show(decision)?.with_context(|| format!("decision {decision} is missing (pushgate audit verify)"))?
+                        }
+                        _ => bail!("no decision with id {id}: ids are the numbers `pushgate audit list` shows (entry numbers of the chain, so they skip the facts between decisions)"),
+                    },
                 };
                 match format {
                     TableFormat::Json => println!("{}", serde_json::to_string_pretty(&record)?),

@@ -38,7 +38,7 @@ pub fn main() -> ExitCode {
     // its apply, and they never print to stdout anyway.
     if !matches!(
         cli.command,
-        Command::Hook(_) | Command::HookFile { .. } | Command::Apply(_)
+        Command::Hook(_) | Command::HookFile { .. } | Command::Apply(ApplyCommand::Run { .. })
     ) {
         default_sigpipe();
     }
@@ -100,6 +100,7 @@ pub fn main() -> ExitCode {
         }
         Command::Audit(cmd) => cmd_audit(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
+        Command::Apply(ApplyCommand::Log { id, source }) => cmd_apply_log(id, &source),
         Command::Demo => crate::demo::run(),
     }
 }

@@ -18,6 +18,7 @@ cp "$PUSHGATE_CHANGED_FILES" "$out/changed"
 echo "applying $PUSHGATE_ENVIRONMENT"
 case "$APPLY_MODE" in
   fail) echo "cluster unreachable" >&2; exit 3 ;;
+  long) printf 'deployment.apps/web configured %0900d end-of-line\n' 0; exit 3 ;;
   hang) sleep 30 ;;
   slow) sleep 1 ;;
   slower) sleep 3 ;;
@@ -347,4 +348,51 @@ fn an_export_over_its_budget_is_refused_before_a_byte_is_written() {
         why.contains("4096 files") && why.contains("apply.max_export_files"),
         "{why}"
     );
+}
+
+/// What people read about an apply: a long output line reaches the pusher
+/// whole (not cut at 200 characters), `audit list` and `audit show` say
+/// how it ended and how long it took, the output is kept in the record for
+/// `audit show` and `apply log`, and an id that is a fact of a decision
+/// (ids are chain entries, so they skip) shows that decision.
+#[test]
+fn apply_outcome_and_output_are_readable_afterwards() {
+    let e = setup("sync", 60);
+    e.w.commit(&e.work, "a", "a", "a");
+    let r = e.push("long", &["origin", "main"]);
+    r.assert_ok().assert_says("end-of-line");
+    let rec = &e.records()[0];
+    assert_eq!(rec["apply"]["status"], "failed");
+    assert!(rec["apply"]["duration_ms"].is_u64(), "{rec}");
+    let stored = rec["apply"]["output"].as_str().unwrap();
+    assert!(
+        stored.contains("applying production") && stored.contains("end-of-line"),
+        "{stored}"
+    );
+    let id = rec["id"].as_i64().unwrap().to_string();
+    let server = e.w.path("server.git");
+    let repo = server.to_str().unwrap();
+    let pg = |args: &[&str]| e.w.pushgate(e.w.dir.path(), args);
+    pg(&["audit", "list", "--repo", repo])
+        .assert_ok()
+        .assert_says("APPLY")
+        .assert_says("failed (exit 3)");
+    pg(&["audit", "show", &id, "--repo", repo])
+        .assert_ok()
+        .assert_says("apply         failed (exit 3)")
+        .assert_says("| applying production")
+        .assert_says("end-of-line");
+    pg(&["apply", "log", &id, "--repo", repo])
+        .assert_ok()
+        .assert_says("failed (exit 3)")
+        .assert_says("end-of-line");
+    // The entry after the decision is its `landed` fact.
+    let fact = (rec["id"].as_i64().unwrap() + 1).to_string();
+    pg(&["audit", "show", &fact, "--repo", repo])
+        .assert_ok()
+        .assert_says(&format!("is the `landed` fact of decision {id}"))
+        .assert_says(&format!("decision {id}: accepted"));
+    pg(&["audit", "show", "999", "--repo", repo])
+        .assert_exit(2)
+        .assert_says("ids are the numbers `pushgate audit list` shows");
 }
