@@ -26,6 +26,24 @@ macro_rules! say_raw {
 }
 
 pub mod allowed_signers;
+/// A progress note on stderr, left out under `--quiet`.
+macro_rules! note {
+    ($($t:tt)*) => {{
+        if $crate::verbosity::at_least($crate::verbosity::Level::Normal) {
+            say!($($t)*);
+        }
+    }};
+}
+
+/// Detail on stderr, only under `--verbose`.
+macro_rules! detail {
+    ($($t:tt)*) => {{
+        if $crate::verbosity::at_least($crate::verbosity::Level::Verbose) {
+            say!($($t)*);
+        }
+    }};
+}
+
 pub mod apply;
 pub mod audit;
 pub mod baseline;
@@ -52,3 +70,4 @@ pub mod report;
 pub mod signature;
 pub mod time;
 pub mod validate;
+pub mod verbosity;

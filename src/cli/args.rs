@@ -17,6 +17,13 @@ use crate::git::Repo;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Say more on stderr: what was loaded and how long deciding took
+    /// (`policy test`: each test's print() output and time).
+    #[arg(long, short = 'v', global = true, conflicts_with = "quiet")]
+    pub(crate) verbose: bool,
+    /// Say less on stderr: results and errors only, no progress notes.
+    #[arg(long, short = 'q', global = true)]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +73,7 @@ pub(crate) enum Command {
     Doctor {
         /// A bare repository, or a directory holding some (default: .).
         dir: Option<PathBuf>,
+        /// `table` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
@@ -89,6 +97,7 @@ pub(crate) enum Command {
         /// is recorded).
         #[arg(long)]
         force: bool,
+        /// `table` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
         /// REF=COMMIT, e.g. refs/heads/main=FETCH_HEAD (any revision git
@@ -125,6 +134,21 @@ pub(crate) enum Command {
     Apply(ApplyCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
+    /// Print a shell completion script: `pushgate completions bash >
+    /// /etc/bash_completion.d/pushgate` (zsh: into a directory on $fpath as
+    /// `_pushgate`; fish: ~/.config/fish/completions/pushgate.fish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (pushgate.1 and one per command) into DIR,
+    /// or pushgate.1 to standard output; for packagers.
+    Man {
+        /// Directory to write the pages into.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `check`'s arguments: one ref update, decided as the server would.
@@ -206,6 +230,7 @@ pub(crate) struct ValidateArgs {
     /// supported yet).
     #[arg(long, value_enum)]
     pub(crate) parser: Option<crate::validate::Parser>,
+    /// How findings are printed: text for people; json, junit, github (workflow commands), tap, table, sarif for tools (conftest's names).
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
     pub(crate) output: Output,
     /// Files or directories; `-` reads documents from standard input
@@ -221,12 +246,20 @@ pub(crate) enum HookCommand {
     /// git's pre-push hook, in a clone (`install --client`): the remote's
     /// name and URL, `<local ref> <local oid> <remote ref> <remote oid>`
     /// lines on stdin.
-    PrePush { remote: String, url: String },
+    PrePush {
+        /// The remote's name (or its URL when none is configured).
+        remote: String,
+        /// The remote's URL.
+        url: String,
+    },
     /// git's update hook: one ref.
     Update {
+        /// The ref being updated.
         #[arg(value_name = "REF")]
         refname: String,
+        /// Its old value (zeros: created).
         old: String,
+        /// Its new value (zeros: deleted).
         new: String,
     },
     /// git's post-receive hook: runs after the refs moved.
@@ -295,9 +328,11 @@ pub(crate) enum AuditCommand {
     },
     /// One decision, whole.
     Show {
+        /// The decision's id, as `audit list` shows it.
         id: i64,
         #[command(flatten)]
         source: AuditSource,
+        /// `table` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
@@ -316,6 +351,7 @@ pub(crate) enum AuditCommand {
     /// log, which they must continue (in practice: an empty log). Each entry
     /// is checked against the chain as it goes in.
     Import {
+        /// The export (JSON lines), or - for standard input.
         file: PathBuf,
         #[command(flatten)]
         source: AuditSource,
@@ -330,6 +366,7 @@ pub(crate) enum AuditCommand {
         /// Config naming the audit database (default: the repository's).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// `table` for people, `json` for scripts.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
@@ -399,9 +436,6 @@ pub(crate) enum PolicyCommand {
         /// Only the tests whose full name (`data.pkg.test_x`) matches this regular expression.
         #[arg(long)]
         run: Option<String>,
-        /// Also print each test's `print()` output and time.
-        #[arg(long, short = 'v')]
-        verbose: bool,
         /// Policy directories or files (default: ./policy).
         dirs: Vec<PathBuf>,
     },
@@ -448,5 +482,42 @@ impl ForgeArg {
             ForgeArg::Gitea | ForgeArg::Forgejo => Some(Forge::Gitea),
             ForgeArg::Gitlab => Some(Forge::Gitlab),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command and every flag or argument a user can see says what
+    /// it is for in `--help` (and so in the man page and completions).
+    #[test]
+    fn every_visible_command_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, blank: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    blank.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.is_hide_set() || sub.get_name() == "help" {
+                    continue;
+                }
+                let name = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() {
+                    blank.push(name.clone());
+                }
+                walk(sub, &name, blank);
+            }
+        }
+        let cmd = super::Cli::command();
+        cmd.clone().debug_assert();
+        let mut blank = Vec::new();
+        walk(&cmd, "pushgate", &mut blank);
+        assert!(blank.is_empty(), "no help text: {blank:#?}");
     }
 }

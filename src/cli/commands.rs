@@ -215,6 +215,31 @@ pub(super) fn cmd_config_export(source: &AuditSource, output: &Path) -> ExitCode
     }
 }
 
+pub(super) fn cmd_man(dir: Option<&Path>, cmd: clap::Command) -> ExitCode {
+    let run = || -> Result<()> {
+        match dir {
+            None => clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .context("writing the manual page")?,
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                clap_mangen::generate_to(cmd, dir)
+                    .with_context(|| format!("writing the manual pages into {}", dir.display()))?;
+                note!("pushgate man: pages written to {}", dir.display());
+            }
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => Exit::Success.into(),
+        Err(e) => {
+            print_error("pushgate man: could not write the pages", &e);
+            Exit::Error.into()
+        }
+    }
+}
+
 /// Whether `program` names an executable: a path as given, else a name
 /// found on `PATH` (as the apply will run it).
 fn program_exists(program: &str) -> bool {
@@ -432,7 +457,7 @@ pub(super) fn cmd_check(args: CheckArgs) -> ExitCode {
                     .git
                     .merge_base(oid_of(&repo, &base_id)?, oid_of(&repo, &new)?)
                     .with_context(|| format!("{base} and the new commit have no common history"))?;
-                say!("pushgate check: OLD is {merge_base}, the merge base of {base} and NEW");
+                note!("pushgate check: OLD is {merge_base}, the merge base of {base} and NEW");
                 (merge_base.to_string(), new, refname)
             }
             (None, _) => bail!("give OLD NEW REF (or --against BASE and NEW REF)"),
@@ -453,8 +478,8 @@ pub(super) fn cmd_check(args: CheckArgs) -> ExitCode {
             Some(remote) => repo.tracking_refs_as_server(remote)?,
         };
         match server_refs {
-            None => say!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),
-            Some(remote) => say!(
+            None => note!("pushgate check: no server refs given (--server-refs REMOTE): every commit the update brings is checked"),
+            Some(remote) => note!(
                 "pushgate check: history on the server, from {remote}'s tracking refs: {}",
                 if vouching.is_empty() {
                     "none".to_owned()
@@ -463,7 +488,20 @@ pub(super) fn cmd_check(args: CheckArgs) -> ExitCode {
                 }
             ),
         }
-        gate::decide_with_refs(&repo, &gate, &push, &vouching)
+        detail!(
+            "pushgate check: config {}: {} signer(s), {} policy set(s); pusher {}",
+            config_path.display(),
+            gate.config.keys.len(),
+            gate.policies.len(),
+            push.pusher.as_deref().unwrap_or(report::UNKNOWN_PUSHER)
+        );
+        let started = std::time::Instant::now();
+        let decision = gate::decide_with_refs(&repo, &gate, &push, &vouching);
+        detail!(
+            "pushgate check: decided in {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        decision
     })();
     match result {
         Ok(decision) => {
@@ -710,7 +748,7 @@ pub(super) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                     Some(r) => r,
                     None => match store.entry(id)? {
                         Some((kind, Some(decision))) => {
-                            say!("pushgate audit: entry {id} is the `{kind}` fact of decision {decision}; showing decision {decision}");
+                            note!("pushgate audit: entry {id} is the `{kind}` fact of decision {decision}; showing decision {decision}");
                             store.show(decision)?.with_context(|| format!("decision {decision} is missing (pushgate audit verify)"))?
                         }
                         _ => bail!("no decision with id {id}: ids are the numbers `pushgate audit list` shows (entry numbers of the chain, so they skip the facts between decisions)"),

@@ -42,6 +42,14 @@ pub fn main() -> ExitCode {
     ) {
         default_sigpipe();
     }
+    crate::verbosity::set(if cli.quiet {
+        crate::verbosity::Level::Quiet
+    } else if cli.verbose {
+        crate::verbosity::Level::Verbose
+    } else {
+        crate::verbosity::Level::Normal
+    });
+    let verbose = cli.verbose;
     match cli.command {
         Command::Install {
             bare_repo,
@@ -88,12 +96,9 @@ pub fn main() -> ExitCode {
         Command::Check(args) => cmd_check(args),
         Command::HookFile { path, args } => hook_file(&path, &args),
         Command::Validate(args) => cmd_validate(args),
-        Command::Policy(PolicyCommand::Test {
-            data,
-            run,
-            verbose,
-            dirs,
-        }) => cmd_policy_test(data, run, verbose, dirs),
+        Command::Policy(PolicyCommand::Test { data, run, dirs }) => {
+            cmd_policy_test(data, run, verbose, dirs)
+        }
         Command::Config(ConfigCommand::Check { source }) => cmd_config_check(&source),
         Command::Config(ConfigCommand::Export { source, output }) => {
             cmd_config_export(&source, &output)
@@ -102,6 +107,12 @@ pub fn main() -> ExitCode {
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Apply(ApplyCommand::Log { id, source }) => cmd_apply_log(id, &source),
         Command::Demo => crate::demo::run(),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "pushgate", &mut std::io::stdout());
+            Exit::Success.into()
+        }
+        Command::Man { dir } => cmd_man(dir.as_deref(), <Cli as clap::CommandFactory>::command()),
     }
 }
 

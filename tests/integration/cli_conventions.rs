@@ -156,3 +156,79 @@ fn validate_reads_rendered_documents_from_standard_input() {
     assert_eq!(r.status, 2, "{}{}", r.stdout, r.stderr);
     r.assert_says("standard input holds more than 64 bytes");
 }
+
+/// Completions and man pages come from the parser's own types: the scripts
+/// are valid for their shells and know the newest commands, the pages
+/// document every command's flags; `--quiet` leaves progress notes out and
+/// `--verbose` adds detail, on every command.
+#[test]
+fn completions_man_pages_and_verbosity() {
+    let w = World::new();
+    for (shell, checker) in [("bash", "bash"), ("zsh", ""), ("fish", "")] {
+        let r = w.pushgate(w.dir.path(), &["completions", shell]);
+        r.assert_ok();
+        assert!(
+            r.stdout.contains("baseline") && r.stdout.contains("against"),
+            "{shell}"
+        );
+        if !checker.is_empty() {
+            let file = w.path(&format!("completion.{shell}"));
+            std::fs::write(&file, &r.stdout).unwrap();
+            let out = w
+                .cmd(checker, w.dir.path())
+                .arg("-n")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{shell}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let man = w.path("man");
+    w.pushgate(w.dir.path(), &["man", "--dir", man.to_str().unwrap()])
+        .assert_ok();
+    let check = std::fs::read_to_string(man.join("pushgate-check.1")).unwrap();
+    assert!(
+        check.contains("against") && check.contains("merge base"),
+        "{check}"
+    );
+    assert!(man.join("pushgate-audit-list.1").exists());
+    assert!(
+        !man.join("pushgate-hook-file.1").exists(),
+        "hidden commands have no page"
+    );
+
+    let work = crate::protection::seeded(&w);
+    std::fs::write(work.join("pushgate.yaml"), crate::protection::CONFIG).unwrap();
+    let check = |flags: &[&str]| {
+        let mut args = flags.to_vec();
+        args.extend([
+            "check",
+            "--pusher",
+            "alice",
+            "origin/main",
+            "HEAD",
+            "refs/heads/main",
+        ]);
+        w.pushgate(&work, &args)
+    };
+    let normal = check(&[]);
+    normal.assert_ok().assert_says("no server refs given");
+    let quiet = check(&["--quiet"]);
+    quiet.assert_ok();
+    assert!(!quiet.stderr.contains("no server refs"), "{}", quiet.stderr);
+    assert_eq!(
+        quiet.stdout, normal.stdout,
+        "--quiet changes notes, not results"
+    );
+    check(&["-v"])
+        .assert_ok()
+        .assert_says("decided in")
+        .assert_says("pusher alice");
+    w.pushgate(&work, &["-q", "-v", "demo"])
+        .assert_exit(2)
+        .assert_says("cannot be used with");
+}
