@@ -43,46 +43,73 @@ pub struct Done {
     pub moved: bool,
     /// The audit record, when the config has an audit log.
     pub audit_id: Option<i64>,
+    /// The commit's subject, so the operator sees what was trusted.
+    pub subject: String,
 }
 
 /// Parses and resolves `REF=COMMIT` against the repository, refusing
-/// anything that is not a full ref name or does not name a commit.
+/// anything that is not a branch or tag name or does not name a commit.
+///
+/// COMMIT must be a full object id or a full ref name: an abbreviation or
+/// a short name is resolved by git trying ref names first (a pusher's
+/// branch called `5347a69`, or a tag `import` beside the branch `import`,
+/// would win), and a baseline trusts whatever it resolves to.
 pub fn resolve(repo: &Repo, arg: &str) -> Result<Request> {
     // Ref names may contain '=' (git allows it); revisions practically never
     // do, so the last '=' separates them.
     let Some((refname, rev)) = arg.rsplit_once('=') else {
         bail!(
-            "`{}`: expected REF=COMMIT, e.g. refs/heads/main=HEAD or refs/heads/main=1a2b3c…",
+            "`{}`: expected REF=COMMIT, e.g. refs/heads/main=refs/import/main or refs/heads/main=<full commit id>",
             printable(arg)
         );
     };
-    if !refname.starts_with("refs/") || !git2::Reference::is_valid_name(refname) {
+    if !(refname.starts_with("refs/heads/") || refname.starts_with("refs/tags/"))
+        || !git2::Reference::is_valid_name(refname)
+    {
         bail!(
-            "`{}` is not a valid full ref name (refs/heads/…, refs/tags/…)",
+            "`{}` is not a branch or tag name (refs/heads/…, refs/tags/…): a baseline sets where a branch or tag starts",
             printable(refname)
         );
     }
-    let object = repo
-        .git
-        .revparse_single(rev)
-        .with_context(|| format!("`{}` names no object in this repository; bring the history in first (git fetch, or a push to a ref no rule protects)", printable(rev)))?;
-    let target = object.id();
-    match repo.peel_to_commit(target)? {
-        Some(_) => {}
-        None => bail!(
+    let is_full_id = (rev.len() == 40 || rev.len() == 64) && rev.bytes().all(|b| b.is_ascii_hexdigit());
+    let target = if is_full_id {
+        let id = Oid::from_str(rev)?;
+        repo.git
+            .find_object(id, None)
+            .with_context(|| format!("{rev} is not in this repository; bring the history in first (git fetch, or a push to a ref no rule protects)"))?
+            .id()
+    } else if rev.starts_with("refs/") {
+        let r = repo.git.find_reference(rev).with_context(|| {
+            format!("`{}` is not a ref of this repository; bring the history in first (a push to a ref no rule protects)", printable(rev))
+        })?;
+        r.resolve()?
+            .target()
+            .with_context(|| format!("`{}` names no object", printable(rev)))?
+    } else {
+        bail!(
+            "`{}`: give the full commit id or a full ref name (refs/…); git resolves a short name or an abbreviated id through the refs first, and a pusher can create a ref of that name",
+            printable(rev)
+        );
+    };
+    let kind = repo.object_kind(target)?;
+    if repo.peel_to_commit(target)?.is_none() {
+        bail!(
             "`{}` is a {}, not a commit: a baseline trusts history",
             printable(rev),
-            object.kind().map(|k| k.str()).unwrap_or("object")
-        ),
+            kind.map(|k| k.str()).unwrap_or("object")
+        );
     }
-    if object.kind() == Some(ObjectType::Tag) && !refname.starts_with("refs/tags/") {
+    if kind == Some(ObjectType::Tag) && !refname.starts_with("refs/tags/") {
         bail!(
-            "`{}` is an annotated tag; a branch names a commit (use `{}^{{commit}}`)",
-            printable(rev),
+            "`{}` is an annotated tag; a branch names a commit (give the commit's id)",
             printable(rev)
         );
     }
     let current = match repo.git.find_reference(refname) {
+        Ok(r) if r.symbolic_target_bytes().is_some() => bail!(
+            "{} is a symbolic ref; set the ref it points to",
+            printable(refname)
+        ),
         Ok(r) => r.target(),
         Err(e) if e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("reading {}", printable(refname))),
@@ -94,9 +121,11 @@ pub fn resolve(repo: &Repo, arg: &str) -> Result<Request> {
     })
 }
 
-/// Records and sets each baseline: the audit record first, then the ref
-/// (only if it still has the value it had when resolved), then the record's
-/// `landed` fact. `by` is who set it.
+/// Records and sets each baseline. The ref is locked first (git's own
+/// lock file, which pushes take too), its value checked under the lock,
+/// then the audit record written, then the ref set and its `landed` fact
+/// written: no push can move it between the record and the move, and an
+/// unrecorded baseline cannot exist. `by` is who set it.
 pub fn apply(
     repo: &Repo,
     config: &Config,
@@ -104,7 +133,14 @@ pub fn apply(
     by: &str,
     force: bool,
 ) -> Result<Vec<Done>> {
+    if by.trim().is_empty() || by.chars().any(char::is_control) {
+        bail!("--by must name someone (no control characters)");
+    }
+    let mut names = std::collections::HashSet::new();
     for r in requests {
+        if !names.insert(&r.refname) {
+            bail!("{} is given twice", printable(&r.refname));
+        }
         if let Some(current) = r.current.filter(|c| *c != r.target) {
             if !force {
                 bail!(
@@ -125,6 +161,19 @@ pub fn apply(
     let mut done = Vec::new();
     for r in requests {
         let zero = "0".repeat(r.target.to_string().len());
+        let mut tx = repo.git.transaction()?;
+        tx.lock_ref(&r.refname)
+            .with_context(|| format!("locking {} (is a push updating it?)", printable(&r.refname)))?;
+        let now = match repo.git.find_reference(&r.refname) {
+            Ok(found) => found.target(),
+            Err(_) => None,
+        };
+        if now != r.current {
+            bail!(
+                "{} moved while the baseline was being set (a push?); nothing was recorded for it: run the command again",
+                printable(&r.refname)
+            );
+        }
         let old = r.current.map(|c| c.to_string());
         let new = r.target.to_string();
         let audit_id = match (&mut store, &config.audit) {
@@ -161,31 +210,26 @@ pub fn apply(
         let moved = r.current != Some(r.target);
         if moved {
             let message = format!("pushgate baseline by {by}");
-            let result = match r.current {
-                Some(current) => repo
-                    .git
-                    .reference_matching(&r.refname, r.target, true, current, &message)
-                    .map(|_| ()),
-                None => repo
-                    .git
-                    .reference(&r.refname, r.target, false, &message)
-                    .map(|_| ()),
-            };
-            result.with_context(|| {
+            tx.set_target(&r.refname, r.target, None, &message)?;
+            tx.commit().with_context(|| {
                 format!(
-                    "setting {} (did a push move it meanwhile? the baseline's audit record{} stays as not landed; run the command again)",
+                    "setting {}: its audit record{} stays as accepted but not landed",
                     printable(&r.refname),
                     audit_id.map(|i| format!(" {i}")).unwrap_or_default()
                 )
             })?;
+        } else {
+            drop(tx);
         }
         if let Some(store) = &mut store {
-            store.mark_landed(
-                &repo.name,
-                &r.refname,
-                old.as_deref().unwrap_or(&zero),
-                &new,
-            )?;
+            store
+                .mark_landed(&repo.name, &r.refname, old.as_deref().unwrap_or(&zero), &new)
+                .with_context(|| {
+                    format!(
+                        "{} was set, but its landed fact could not be written; `pushgate audit reconcile` marks it",
+                        printable(&r.refname)
+                    )
+                })?;
         }
         done.push(Done {
             refname: r.refname.clone(),
@@ -193,6 +237,7 @@ pub fn apply(
             new,
             moved,
             audit_id,
+            subject: repo.commit_summary(repo.peel_to_commit(r.target)?.unwrap_or(r.target)),
         });
     }
     Ok(done)

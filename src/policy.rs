@@ -320,9 +320,33 @@ pub enum RegoVersion {
 
 /// Every file under `root` (or `root` itself), sorted, hidden entries
 /// (`.git`, editor files) skipped, for which `keep` holds.
+/// At most this many policy or data files under one root: a policy
+/// library has dozens; far more is a mistake (or a loop) to stop at once.
+const MAX_WALKED_FILES: usize = 10_000;
+
+/// The files under `root` whose names `keep` accepts, sorted, skipping
+/// hidden ones. Symbolic links are followed (a policy directory may link a
+/// shared library in), but each real directory is entered once, so a link
+/// back up the tree (`ln -s . loop`) neither hangs the hooks nor loads a
+/// package forty times.
 pub(crate) fn walk(root: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    walk_inner(root, keep, out, &mut seen)
+}
+
+fn walk_inner(
+    root: &Path,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
     if root.is_file() {
         out.push(root.to_path_buf());
+        return Ok(());
+    }
+    let real = std::fs::canonicalize(root)
+        .with_context(|| format!("reading directory {}", root.display()))?;
+    if !seen.insert(real) {
         return Ok(());
     }
     let mut entries: Vec<_> = std::fs::read_dir(root)
@@ -340,8 +364,14 @@ pub(crate) fn walk(root: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathB
             continue;
         }
         if p.is_dir() {
-            walk(&p, keep, out)?;
+            walk_inner(&p, keep, out, seen)?;
         } else if keep(&name) {
+            if out.len() >= MAX_WALKED_FILES {
+                bail!(
+                    "more than {MAX_WALKED_FILES} policy or data files under {}; point the config at the directory that holds the policies",
+                    root.display()
+                );
+            }
             out.push(p);
         }
     }
@@ -727,6 +757,25 @@ fn exception_name(rule: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    /// `ln -s . loop` twice in a policy directory made the walk (and so
+    /// every hook) run without end; each real directory is entered once.
+    #[test]
+    fn a_symlink_loop_in_a_policy_directory_is_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.rego"), "package main\n").unwrap();
+        std::fs::create_dir(dir.path().join("lib")).unwrap();
+        std::fs::write(dir.path().join("lib/q.rego"), "package lib\n").unwrap();
+        std::os::unix::fs::symlink(".", dir.path().join("loop")).unwrap();
+        std::os::unix::fs::symlink("..", dir.path().join("lib/up")).unwrap();
+        let mut files = Vec::new();
+        super::walk(dir.path(), &|n| n.ends_with(".rego"), &mut files).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["lib/q.rego", "p.rego"]);
+    }
+
     use super::*;
 
     fn bundle(files: &[(&str, &str)]) -> (tempfile::TempDir, Bundle) {

@@ -284,10 +284,11 @@ pub(super) fn cmd_baseline(
             TableFormat::Table => {
                 for d in &done {
                     say!(
-                        "baseline: {} {} {}{}; its history is trusted, later pushes are judged from it",
+                        "baseline: {} {} {} \"{}\"{}; its history is trusted, later pushes are judged from it",
                         protocol::printable(&d.refname),
                         if d.moved { "set to" } else { "stays at" },
                         d.new,
+                        protocol::printable(&d.subject),
                         match d.audit_id {
                             Some(id) => format!(" (audit record {id}, by {})", protocol::printable(&by)),
                             None => " (no audit log in the config: not recorded)".into(),

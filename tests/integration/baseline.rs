@@ -52,7 +52,7 @@ fn baseline_trusts_existing_history_and_later_pushes_are_judged_from_it() {
         ],
     );
     r.assert_ok()
-        .assert_says(&format!("refs/heads/main set to {old_tip}"))
+        .assert_says(&format!("refs/heads/main set to {old_tip} \"old 4\""))
         .assert_says("by oscar");
     assert_eq!(w.server_ref("refs/heads/main").as_deref(), Some(&*old_tip));
 
@@ -112,14 +112,29 @@ fn baseline_refuses_surprises_and_records_a_ref_already_in_place() {
     assert_eq!(w.server_ref("refs/heads/main").as_deref(), Some(&*first));
     w.pushgate(&server, &["baseline", "main=HEAD"])
         .assert_exit(2)
-        .assert_says("not a valid full ref name");
+        .assert_says("is not a branch or tag name");
+    // A replace ref would rewrite history for every reader of the
+    // repository: not a baseline.
+    w.pushgate(&server, &["baseline", &format!("refs/replace/{first}={second}")])
+        .assert_exit(2)
+        .assert_says("is not a branch or tag name");
+    // Short names and abbreviated ids resolve through the refs first, so a
+    // pusher's branch named like the abbreviation would be trusted.
+    w.push(&work, None, &["origin", &format!("{first}:refs/heads/{}", &second[..7])])
+        .assert_ok();
+    w.pushgate(&server, &["baseline", &format!("refs/heads/other={}", &second[..7])])
+        .assert_exit(2)
+        .assert_says("give the full commit id or a full ref name");
+    w.pushgate(&server, &["baseline", "refs/heads/a=refs/import/x", "refs/heads/a=refs/import/x"])
+        .assert_exit(2)
+        .assert_says("is given twice");
     let tree = w.git_ok(&server, &["rev-parse", &format!("{first}^{{tree}}")]);
     w.pushgate(&server, &["baseline", &format!("refs/heads/main={tree}")])
         .assert_exit(2)
         .assert_says("is a tree, not a commit");
-    w.pushgate(&server, &["baseline", "refs/heads/main=no-such-rev"])
+    w.pushgate(&server, &["baseline", "refs/heads/main=refs/no/such"])
         .assert_exit(2)
-        .assert_says("names no object");
+        .assert_says("is not a ref of this repository");
     assert!(
         w.records(&server).iter().all(|r| r["action"] != "baseline"),
         "a refused baseline records nothing"
