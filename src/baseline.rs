@@ -71,7 +71,8 @@ pub fn resolve(repo: &Repo, arg: &str) -> Result<Request> {
             printable(refname)
         );
     }
-    let is_full_id = (rev.len() == 40 || rev.len() == 64) && rev.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_full_id =
+        (rev.len() == 40 || rev.len() == 64) && rev.bytes().all(|b| b.is_ascii_hexdigit());
     let target = if is_full_id {
         let id = Oid::from_str(rev)?;
         repo.git
@@ -162,8 +163,9 @@ pub fn apply(
     for r in requests {
         let zero = "0".repeat(r.target.to_string().len());
         let mut tx = repo.git.transaction()?;
-        tx.lock_ref(&r.refname)
-            .with_context(|| format!("locking {} (is a push updating it?)", printable(&r.refname)))?;
+        tx.lock_ref(&r.refname).with_context(|| {
+            format!("locking {} (is a push updating it?)", printable(&r.refname))
+        })?;
         let now = match repo.git.find_reference(&r.refname) {
             Ok(found) => found.target(),
             Err(_) => None,

@@ -358,6 +358,55 @@ impl Config {
         Config::parse(&text, &path)
     }
 
+    /// Only the `audit:` section, read leniently: for recording the
+    /// rejections of a config that does not load (a typo elsewhere in it, a
+    /// broken policy), where the strict parse gives nothing. The section
+    /// itself must still be well-formed, and a password in the URL is
+    /// refused as always.
+    pub fn audit_only(path: &Path) -> Option<Audit> {
+        #[derive(Deserialize)]
+        struct Lenient {
+            audit: Option<RawAudit>,
+        }
+        let path = absolute(path);
+        if std::fs::metadata(&path).ok()?.len() > MAX_CONFIG_BYTES {
+            return None;
+        }
+        let text = std::fs::read_to_string(&path).ok()?;
+        let v: Lenient = serde_saphyr::from_str(&text).ok()?;
+        let a = v.audit?;
+        let url = a.database.contains("://");
+        if url
+            && (!(a.database.starts_with("postgres://") || a.database.starts_with("postgresql://"))
+                || a.database.split_once("://").is_some_and(|(_, rest)| {
+                    rest.split_once('@')
+                        .is_some_and(|(user, _)| user.contains(':'))
+                }))
+        {
+            return None;
+        }
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        let resolve = |p: &str| {
+            let p = Path::new(p);
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                dir.join(p.strip_prefix("./").unwrap_or(p))
+            }
+        };
+        Some(Audit {
+            line: 0,
+            database: if url {
+                a.database
+            } else {
+                resolve(&a.database).to_string_lossy().into_owned()
+            },
+            password_file: a.password_file.as_deref().map(resolve),
+            connect_timeout_seconds: a.connect_timeout_seconds.unwrap_or(10),
+            server: a.server.unwrap_or_else(host_name),
+        })
+    }
+
     /// Parses config text as if it were read from `path` (whose directory
     /// anchors relative paths).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -427,8 +476,18 @@ fn strip_location_suffix(msg: &str) -> String {
     }
 }
 
+/// The config's path with its directory's symbolic links resolved, once.
+/// Everything the config names relatively (keys, policies, the audit
+/// database) then resolves inside one real directory: with the live config
+/// reached through a symlink that a deploy replaces (`current ->
+/// releases/N`), a hook reads one release whole, never the config of one
+/// and the keys of the next.
 fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (abs.parent().map(std::fs::canonicalize), abs.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name),
+        _ => abs,
+    }
 }
 
 fn compile_glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {

@@ -264,7 +264,7 @@ impl std::error::Error for BrokenConfig {}
 /// `config check`), not for everyone who pushes.
 pub const BROKEN_CONFIG_FOR_PUSHERS: (&str, &str) = (
     "the gate's configuration is broken, so nothing was accepted; this is not a problem with your push",
-    "tell an operator: `pushgate doctor` (or `pushgate config check`) on the server shows what is broken; the audit log has it too",
+    "tell an operator: `pushgate doctor` (or `pushgate config check`) on the server shows what is broken (and the audit log, when it can be written)",
 );
 
 /// The finding recorded when the gate's configuration does not load or a

@@ -51,7 +51,13 @@ fn broken_gate(
         &push,
         gate::broken_config_finding(&error.to_string()),
     );
-    if let Some(audit) = config.and_then(|c| c.audit).filter(|_| records) {
+    // A config that does not parse still names its audit log, most often:
+    // the typo is elsewhere.
+    let audit = match config {
+        Some(c) => c.audit,
+        None => Config::audit_only(&repo.config_path()),
+    };
+    if let Some(audit) = audit.filter(|_| records) {
         // Best effort: the push is rejected whether or not this lands, and
         // `doctor` reports an audit log it cannot write.
         let _ = write_audit(&audit, &decision, all_or_nothing);

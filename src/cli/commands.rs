@@ -159,7 +159,17 @@ pub(super) fn cmd_config_check(source: &AuditSource) -> ExitCode {
             gate.policies.len()
         );
         if let Some(audit) = &gate.config.audit {
-            crate::audit::Store::open(&crate::audit::Target::from(audit))
+            let target = crate::audit::Target::from(audit);
+            if !target.is_postgres() && !Path::new(&audit.database).exists() {
+                // Creating it here would start a log in the wrong place
+                // (a new release directory) without anyone noticing.
+                bail!(
+                    "the audit log {} does not exist; a push would start a new, empty log there. If the config moved (a new release directory), point audit.database at the existing log by an absolute path outside the release directories; if this is a new installation, create it with `pushgate audit verify --config {}`",
+                    audit.database,
+                    path.display()
+                );
+            }
+            crate::audit::Store::open(&target)
                 .and_then(|mut s| s.check_writable())
                 .with_context(|| {
                     format!(
@@ -676,16 +686,27 @@ pub(super) fn cmd_policy_test(
     Exit::accepted(failed == 0).into()
 }
 
+/// The audit log a config names. A config broken elsewhere (the moment
+/// an operator most needs the log) still opens its log, with a note.
 pub(super) fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
     let config_path = source.config_path()?;
-    let config = Config::load(&config_path)?;
-    let audit = config.audit.as_ref().with_context(|| {
+    let audit = match Config::load(&config_path) {
+        Ok(config) => config.audit,
+        Err(e) => match Config::audit_only(&config_path) {
+            Some(audit) => {
+                note!("pushgate: the config does not load ({e}); reading the audit log its `audit:` section names");
+                Some(audit)
+            }
+            None => return Err(e.into()),
+        },
+    };
+    let audit = audit.with_context(|| {
         format!(
             "{} has no `audit:` section, so nothing is recorded",
             config_path.display()
         )
     })?;
-    crate::audit::Store::open(&crate::audit::Target::from(audit))
+    crate::audit::Store::open(&crate::audit::Target::from(&audit))
 }
 
 /// `list` and `reconcile` select records through the query index; an

@@ -115,19 +115,36 @@ fn baseline_refuses_surprises_and_records_a_ref_already_in_place() {
         .assert_says("is not a branch or tag name");
     // A replace ref would rewrite history for every reader of the
     // repository: not a baseline.
-    w.pushgate(&server, &["baseline", &format!("refs/replace/{first}={second}")])
-        .assert_exit(2)
-        .assert_says("is not a branch or tag name");
+    w.pushgate(
+        &server,
+        &["baseline", &format!("refs/replace/{first}={second}")],
+    )
+    .assert_exit(2)
+    .assert_says("is not a branch or tag name");
     // Short names and abbreviated ids resolve through the refs first, so a
     // pusher's branch named like the abbreviation would be trusted.
-    w.push(&work, None, &["origin", &format!("{first}:refs/heads/{}", &second[..7])])
-        .assert_ok();
-    w.pushgate(&server, &["baseline", &format!("refs/heads/other={}", &second[..7])])
-        .assert_exit(2)
-        .assert_says("give the full commit id or a full ref name");
-    w.pushgate(&server, &["baseline", "refs/heads/a=refs/import/x", "refs/heads/a=refs/import/x"])
-        .assert_exit(2)
-        .assert_says("is given twice");
+    w.push(
+        &work,
+        None,
+        &["origin", &format!("{first}:refs/heads/{}", &second[..7])],
+    )
+    .assert_ok();
+    w.pushgate(
+        &server,
+        &["baseline", &format!("refs/heads/other={}", &second[..7])],
+    )
+    .assert_exit(2)
+    .assert_says("give the full commit id or a full ref name");
+    w.pushgate(
+        &server,
+        &[
+            "baseline",
+            "refs/heads/a=refs/import/x",
+            "refs/heads/a=refs/import/x",
+        ],
+    )
+    .assert_exit(2)
+    .assert_says("is given twice");
     let tree = w.git_ok(&server, &["rev-parse", &format!("{first}^{{tree}}")]);
     w.pushgate(&server, &["baseline", &format!("refs/heads/main={tree}")])
         .assert_exit(2)

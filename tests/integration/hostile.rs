@@ -180,3 +180,113 @@ fn a_tree_git_would_not_check_out_is_refused() {
     );
     assert_ne!(w.server_ref("refs/heads/main"), Some(id.to_string()));
 }
+
+/// A typo anywhere in the config (an unknown key) makes the strict parse
+/// fail; the rejection is still recorded in the audit log the config names,
+/// with the whole error, so operators find it there.
+#[test]
+fn a_config_that_does_not_parse_still_records_its_rejections() {
+    let w = World::new();
+    let server = w.server("version: 1\naudit:\n  database: audit.db\n");
+    let work = w.clone("work");
+    w.commit(&work, "a", "a", "a");
+    w.push(&work, Some("alice"), &["-q", "origin", "main"])
+        .assert_ok();
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\naudit:\n  database: audit.db\nrefs:\n  - match: refs/heads/main\n    alow_force_push: false\n",
+    )
+    .unwrap();
+    w.commit(&work, "b", "b", "b");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[config-broken]");
+    let newest = &w.records(&server)[0];
+    assert_eq!(newest["decision"], "rejected");
+    assert_eq!(newest["violations"][0]["rule"], "config-broken");
+    assert!(
+        newest["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("alow_force_push"),
+        "{newest}"
+    );
+}
+
+/// The documented roll-out: versioned release directories behind a
+/// `current` symlink. `config check` catches a release whose relative
+/// audit path would start an empty log; the switch by rename(2) takes
+/// effect on the next push, reading the new release's policies.
+#[test]
+fn config_releases_switch_by_symlink_and_keep_one_audit_log() {
+    let w = World::new();
+    let etc = w.path("etc");
+    let release = |name: &str, database: &str, banned: &str| {
+        let dir = etc.join("releases").join(name);
+        std::fs::create_dir_all(dir.join("policy")).unwrap();
+        std::fs::write(
+            dir.join("policy/p.rego"),
+            format!("package main\nimport rego.v1\ndeny contains \"{banned} is banned\" if input.kind == \"{banned}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("pushgate.yaml"),
+            format!("version: 1\naudit:\n  database: {database}\npolicies:\n  - path: policy\n    manifest_namespaces: [main]\n"),
+        )
+        .unwrap();
+        dir
+    };
+    let db = w.path("audit.db");
+    release("r1", db.to_str().unwrap(), "Secret");
+    std::os::unix::fs::symlink("releases/r1", etc.join("current")).unwrap();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    let live = etc.join("current/pushgate.yaml");
+    w.pushgate(
+        w.dir.path(),
+        &[
+            "install",
+            server.to_str().unwrap(),
+            "--config",
+            live.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    let work = w.clone("work");
+    w.commit(&work, "a.yaml", "kind: ConfigMap\n", "a");
+    w.push(&work, None, &["-q", "origin", "main"]).assert_ok();
+
+    // A release with a relative audit path: refused before it goes live.
+    let bad = release("r2-bad", "audit.db", "ConfigMap");
+    let cfg = bad.join("pushgate.yaml");
+    w.pushgate(
+        w.dir.path(),
+        &["config", "check", "--config", cfg.to_str().unwrap()],
+    )
+    .assert_exit(2)
+    .assert_says("does not exist; a push would start a new, empty log there");
+    assert!(!bad.join("audit.db").exists(), "config check created a log");
+
+    let good = release("r2", db.to_str().unwrap(), "ConfigMap");
+    w.pushgate(
+        w.dir.path(),
+        &[
+            "config",
+            "check",
+            "--config",
+            good.join("pushgate.yaml").to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    std::os::unix::fs::symlink("releases/r2", etc.join("current.new")).unwrap();
+    std::fs::rename(etc.join("current.new"), etc.join("current")).unwrap();
+    w.commit(&work, "b.yaml", "kind: ConfigMap\n", "b");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("ConfigMap is banned");
+    // One log across releases: both pushes are in it.
+    assert_eq!(w.records(&server).len(), 2);
+}
