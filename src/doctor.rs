@@ -280,20 +280,35 @@ pub fn likely_typos(
             continue;
         }
         let wanted = literal.join("/");
-        let best = refs
+        // One edit for short names, two for longer ones.
+        let last = literal.last().map_or(0, |s| s.chars().count());
+        let allowed = if last <= 4 { 1 } else { 2 };
+        let no_digits = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect::<String>()
+        };
+        let wanted_letters = no_digits(&wanted);
+        // Each distinct prefix once: a repository may have 100,000 refs.
+        let candidates: std::collections::BTreeSet<String> = refs
             .iter()
             .filter_map(|r| {
                 let parts: Vec<&str> = r.split('/').collect();
                 if parts.len() < literal.len() || (!glob && parts.len() != literal.len()) {
                     return None;
                 }
-                let candidate = parts[..literal.len()].join("/");
-                let d = strsim::damerau_levenshtein(&wanted, &candidate);
-                // One edit for short names (v1/v2 are different refs,
-                // not typos of each other), two for longer ones.
-                let last = literal.last().map_or(0, |s| s.chars().count());
-                let allowed = if last <= 4 { 1 } else { 2 };
-                (d > 0 && d <= allowed).then_some((d, candidate))
+                Some(parts[..literal.len()].join("/"))
+            })
+            .collect();
+        let best = candidates
+            .into_iter()
+            .filter(|c| c.len().abs_diff(wanted.len()) <= allowed)
+            // Names that differ only in digits are series (v1/v2,
+            // release-1.0/1.1, team19/team99), not typos of each other.
+            .filter(|c| no_digits(c) != wanted_letters)
+            .filter_map(|c| {
+                let d = strsim::damerau_levenshtein(&wanted, &c);
+                (d > 0 && d <= allowed).then_some((d, c))
             })
             .min();
         if let Some((_, existing)) = best {
@@ -357,6 +372,23 @@ mod typo_tests {
         // A short name: one edit is a typo, two are another ref.
         assert_eq!(typos(&["refs/heads/dve"], &["refs/heads/dev"]).len(), 1);
         assert_eq!(typos(&["refs/heads/qa"], &["refs/heads/v1"]).len(), 0);
+        // Series that differ in digits only are not typos of each other.
+        for (pattern, existing) in [
+            ("refs/heads/v2", "refs/heads/v1"),
+            ("refs/heads/release-1.1", "refs/heads/release-1.0"),
+            ("refs/tags/v2.0.0", "refs/tags/v1.1.0"),
+            ("refs/heads/main2", "refs/heads/main"),
+            (
+                "refs/heads/feature/team99/**",
+                "refs/heads/feature/team19/x",
+            ),
+        ] {
+            assert_eq!(
+                typos(&[pattern], &[existing]),
+                Vec::<String>::new(),
+                "{pattern}"
+            );
+        }
     }
 }
 

@@ -54,7 +54,17 @@ pub fn export(from: &Path, out: &Path) -> Result<Exported> {
     top.remove("allowed_signers");
 
     let mut files = 0;
+    let the_config = std::fs::canonicalize(&config.path).ok();
     let mut copy = |src: &Path, rel: PathBuf| -> Result<String> {
+        // A data directory holding the config itself (`data: [.]`) would
+        // copy it verbatim, audit and apply sections included.
+        if std::fs::canonicalize(src).ok() == the_config {
+            note!(
+                "pushgate config export: left out {} (the config itself)",
+                src.display()
+            );
+            return Ok(rel.to_string_lossy().into_owned());
+        }
         let dst = out.join(&rel);
         if let Some(parent) = dst.parent() {
             std::fs::create_dir_all(parent)
@@ -63,21 +73,27 @@ pub fn export(from: &Path, out: &Path) -> Result<Exported> {
         std::fs::copy(src, &dst)
             .with_context(|| format!("copying {} to {}", src.display(), dst.display()))?;
         files += 1;
+        detail!(
+            "pushgate config export: {} -> {}",
+            src.display(),
+            dst.display()
+        );
         Ok(rel.to_string_lossy().into_owned())
     };
 
     if !config.keys.is_empty() {
         let mut keys = serde_json::Map::new();
-        for (name, paths) in &config.keys {
+        for (n, (name, paths)) in config.keys.iter().enumerate() {
             let mut list = Vec::new();
             for (i, p) in paths.iter().enumerate() {
-                let file = p
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| format!("{i}"));
+                // Named by position: a signer's name is not a path (`../x`).
+                let ext = p
+                    .extension()
+                    .map(|e| format!(".{}", e.to_string_lossy()))
+                    .unwrap_or_default();
                 list.push(serde_json::Value::from(copy(
                     p,
-                    PathBuf::from("keys").join(name).join(format!("{i}-{file}")),
+                    PathBuf::from("keys").join(format!("{n}-{i}{ext}")),
                 )?));
             }
             keys.insert(name.clone(), serde_json::Value::Array(list));

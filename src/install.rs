@@ -345,8 +345,10 @@ pub fn install_client(
         did.push(format!("pushgate.pusher = {p}"));
     }
     let exe = exe.to_string_lossy();
+    // A linked worktree's git dir is `.git/worktrees/NAME`; git runs the
+    // hooks of the common dir.
     did.extend(write_hooks(
-        repo.path(),
+        repo.commondir(),
         &[("pre-push".to_owned(), PathBuf::from("hooks/pre-push"))],
         &exe,
         force,

@@ -162,7 +162,10 @@ pub fn audit_table(records: &[crate::audit::Record]) -> String {
                 apply_summary(r.apply.as_ref()),
                 printable(&b.refname),
                 format!("{}..{}", short(&b.old), short(&b.new)),
-                b.pusher.clone().unwrap_or_else(|| UNKNOWN_PUSHER.into()),
+                b.pusher
+                    .as_deref()
+                    .map(printable)
+                    .unwrap_or_else(|| UNKNOWN_PUSHER.into()),
                 b.violations
                     .as_array()
                     .map(|v| v.len())
@@ -218,7 +221,10 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
         ("repository", b.repository.clone()),
         (
             "pusher",
-            b.pusher.clone().unwrap_or_else(|| UNKNOWN_PUSHER.into()),
+            b.pusher
+                .as_deref()
+                .map(printable)
+                .unwrap_or_else(|| UNKNOWN_PUSHER.into()),
         ),
         ("range", format!("{}..{}", b.old, b.new)),
         (

@@ -125,6 +125,7 @@ fn an_exported_config_gives_ci_the_servers_verdicts() {
     std::fs::create_dir_all(etc.join("policy")).unwrap();
     std::fs::create_dir_all(etc.join("data")).unwrap();
     std::fs::write(etc.join("ops.asc"), ops.public_armored()).unwrap();
+    std::fs::write(etc.join("odd.asc"), Pgp::ed25519("odd").public_armored()).unwrap();
     std::fs::write(
         etc.join("policy/p.rego"),
         "package main\nimport rego.v1\ndeny contains msg if { input.kind == data.banned[_]; msg := \"banned kind\" }\n",
@@ -135,6 +136,7 @@ fn an_exported_config_gives_ci_the_servers_verdicts() {
         "version: 1
 keys:
   ops: {etc}/ops.asc
+  \"../../escaped\": {etc}/odd.asc
 audit:
   database: {etc}/audit.db
 apply:
@@ -168,7 +170,9 @@ policies:
         ],
     )
     .assert_ok()
-    .assert_says("3 file(s)");
+    .assert_says("4 file(s)");
+    // A signer's name is not a path: nothing is written outside the export.
+    assert!(!w.path("escaped").exists() && !w.dir.path().join("../escaped").exists());
     let text = std::fs::read_to_string(exported.join("pushgate.yaml")).unwrap();
     assert!(
         !text.contains("audit:")
@@ -371,4 +375,28 @@ fn a_client_pre_push_hook_stops_what_the_server_would_reject() {
     .assert_rejected()
     .assert_says("pre-receive hook declined");
     assert_eq!(w.server_ref("refs/heads/main").as_deref(), Some(&*good));
+
+    // In a linked worktree the hook goes where git runs hooks from.
+    let other = w.clone("other");
+    let wt = w.path("wt");
+    w.git_ok(&other, &["worktree", "add", "-q", wt.to_str().unwrap()]);
+    let exported_config = exported.join("pushgate.yaml");
+    w.pushgate(
+        &wt,
+        &[
+            "install",
+            "--client",
+            "--config",
+            exported_config.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    let hooks = w.git_ok(
+        &wt,
+        &["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
+    );
+    assert!(
+        std::path::Path::new(&hooks).join("pre-push").exists(),
+        "no pre-push in {hooks}"
+    );
 }

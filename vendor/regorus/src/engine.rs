@@ -2037,14 +2037,10 @@ impl Engine {
             }
         }
 
-        if has_target {
-            std::eprintln!("Warning: Target specifications found in policy modules but not using target-aware compilation.");
-            std::eprintln!("         The following files contain __target__ declarations:");
-            for file in target_files {
-                std::eprintln!("         - {}", file);
-            }
-            std::eprintln!("         Consider using compile_for_target() instead of compile_with_entrypoint() for target-aware evaluation.");
-        }
+        // pushgate patch: the warning about `__target__` declarations is no
+        // longer printed to stderr (a hook's stderr is the pusher's
+        // terminal, and it named the server's policy files).
+        let _ = (has_target, target_files);
     }
 
     fn make_parser<'a>(&self, source: &'a Source) -> Result<Parser<'a>> {

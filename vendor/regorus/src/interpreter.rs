@@ -4954,15 +4954,10 @@ impl Interpreter {
                             _ => String::new(),
                         },
                         Expr::Var { span: v, .. } if v.text() == "input" => {
-                            // Warn redundant import of input. Ignore it.
-                            #[cfg(feature = "std")]
-                            std::eprintln!(
-                                "{}",
-                                import
-                                    .refr
-                                    .span()
-                                    .message("warning", "redundant import of `input`")
-                            );
+                            // A redundant import of input: ignored, as OPA
+                            // does. (pushgate patch: no longer printed to
+                            // stderr, which in a hook is every pusher's
+                            // terminal, naming the server's policy path.)
                             continue;
                         }
                         _ => String::new(),
