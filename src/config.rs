@@ -375,36 +375,8 @@ impl Config {
         let text = std::fs::read_to_string(&path).ok()?;
         let v: Lenient = serde_saphyr::from_str(&text).ok()?;
         let a = v.audit?;
-        let url = a.database.contains("://");
-        if url
-            && (!(a.database.starts_with("postgres://") || a.database.starts_with("postgresql://"))
-                || a.database.split_once("://").is_some_and(|(_, rest)| {
-                    rest.split_once('@')
-                        .is_some_and(|(user, _)| user.contains(':'))
-                }))
-        {
-            return None;
-        }
         let dir = path.parent().unwrap_or(Path::new("/"));
-        let resolve = |p: &str| {
-            let p = Path::new(p);
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                dir.join(p.strip_prefix("./").unwrap_or(p))
-            }
-        };
-        Some(Audit {
-            line: 0,
-            database: if url {
-                a.database
-            } else {
-                resolve(&a.database).to_string_lossy().into_owned()
-            },
-            password_file: a.password_file.as_deref().map(resolve),
-            connect_timeout_seconds: a.connect_timeout_seconds.unwrap_or(10),
-            server: a.server.unwrap_or_else(host_name),
-        })
+        audit_from_raw(a, dir, 0).ok()
     }
 
     /// Parses config text as if it were read from `path` (whose directory
@@ -474,6 +446,51 @@ fn strip_location_suffix(msg: &str) -> String {
         Some(i) => first[..i].to_owned(),
         None => first.to_owned(),
     }
+}
+
+/// `audit:` checked and resolved against the config's directory: shared by
+/// the strict parse and [`Config::audit_only`], so both refuse the same.
+fn audit_from_raw(v: RawAudit, dir: &Path, line: u64) -> Result<Audit, (String, &'static str)> {
+    let url = v.database.contains("://");
+    if url && !(v.database.starts_with("postgres://") || v.database.starts_with("postgresql://")) {
+        return Err((
+            format!(
+                "`audit.database: {}` is neither a file path nor a postgres:// URL",
+                v.database
+            ),
+            "a SQLite file (audit.db) or postgres://user@host/dbname",
+        ));
+    }
+    if url
+        && v.database.split_once("://").is_some_and(|(_, rest)| {
+            rest.split_once('@')
+                .is_some_and(|(user, _)| user.contains(':'))
+        })
+    {
+        return Err((
+            "`audit.database` carries a password; config files are read by many".into(),
+            "put the password in a file named by `audit.password_file`, or in PUSHGATE_AUDIT_PASSWORD",
+        ));
+    }
+    let resolve = |p: &str| {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            dir.join(p.strip_prefix("./").unwrap_or(p))
+        }
+    };
+    Ok(Audit {
+        line,
+        database: if url {
+            v.database
+        } else {
+            resolve(&v.database).to_string_lossy().into_owned()
+        },
+        password_file: v.password_file.as_deref().map(resolve),
+        connect_timeout_seconds: v.connect_timeout_seconds.unwrap_or(10),
+        server: v.server.unwrap_or_else(host_name),
+    })
 }
 
 /// The config's path with its directory's symbolic links resolved, once.
@@ -723,44 +740,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         None => None,
         Some(a) => {
             let line = a.referenced.line();
-            let v = a.value;
-            let url = v.database.contains("://");
-            if url
-                && !(v.database.starts_with("postgres://")
-                    || v.database.starts_with("postgresql://"))
-            {
-                return Err(at(
-                    line,
-                    format!(
-                        "`audit.database: {}` is neither a file path nor a postgres:// URL",
-                        v.database
-                    ),
-                    "a SQLite file (audit.db) or postgres://user@host/dbname",
-                ));
-            }
-            if url
-                && v.database.split_once("://").is_some_and(|(_, rest)| {
-                    rest.split_once('@')
-                        .is_some_and(|(user, _)| user.contains(':'))
-                })
-            {
-                return Err(at(
-                    line,
-                    "`audit.database` carries a password; config files are read by many".into(),
-                    "put the password in a file named by `audit.password_file`, or in PUSHGATE_AUDIT_PASSWORD",
-                ));
-            }
-            Some(Audit {
-                line,
-                database: if url {
-                    v.database
-                } else {
-                    resolve(&v.database).to_string_lossy().into_owned()
-                },
-                password_file: v.password_file.as_deref().map(resolve),
-                connect_timeout_seconds: v.connect_timeout_seconds.unwrap_or(10),
-                server: v.server.unwrap_or_else(host_name),
-            })
+            Some(audit_from_raw(a.value, &dir, line).map_err(|(m, h)| at(line, m, h))?)
         }
     };
 

@@ -158,19 +158,9 @@ policies:
     );
     let server = w.server(&config);
     let exported = w.path("exported");
-    w.pushgate(
-        w.dir.path(),
-        &[
-            "config",
-            "export",
-            "--repo",
-            server.to_str().unwrap(),
-            "-o",
-            exported.to_str().unwrap(),
-        ],
-    )
-    .assert_ok()
-    .assert_says("4 file(s)");
+    export_config(&w, &server, &exported)
+        .assert_ok()
+        .assert_says("4 file(s)");
     // A signer's name is not a path: nothing is written outside the export.
     assert!(!w.path("escaped").exists() && !w.dir.path().join("../escaped").exists());
     let text = std::fs::read_to_string(exported.join("pushgate.yaml")).unwrap();
@@ -315,18 +305,7 @@ fn a_client_pre_push_hook_stops_what_the_server_would_reject() {
         pol.display()
     ));
     let exported = w.path("exported");
-    w.pushgate(
-        w.dir.path(),
-        &[
-            "config",
-            "export",
-            "--repo",
-            server.to_str().unwrap(),
-            "-o",
-            exported.to_str().unwrap(),
-        ],
-    )
-    .assert_ok();
+    export_config(&w, &server, &exported).assert_ok();
     let work = w.clone("work");
     w.commit(&work, "app.yaml", "kind: ConfigMap\n", "initial");
     w.push(&work, Some("alice"), &["-q", "origin", "main"])
@@ -399,4 +378,19 @@ fn a_client_pre_push_hook_stops_what_the_server_would_reject() {
         std::path::Path::new(&hooks).join("pre-push").exists(),
         "no pre-push in {hooks}"
     );
+}
+
+/// `pushgate config export --repo SERVER -o OUT`, as an operator runs it.
+fn export_config(w: &World, server: &std::path::Path, out: &std::path::Path) -> Run {
+    w.pushgate(
+        w.dir.path(),
+        &[
+            "config",
+            "export",
+            "--repo",
+            server.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    )
 }
