@@ -31,6 +31,17 @@ impl Sqlite {
         conn.busy_timeout(Duration::from_secs(30))?;
         wal(&conn).with_context(|| format!("audit database {path}: cannot switch to WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Each hook is a short process with its own connection. By default
+        // the last connection to close checkpoints the WAL into the
+        // database and deletes it: three more fsyncs on every hook run,
+        // most of what recording a push cost. The WAL is durable on its own
+        // (synchronous=FULL fsyncs it at every commit); SQLite's automatic
+        // checkpoint (every 1,000 pages) still folds it in, inside some
+        // later commit.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
         Ok(Sqlite {
             conn,
             path: path.to_owned(),
