@@ -218,7 +218,7 @@ fn start_watchdog(
             let decision = Decision::rejected(&name, &push, gate::failure_finding(&err));
             if let Some(audit) = audit {
                 let all_or_nothing = matches!(atomicity, Atomicity::AllOrNothing);
-                let bodies = decision.audit_bodies(all_or_nothing, &audit.server);
+                let bodies = audit_bodies(&decision, all_or_nothing, &audit.server);
                 let recorded = crate::audit::Store::open(&crate::audit::Target::from(&audit))
                     .and_then(|mut s| s.record(&bodies));
                 if let Err(e) = recorded {
@@ -375,7 +375,7 @@ fn write_audit(
     let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))
         .context("the audit log cannot be written, so the push is not accepted")?;
     store
-        .record(&decision.audit_bodies(all_or_nothing, &audit.server))
+        .record(&audit_bodies(decision, all_or_nothing, &audit.server))
         .with_context(|| {
             format!(
                 "writing to the audit log {}; the push is not accepted",
@@ -489,4 +489,44 @@ fn spawn_background(repo: &Repo, config: &Config, id: i64, log: &Path) -> Result
         .spawn()
         .context("starting the background apply")?;
     Ok(())
+}
+
+/// The audit bodies of a decision, one per ref update: what the hooks
+/// (and the watchdog) record. Under pre-receive (`all_or_nothing`) a good
+/// ref in a rejected push did not pass.
+fn audit_bodies(
+    decision: &Decision,
+    all_or_nothing: bool,
+    server: &str,
+) -> Vec<crate::audit::DecisionBody> {
+    let time = crate::audit::now_rfc3339();
+    let push_rejected = !decision.accepted();
+    decision
+        .updates
+        .iter()
+        .map(|u| {
+            // Under pre-receive, a good ref in a rejected push did not pass.
+            let accepted = u.accepted() && !(all_or_nothing && push_rejected);
+            crate::audit::DecisionBody {
+                time: time.clone(),
+                repository: decision.repository.clone(),
+                pusher: decision.pusher.clone(),
+                refname: u.refname.clone(),
+                old: u.old.clone(),
+                new: u.new.clone(),
+                action: serde_json::to_value(u.action)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                environment: u.environment.clone(),
+                decision: if accepted { "accepted" } else { "rejected" }.into(),
+                violations: serde_json::to_value(&u.violations).unwrap_or_default(),
+                warnings: serde_json::to_value(&u.warnings).unwrap_or_default(),
+                commits: u.commits.clone(),
+                signers: u.signers.clone(),
+                push_options: decision.push_options.clone(),
+                server: Some(server.to_owned()),
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,529 @@
+//! The decision for one push: for each ref update, gather facts from git,
+//! work out which commits it brings, and run every check on them.
+//!
+//! `decide_one` runs the stages in order, one module each: `history` (the
+//! commits an update brings), ref protection (`crate::protection`),
+//! `signatures`, `manifests` (what changed, read as kubectl reads it),
+//! `policies`. Each returns findings, or a bound-exceeded finding that
+//! ends the update's checks.
+//!
+//! Shared by the hooks and `pushgate check`, so CI and the server can never
+//! disagree. Checks return findings; only a failure to evaluate is an `Err`,
+//! and callers reject the push on it.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use git2::Oid;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
+use crate::finding::{Code, Finding};
+use crate::git::Repo;
+use crate::manifest::Selector;
+use crate::policy::{Bundle, Compiled};
+use crate::protection::{self, Action, Effective, RefKind, UpdateFacts};
+use crate::protocol::RefUpdate;
+use crate::signature::Keyring;
+
+mod history;
+mod manifests;
+mod policies;
+mod signatures;
+
+use history::History;
+use manifests::read_manifests;
+use policies::push_input;
+use signatures::check_tag;
+
+/// Below this many items (commits, files) work stays on the calling thread:
+/// starting threads costs more than it saves, and most pushes are small.
+pub(super) const SMALL: usize = 32;
+/// Files parsed per step when collecting documents (see limits.max_documents).
+pub(super) const PARSE_CHUNK: usize = 256;
+
+/// Everything loaded once per push: the config and what it names.
+pub struct Gate {
+    pub config: Config,
+    pub keyring: Keyring,
+    pub selector: Selector,
+    pub policies: Vec<LoadedSet>,
+}
+
+/// One `policies:` entry, compiled.
+pub struct LoadedSet {
+    pub set: crate::config::PolicySet,
+    pub bundle: Bundle,
+    refs: Option<globset::GlobSet>,
+    /// Each namespace compiled once per push (the gate is loaded per hook
+    /// run), on first use, and shared by every document and ref update.
+    compiled: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Compiled>>>,
+}
+
+impl LoadedSet {
+    pub(super) fn compiled(&self, ns: &str) -> Result<std::sync::Arc<Compiled>> {
+        let mut cache = self
+            .compiled
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the compiled-policy cache was poisoned by a panic"))?;
+        if let Some(c) = cache.get(ns) {
+            return Ok(c.clone());
+        }
+        let c = std::sync::Arc::new(self.bundle.compile(ns).map_err(|e| {
+            anyhow::Error::new(BrokenConfig(format!(
+                "policy set {}, namespace {ns}: {e:#}",
+                self.set.path.display()
+            )))
+        })?);
+        cache.insert(ns.to_owned(), c.clone());
+        Ok(c)
+    }
+
+    fn applies_to(&self, refname: &str) -> bool {
+        self.refs.as_ref().is_none_or(|g| g.is_match(refname))
+    }
+}
+
+impl Gate {
+    /// Compiles every namespace of every policy set, as pushes would one by
+    /// one (the hooks compile lazily, only what a push needs): what
+    /// `config check` and `doctor` run, so a policy that parses but does
+    /// not compile is found before a pusher finds it.
+    pub fn compile_all(&self) -> Result<usize, ConfigError> {
+        let mut n = 0;
+        for set in &self.policies {
+            for ns in set
+                .set
+                .manifest_namespaces
+                .iter()
+                .chain(&set.set.push_namespace)
+            {
+                set.compiled(ns).map_err(|e| ConfigError {
+                    file: self.config.path.clone(),
+                    line: Some(set.set.line),
+                    message: format!("{e:#}"),
+                    help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
+                })?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Loads and validates the config, every key file and every policy it
+    /// names (compiling the policies once). Any problem is a configuration
+    /// error: the caller rejects the push.
+    pub fn load(path: &Path) -> Result<Gate, ConfigError> {
+        let config = Config::load(path)?;
+        let keyring = Keyring::load(&config)?;
+        let selector =
+            Selector::new(&config.manifests, &config.limits).map_err(|e| ConfigError {
+                file: config.path.clone(),
+                line: None,
+                message: format!("manifests: invalid glob: {e}"),
+                help: None,
+            })?;
+        let mut policies = Vec::new();
+        for set in &config.policies {
+            let err = |message: String| {
+                ConfigError {
+                file: config.path.clone(),
+                line: Some(set.line),
+                message,
+                help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
+            }
+            };
+            let mut bundle = Bundle::load(std::slice::from_ref(&set.path), &set.data)
+                .map_err(|e| err(format!("policy set {}: {e:#}", set.path.display())))?;
+            bundle.set_time_limit(std::time::Duration::from_secs(
+                config.limits.policy_timeout_seconds,
+            ));
+            for ns in set.manifest_namespaces.iter().chain(&set.push_namespace) {
+                if !bundle.has_rules(ns) {
+                    return Err(err(format!(
+                        "namespace `{ns}` in {} defines no deny, violation or warn rule, so it would check nothing",
+                        set.path.display()
+                    )));
+                }
+            }
+            let refs = match &set.refs {
+                Some(r) => {
+                    Some(crate::config::compile_globs(r).map_err(|e| err(format!("refs: {e}")))?)
+                }
+                None => None,
+            };
+            policies.push(LoadedSet {
+                set: set.clone(),
+                bundle,
+                refs,
+                compiled: Default::default(),
+            });
+        }
+        Ok(Gate {
+            config,
+            keyring,
+            selector,
+            policies,
+        })
+    }
+}
+
+/// Everything the server knows about one push.
+#[derive(Debug, Clone)]
+pub struct Push {
+    pub pusher: Option<String>,
+    pub push_options: Vec<String>,
+    pub updates: Vec<RefUpdate>,
+}
+
+/// The verdict on one ref update.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    #[serde(rename = "ref")]
+    pub refname: String,
+    pub old: String,
+    pub new: String,
+    pub action: Action,
+    pub kind: RefKind,
+    pub environment: Option<String>,
+    pub fast_forward: Option<bool>,
+    /// The commits this update brings and that were checked.
+    pub commits: Vec<String>,
+    /// Names (from `keys:`) of the signers of good signatures on them.
+    pub signers: Vec<String>,
+    pub violations: Vec<Finding>,
+    pub warnings: Vec<Finding>,
+}
+
+impl Outcome {
+    pub fn accepted(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub repository: String,
+    pub pusher: Option<String>,
+    pub push_options: Vec<String>,
+    pub updates: Vec<Outcome>,
+}
+
+impl Decision {
+    pub fn accepted(&self) -> bool {
+        self.updates.iter().all(Outcome::accepted)
+    }
+}
+
+pub use crate::deadline::{Deadline, TimedOut};
+
+pub fn decide(repo: &Repo, gate: &Gate, push: &Push) -> Result<Decision> {
+    decide_with_refs(repo, gate, push, &repo.refs()?)
+}
+
+/// [`decide`] with the refs that may vouch for history given: the server's
+/// own in the hooks, a remote's tracking refs (or none) for `check`.
+pub fn decide_with_refs(
+    repo: &Repo,
+    gate: &Gate,
+    push: &Push,
+    existing: &[(String, Oid)],
+) -> Result<Decision> {
+    let deadline = Deadline::after(gate.config.limits.timeout_seconds);
+    let now = SystemTime::now();
+    let mut updates = Vec::with_capacity(push.updates.len());
+    for u in &push.updates {
+        deadline.check()?;
+        let outcome = decide_one(repo, gate, push, u, existing, now, &deadline)
+            .with_context(|| format!("deciding {}", u.refname))?;
+        updates.push(outcome);
+    }
+    Ok(Decision {
+        repository: repo.name.clone(),
+        pusher: push.pusher.clone(),
+        push_options: push.push_options.clone(),
+        updates,
+    })
+}
+
+/// [`decide`], except that a failure to decide (a broken object, a policy
+/// that errs or runs out of time, the time budget) becomes a rejection of
+/// every update, with the cause as its finding. The hooks use this so that
+/// a push that could not be decided is still recorded, once per update.
+pub fn decide_or_reject(repo: &Repo, gate: &Gate, push: &Push) -> Decision {
+    match decide(repo, gate, push) {
+        Ok(d) => d,
+        Err(e) => Decision::rejected(&repo.name, push, failure_finding(&e)),
+    }
+}
+
+/// The gate's own configuration, not the push, is at fault: a policy that
+/// loaded but does not compile for a namespace the push needed. (Config,
+/// keys and policy files that do not load at all are caught before any
+/// decision, by [`Gate::load`].)
+#[derive(Debug)]
+pub struct BrokenConfig(pub String);
+
+impl std::fmt::Display for BrokenConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BrokenConfig {}
+
+/// What pushers read for a `config-broken` rejection: the detail names the
+/// server's files and is for operators (the audit record, `doctor`,
+/// `config check`), not for everyone who pushes.
+pub const BROKEN_CONFIG_FOR_PUSHERS: (&str, &str) = (
+    "the gate's configuration is broken, so nothing was accepted; this is not a problem with your push",
+    "tell an operator: `pushgate doctor` (or `pushgate config check`) on the server shows what is broken (and the audit log, when it can be written)",
+);
+
+/// The finding recorded when the gate's configuration does not load or a
+/// policy does not compile: `detail` is the whole error.
+pub fn broken_config_finding(detail: &str) -> Finding {
+    Finding::new(
+        Code::ConfigBroken,
+        format!("the gate's configuration is broken: {detail}"),
+        "fix it, then check it with `pushgate config check --config FILE` before it goes live; pushes are rejected until it loads",
+    )
+}
+
+/// The finding for an error that stopped the decision.
+pub fn failure_finding(e: &anyhow::Error) -> Finding {
+    if let Some(b) = e.chain().find_map(|c| c.downcast_ref::<BrokenConfig>()) {
+        return broken_config_finding(&b.0);
+    }
+    if let Some(t) = e.chain().find_map(|c| c.downcast_ref::<TimedOut>()) {
+        return Finding::new(
+            Code::GateTimeout,
+            format!("push rejected: {t}; nothing in it was accepted"),
+            "push fewer commits or files at a time, or ask an operator to raise limits.timeout_seconds",
+        );
+    }
+    Finding::new(
+        Code::GateError,
+        format!("the gate could not decide: {e:#}"),
+        "if this names the config, a key or a policy, an operator must correct it; otherwise report it with this message",
+    )
+}
+
+impl Decision {
+    /// A decision that rejects every update of `push` with `finding`.
+    pub fn rejected(repository: &str, push: &Push, finding: Finding) -> Decision {
+        Decision {
+            repository: repository.to_owned(),
+            pusher: push.pusher.clone(),
+            push_options: push.push_options.clone(),
+            updates: push
+                .updates
+                .iter()
+                .map(|u| Outcome {
+                    refname: u.refname.clone(),
+                    old: u.old.clone(),
+                    new: u.new.clone(),
+                    action: Action::of(u),
+                    kind: RefKind::of(&u.refname),
+                    environment: None,
+                    fast_forward: None,
+                    commits: Vec::new(),
+                    signers: Vec::new(),
+                    violations: vec![finding.clone()],
+                    warnings: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// git reads a replace ref's object in place of the one it names; the gate
+/// (libgit2) and the apply export never do, so the two would judge and
+/// deploy different content. Refused unless a rule is written for replace
+/// refs.
+fn replace_ref(config: &Config, u: &RefUpdate, action: Action) -> Option<Finding> {
+    let replaced = u.refname.strip_prefix("refs/replace/")?;
+    if action == Action::Delete
+        || config
+            .rules_for(&u.refname)
+            .any(|r| r.pattern.starts_with("refs/replace/"))
+    {
+        return None;
+    }
+    Some(Finding::new(
+        Code::ReplaceRef,
+        format!(
+            "{} is a replace ref: git (git show, git archive, clones, GitOps controllers) would read its object in place of {replaced}, behind the branch rules' back",
+            u.refname
+        ),
+        "do not push replace refs; an operator who needs them adds a ref rule whose match starts with refs/replace/",
+    ))
+}
+
+pub(super) fn oid(hex: &str) -> Result<Oid> {
+    Oid::from_str(hex).with_context(|| format!("`{hex}` is not an object id"))
+}
+
+fn decide_one(
+    repo: &Repo,
+    gate: &Gate,
+    push: &Push,
+    u: &RefUpdate,
+    existing: &[(String, Oid)],
+    now: SystemTime,
+    deadline: &Deadline,
+) -> Result<Outcome> {
+    let config = &gate.config;
+    let limits = &config.limits;
+    let rules = Effective::resolve(config, &u.refname);
+    let action = Action::of(u);
+    let too_big = |violation: Finding| Outcome {
+        refname: u.refname.clone(),
+        old: u.old.clone(),
+        new: u.new.clone(),
+        action,
+        kind: RefKind::of(&u.refname),
+        environment: rules.environment.clone(),
+        fast_forward: None,
+        commits: Vec::new(),
+        signers: Vec::new(),
+        violations: vec![violation],
+        warnings: Vec::new(),
+    };
+
+    let (commits, fast_forward, old_commit, new_commit, vouching) =
+        match history::walk(repo, gate, u, action, &rules, existing, deadline)? {
+            History::TooBig(finding) => return Ok(too_big(finding)),
+            History::Brought {
+                commits,
+                fast_forward,
+                old_commit,
+                new_commit,
+                vouching,
+            } => (commits, fast_forward, old_commit, new_commit, vouching),
+        };
+
+    let facts = UpdateFacts {
+        refname: u.refname.clone(),
+        kind: RefKind::of(&u.refname),
+        action,
+        old: u.old.clone(),
+        new: u.new.clone(),
+        fast_forward,
+        merges: commits
+            .iter()
+            .filter(|c| c.parent_count > 1)
+            .map(|c| (c.id.to_string(), repo.commit_summary(c.id)))
+            .collect(),
+    };
+    let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
+    violations.extend(replace_ref(config, u, action));
+    let allowed = rules.signers.as_ref().map(|(names, _)| names);
+    let policy_sets: Vec<&LoadedSet> = gate
+        .policies
+        .iter()
+        .filter(|p| p.applies_to(&u.refname))
+        .collect();
+    let push_input_needed =
+        action != Action::Delete && policy_sets.iter().any(|p| p.set.push_namespace.is_some());
+    // Verdicts are kept only when a push-level policy will read them.
+    let signed = signatures::judge_commits(
+        repo,
+        &gate.keyring,
+        &commits,
+        &rules,
+        &u.refname,
+        push_input_needed,
+        (now, deadline),
+    )?;
+    violations.extend(signed.violations);
+    let (signers, verdicts) = (signed.signers, signed.verdicts);
+    // Wherever a rule asks for signed tags (refs/tags/** or elsewhere,
+    // e.g. refs/releases/*), what is pushed there must be one.
+    if rules.signed_tags.on && action != Action::Delete {
+        violations.extend(check_tag(
+            repo,
+            &gate.keyring,
+            u,
+            allowed,
+            &rules.signed_tags,
+            now,
+            limits.max_object_bytes,
+        )?);
+    }
+
+    let mut warnings = Vec::new();
+    if let Some(new_commit) = new_commit {
+        let (new_tree, files) = match manifests::changes(
+            repo, &u.refname, new_commit, old_commit, &vouching, limits, deadline,
+        )? {
+            manifests::Changes::Files { new_tree, files } => (new_tree, files),
+            manifests::Changes::TooMany(finding) => {
+                let mut out = too_big(finding);
+                out.commits = commits.iter().map(|c| c.id.to_string()).collect();
+                return Ok(out);
+            }
+        };
+        // Manifests are read only where something judges them: a policy
+        // set gating this ref (a Helm template on an ungated branch is
+        // nobody's business).
+        let judged = policy_sets
+            .iter()
+            .any(|p| !p.set.manifest_namespaces.is_empty() || p.set.push_namespace.is_some());
+        let docs = if judged {
+            read_manifests(
+                repo,
+                &gate.selector,
+                &files,
+                new_tree,
+                (&mut violations, &mut warnings),
+                deadline,
+            )?
+        } else {
+            Vec::new()
+        };
+        for set in &policy_sets {
+            for ns in &set.set.manifest_namespaces {
+                let (v, w) = policies::on_manifests(set, ns, &docs, deadline)?;
+                violations.extend(v);
+                warnings.extend(w);
+            }
+            if let (Some(ns), true) = (&set.set.push_namespace, push_input_needed) {
+                deadline.check()?;
+                let input = push_input(
+                    repo,
+                    push,
+                    u,
+                    action,
+                    fast_forward,
+                    &rules,
+                    &commits,
+                    &verdicts,
+                    &files,
+                    &docs,
+                )?;
+                let r = set
+                    .compiled(ns)?
+                    .evaluate_push(regorus::Value::from(input))
+                    .with_context(|| format!("push policy {ns}"))?;
+                violations.extend(r.failures);
+                warnings.extend(r.warnings);
+            }
+        }
+    }
+
+    Ok(Outcome {
+        refname: u.refname.clone(),
+        old: u.old.clone(),
+        new: u.new.clone(),
+        action,
+        kind: facts.kind,
+        environment: rules.environment.clone(),
+        fast_forward,
+        commits: commits.iter().map(|c| c.id.to_string()).collect(),
+        signers: signers.into_iter().collect(),
+        violations,
+        warnings,
+    })
+}

@@ -1,0 +1,97 @@
+//! Stage: the policy sets gating a ref, over its manifests (conftest's
+//! per-document rules, in batches on every core) and over the whole update
+//! (the push-level namespace and its input).
+
+use anyhow::{Context, Result};
+
+use super::{LoadedSet, Push};
+use crate::deadline::Deadline;
+use crate::finding::Finding;
+use crate::git::{ChangedFile, CommitInfo, Repo};
+use crate::manifest::Document;
+use crate::protection::{Action, Effective, RefKind};
+use crate::protocol::RefUpdate;
+use crate::signature::Verdict;
+
+/// The push-level policy input of the spec.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn push_input(
+    repo: &Repo,
+    push: &Push,
+    u: &RefUpdate,
+    action: Action,
+    fast_forward: Option<bool>,
+    rules: &Effective,
+    commits: &[CommitInfo],
+    verdicts: &[Verdict],
+    files: &[ChangedFile],
+    docs: &[Document],
+) -> Result<serde_json::Value> {
+    let mut cs = Vec::with_capacity(commits.len());
+    for (c, v) in commits
+        .iter()
+        .zip(verdicts.iter().map(Some).chain(std::iter::repeat(None)))
+    {
+        let mut j = repo.commit_json(c.id)?;
+        j["signature"] = match v {
+            Some(v) => serde_json::to_value(v)?,
+            None => serde_json::to_value(Verdict::none())?,
+        };
+        cs.push(j);
+    }
+    Ok(serde_json::json!({
+        "repository": repo.name,
+        "pusher": push.pusher,
+        "push_options": push.push_options,
+        "ref": {
+            "name": u.refname,
+            "kind": RefKind::of(&u.refname),
+            "action": action,
+            "old": u.old,
+            "new": u.new,
+            "fast_forward": fast_forward,
+            "environment": rules.environment,
+        },
+        "commits": cs,
+        "files": files,
+        "manifests": docs,
+    }))
+}
+
+/// One manifest namespace of a policy set over every document: (failures,
+/// warnings), located at their documents' lines.
+pub(super) fn on_manifests(
+    set: &LoadedSet,
+    ns: &str,
+    docs: &[Document],
+    deadline: &Deadline,
+) -> Result<(Vec<Finding>, Vec<Finding>)> {
+    let compiled = set.compiled(ns)?;
+    deadline.check()?;
+    let inputs: Vec<regorus::Value> = docs
+        .iter()
+        .map(|d| regorus::Value::from(d.document.clone()))
+        .collect();
+    // All documents in parallel batches; on an error, once more one by one
+    // to name the document that broke evaluation.
+    let results = match compiled.evaluate_all(inputs) {
+        Ok(r) => r,
+        Err(e) => {
+            for d in docs {
+                deadline.check()?;
+                compiled
+                    .evaluate(regorus::Value::from(d.document.clone()))
+                    .with_context(|| format!("policy {ns} on {} (document {})", d.path, d.index))?;
+            }
+            return Err(e.context(format!("policy {ns}")));
+        }
+    };
+    deadline.check()?;
+    let (mut violations, mut warnings) = (Vec::new(), Vec::new());
+    for (d, r) in docs.iter().zip(results) {
+        let locate = |f| d.locate(f);
+        violations.extend(r.failures.into_iter().map(locate));
+        warnings.extend(r.warnings.into_iter().map(locate));
+    }
+    Ok((violations, warnings))
+}
