@@ -1,41 +1,100 @@
-//! Dates as pushgate prints and stores them; a leaf module (audit, git and
-//! signature all format times, none should import another for it).
+//! Dates as pushgate prints, stores and reads them; a leaf module (audit,
+//! git and signature all format times, none should import another for it).
+//! On jiff rather than hand-written calendar code: it parses RFC 3339 with
+//! any offset (an operator's `--since 2026-06-30T14:00:00+02:00`), which a
+//! string comparison against stored UTC times got wrong.
 
 use std::time::SystemTime;
 
-/// A date for messages: `2025-06-30`.
+use jiff::{tz, Timestamp};
+
+/// A date for messages: `2025-06-30` (UTC).
 pub fn day(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    Timestamp::try_from(t)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .strftime("%Y-%m-%d")
+        .to_string()
 }
 
 /// git's time with its offset, as RFC 3339 (`2025-06-30T14:03:00+02:00`).
+/// An offset git stores but RFC 3339 cannot say (a hand-made commit's
+/// `+9959`) is given as the same instant in UTC.
 pub fn rfc3339(t: git2::Time) -> String {
-    let offset = t.offset_minutes();
-    let local = t.seconds() + i64::from(offset) * 60;
-    let day = day(std::time::UNIX_EPOCH + std::time::Duration::from_secs(local.max(0) as u64));
-    let secs = local.rem_euclid(86_400);
-    let sign = if offset < 0 { '-' } else { '+' };
-    format!(
-        "{day}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60,
-        offset.abs() / 60,
-        offset.abs() % 60
-    )
+    let Ok(ts) = Timestamp::from_second(t.seconds()) else {
+        return "0000-01-01T00:00:00Z".into();
+    };
+    match tz::Offset::from_seconds(t.offset_minutes().saturating_mul(60)) {
+        Ok(offset) => ts
+            .to_zoned(tz::TimeZone::fixed(offset))
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        Err(_) => utc(ts),
+    }
+}
+
+/// Now, as the audit log stores times: `2026-12-02T21:45:00Z`.
+pub fn now_utc() -> String {
+    utc(Timestamp::now())
+}
+
+fn utc(ts: Timestamp) -> String {
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// An operator's time bound (`--since`, `--until`): RFC 3339 with any
+/// offset, or `YYYY-MM-DD` (midnight UTC), as the audit log stores times
+/// (UTC, whole seconds), so that comparing them as text is comparing
+/// instants.
+pub fn parse_bound(t: &str) -> Result<String, String> {
+    let bad = || {
+        format!("`{t}` is not a date: use RFC 3339 (2025-06-30T14:00:00Z, or with an offset: +02:00) or YYYY-MM-DD")
+    };
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        if t.len() == 10 {
+            return Ok(format!("{}T00:00:00Z", d.strftime("%Y-%m-%d")));
+        }
+    }
+    t.parse::<Timestamp>().map(utc).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_instants_and_git_offsets_survive() {
+        assert_eq!(
+            parse_bound("2026-12-01T10:00:00+02:00").unwrap(),
+            "2026-12-01T08:00:00Z"
+        );
+        assert_eq!(
+            parse_bound("2026-12-01T10:00:00.7Z").unwrap(),
+            "2026-12-01T10:00:00Z"
+        );
+        assert_eq!(parse_bound("2026-12-01").unwrap(), "2026-12-01T00:00:00Z");
+        for bad in [
+            "yesterday",
+            "2026-13-01",
+            "2026-12-01T25:00:00Z",
+            "2026-12-01 10:00",
+        ] {
+            assert!(parse_bound(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            rfc3339(git2::Time::new(1_750_000_000, 120)),
+            "2025-06-15T17:06:40+02:00"
+        );
+        assert_eq!(
+            rfc3339(git2::Time::new(1_750_000_000, -330)),
+            "2025-06-15T09:36:40-05:30"
+        );
+        assert_eq!(
+            rfc3339(git2::Time::new(1_750_000_000, 99 * 60 + 59)),
+            "2025-06-15T15:06:40Z"
+        );
+        assert_eq!(
+            day(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_750_000_000)),
+            "2025-06-15"
+        );
+    }
 }

@@ -208,11 +208,7 @@ impl Target {
 }
 
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    crate::time::rfc3339(git2::Time::new(secs, 0)).replace("+00:00", "Z")
+    crate::time::now_utc()
 }
 
 fn chain(prev: &str, body: &str) -> String {
@@ -996,22 +992,7 @@ pub struct Entry {
 
 /// `YYYY-MM-DD` becomes the start of that day (UTC); RFC 3339 stays.
 pub fn normalize_time(t: &str) -> Result<String> {
-    let b = t.as_bytes();
-    let date_ok = b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !date_ok {
-        bail!("`{t}` is not a date: use RFC 3339 (2025-06-30T14:00:00Z) or YYYY-MM-DD");
-    }
-    if t.len() == 10 {
-        return Ok(format!("{t}T00:00:00Z"));
-    }
-    Ok(t.to_owned())
+    crate::time::parse_bound(t).map_err(|e| anyhow::anyhow!(e))
 }
 
 #[cfg(test)]

@@ -165,6 +165,20 @@ fn filters_select_what_they_say(backend: Backend) {
     assert_eq!(list(&w, &["--until", "2000-01-01"]).len(), 0);
     assert_eq!(list(&w, &["--since", "2999-01-01T00:00:00Z"]).len(), 0);
     assert_eq!(audit(&w, &["list", "--since", "yesterday"]).status, 2);
+    // A bound with an offset is an instant: an hour before the newest
+    // record, written in +02:00 (so its text sorts after the record's UTC
+    // time), still finds it.
+    let newest = list(&w, &["--limit", "1"])[0]["time"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t: jiff::Timestamp = newest.parse().unwrap();
+    let before = (t - jiff::SignedDuration::from_hours(1))
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(2)))
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string();
+    assert!(before.as_str() > newest.as_str(), "{before} {newest}");
+    assert_eq!(list(&w, &["--since", &before, "--limit", "1"]).len(), 1);
 
     // No identity at all, on a ref that requires none: recorded as null,
     // shown as unknown, and found with `--pusher unknown`.
