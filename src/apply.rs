@@ -148,8 +148,8 @@ fn run_started(
         .stdin(Stdio::null());
     // main() turns library backtraces off for pushgate itself; that is
     // not the command's business.
-    if std::env::var_os("RUST_LIB_BACKTRACE").is_some_and(|v| v == "0") {
-        cmd.env_remove("RUST_LIB_BACKTRACE");
+    if std::env::var_os(crate::env::RUST_LIB_BACKTRACE).is_some_and(|v| v == "0") {
+        cmd.env_remove(crate::env::RUST_LIB_BACKTRACE);
     }
     cmd
         // Its own process group, so a timeout kills everything it started.

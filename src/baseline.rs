@@ -247,7 +247,7 @@ pub fn apply(
 
 /// Who sets a baseline when `--by` is not given: the operator's login.
 pub fn default_operator() -> String {
-    ["USER", "LOGNAME"]
+    crate::env::OPERATOR
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "unknown operator".into())

@@ -120,7 +120,7 @@ impl Repo {
     /// `pushgate.config` from its git config (set by install), else
     /// `pushgate.yaml` in the repository directory.
     pub fn config_path(&self) -> PathBuf {
-        if let Some(p) = std::env::var_os("PUSHGATE_CONFIG").filter(|p| !p.is_empty()) {
+        if let Some(p) = crate::env::get(crate::env::CONFIG) {
             return PathBuf::from(p);
         }
         if let Ok(cfg) = self.git.config() {

@@ -98,7 +98,7 @@ fn finish_hook(result: Result<Decision>, atomicity: Atomicity) -> ExitCode {
             let decision = for_pushers(decision);
             // GitLab shows hook output in its UI only on lines that start
             // with GL-HOOK-ERR: (merges, web edits); git clients see all.
-            if std::env::var_os("GL_ID").is_some() && !decision.accepted() {
+            if std::env::var_os(crate::env::GITLAB_ID).is_some() && !decision.accepted() {
                 say_raw!("{}", report::gitlab_summary(&decision));
             }
             say_raw!(
@@ -481,7 +481,7 @@ fn spawn_background(repo: &Repo, config: &Config, id: i64, log: &Path) -> Result
         .arg(&config.path)
         .arg("--log")
         .arg(log)
-        .env("PUSHGATE_APPLY_GIT_DIR", repo.git.path())
+        .env(crate::env::APPLY_GIT_DIR, repo.git.path())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

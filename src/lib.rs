@@ -52,6 +52,7 @@ pub mod config;
 pub mod deadline;
 pub mod demo;
 pub mod doctor;
+pub mod env;
 pub mod exit;
 pub mod export;
 pub mod finding;

@@ -151,7 +151,7 @@ pub fn read_updates(input: impl BufRead, limits: &Limits) -> Result<Vec<RefUpdat
 /// More than `max` (`limits.max_push_options`) is an error, not a silent cut:
 /// a policy must never read a truncated list.
 pub fn push_options_from_env(max: usize) -> Result<Vec<String>> {
-    let count: usize = match std::env::var("GIT_PUSH_OPTION_COUNT") {
+    let count: usize = match std::env::var(crate::env::PUSH_OPTION_COUNT) {
         Err(_) => 0,
         Ok(c) => c.parse().with_context(|| {
             format!("GIT_PUSH_OPTION_COUNT is `{}`, not a number", printable(&c))
@@ -164,7 +164,8 @@ pub fn push_options_from_env(max: usize) -> Result<Vec<String>> {
     }
     Ok((0..count)
         .map(|i| {
-            let v = std::env::var_os(format!("GIT_PUSH_OPTION_{i}")).unwrap_or_default();
+            let v = std::env::var_os(format!("{}{i}", crate::env::PUSH_OPTION_PREFIX))
+                .unwrap_or_default();
             v.to_string_lossy().into_owned()
         })
         .collect())

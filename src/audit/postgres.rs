@@ -50,7 +50,7 @@ impl Postgres {
             let secret = std::fs::read_to_string(file)
                 .with_context(|| format!("reading the audit password file {}", file.display()))?;
             config.password(secret.trim_end_matches(['\n', '\r']));
-        } else if let Some(secret) = std::env::var_os("PUSHGATE_AUDIT_PASSWORD") {
+        } else if let Some(secret) = std::env::var_os(crate::env::AUDIT_PASSWORD) {
             config.password(secret.to_string_lossy().as_bytes());
         }
         let client = config.connect(NoTls).with_context(|| {

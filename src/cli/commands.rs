@@ -370,7 +370,7 @@ pub(super) fn cmd_apply_log(id: i64, source: &AuditSource) -> ExitCode {
 pub(super) fn cmd_apply_run(id: i64, source: &AuditSource, log: Option<PathBuf>) -> ExitCode {
     let result = (|| -> Result<&'static str> {
         let config_path = source.config_path()?;
-        let repo_dir = match (std::env::var_os("PUSHGATE_APPLY_GIT_DIR"), &source.repo) {
+        let repo_dir = match (std::env::var_os(crate::env::APPLY_GIT_DIR), &source.repo) {
             (Some(d), _) => PathBuf::from(d),
             (None, Some(r)) => r.clone(),
             (None, None) => config_path
