@@ -128,7 +128,6 @@ pub fn git_objects(data: &[u8]) {
             }
             let _ = repo.commit_json(id);
             let _ = repo.commit_summary(id);
-            let _ = repo.first_parent(id);
         });
         with_object(repo, git2::ObjectType::Tag, data, |id| {
             if let Ok(Some((sig, signed))) = repo.tag_signature(id) {

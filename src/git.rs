@@ -262,16 +262,6 @@ impl Repo {
             .tree_id())
     }
 
-    /// The first parent of `id`, if any.
-    pub fn first_parent(&self, id: Oid) -> Result<Option<Oid>> {
-        Ok(self
-            .git
-            .find_commit(id)
-            .with_context(|| format!("reading commit {id}"))?
-            .parent_id(0)
-            .ok())
-    }
-
     /// Files that differ between two trees (`old` None: the empty tree),
     /// with renames detected, as git shows them.
     pub fn changed_files(&self, old: Option<Oid>, new: Oid) -> Result<Vec<ChangedFile>> {

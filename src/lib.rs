@@ -25,7 +25,7 @@ macro_rules! say_raw {
     }};
 }
 
-pub mod allowed_signers;
+pub(crate) mod allowed_signers;
 /// A progress note on stderr, left out under `--quiet`.
 macro_rules! note {
     ($($t:tt)*) => {{
@@ -44,31 +44,31 @@ macro_rules! detail {
     }};
 }
 
-pub mod apply;
+pub(crate) mod apply;
 pub mod audit;
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod cli;
-pub mod config;
-pub mod deadline;
-pub mod demo;
-pub mod doctor;
+pub(crate) mod config;
+pub(crate) mod deadline;
+pub(crate) mod demo;
+pub(crate) mod doctor;
 pub mod env;
-pub mod exit;
-pub mod export;
+pub(crate) mod exit;
+pub(crate) mod export;
 pub mod finding;
 #[cfg(any(test, feature = "fuzz"))]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod gate;
-pub mod git;
-pub mod hook;
-pub mod install;
+pub(crate) mod gate;
+pub(crate) mod git;
+pub(crate) mod hook;
+pub(crate) mod install;
 pub mod manifest;
 pub mod policy;
-pub mod protection;
-pub mod protocol;
-pub mod report;
+pub(crate) mod protection;
+pub(crate) mod protocol;
+pub(crate) mod report;
 pub mod signature;
-pub mod time;
-pub mod validate;
-pub mod verbosity;
+pub(crate) mod time;
+pub(crate) mod validate;
+pub(crate) mod verbosity;
