@@ -134,6 +134,8 @@ codes! {
     GateTimeout => "gate-timeout",
     GateError => "gate-error",
     ConfigBroken => "config-broken",
+    PolicyError => "policy-error",
+    PolicyTimeout => "policy-timeout",
 }
 
 impl From<Code> for Cow<'static, str> {

@@ -66,7 +66,10 @@ fn broken_gate(
 }
 
 /// What a pusher reads of a decision: `config-broken` findings in their
-/// short form (the full error is in the audit record and `doctor`).
+/// short form (the parser's error is about the server's files, not the
+/// push; it is in the audit record, `doctor` and `config check`). A
+/// policy's error on a pushed file is shown whole: it is often about the
+/// file's values (a string where a number was expected).
 fn for_pushers(mut decision: Decision) -> Decision {
     let (message, help) = gate::BROKEN_CONFIG_FOR_PUSHERS;
     for u in &mut decision.updates {

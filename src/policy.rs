@@ -103,7 +103,7 @@ impl Compiled {
         let value = self
             .policy
             .eval_with_input(Value::from(inputs))
-            .map_err(|e| anyhow!("evaluating package {ns}: {e}"))?;
+            .map_err(|e| EvalError::error(ns, &e))?;
         let Value::Array(results) = value else {
             return Ok(vec![Outcome::default(); n]);
         };
@@ -294,6 +294,62 @@ fn exact_numbers(input: &Value) -> Result<bool> {
         }
     }
     Ok(float_text)
+}
+
+/// A policy that failed while evaluating (not one that denied): its
+/// message in one line, as a pusher's `remote:` line can show it, and
+/// whether it was the time limit that stopped it.
+#[derive(Debug)]
+pub struct EvalError {
+    pub namespace: String,
+    pub timed_out: bool,
+    pub message: String,
+}
+
+impl EvalError {
+    fn error(ns: &str, e: &anyhow::Error) -> anyhow::Error {
+        // regorus keeps its LimitError as a type on some paths and formats
+        // it into a rule's error text on others.
+        let timed_out = e.chain().any(|c| {
+            c.downcast_ref::<regorus::LimitError>().is_some()
+                || c.to_string().contains("execution exceeded time limit")
+        });
+        anyhow::Error::new(EvalError {
+            namespace: ns.to_owned(),
+            timed_out,
+            message: one_line(&format!("{e:#}")),
+        })
+    }
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "evaluating package {}: {}", self.namespace, self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// regorus' errors are drawn for a terminal (`--> file:line:col`, the
+/// source line, a caret, then `error: what`); as one line:
+/// `file:line:col: what`.
+fn one_line(text: &str) -> String {
+    let location = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "));
+    let what = text
+        .lines()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("error: "));
+    match (location, what) {
+        (Some(at), Some(what)) => format!("{}: {}", at.trim(), what.trim()),
+        _ => text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
 }
 
 /// The verdict of the rules of one namespace on one input.
@@ -757,6 +813,16 @@ fn exception_name(rule: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn regorus_errors_become_one_line() {
+        let drawn = "\n--> p.rego:4:1\n  |\n4 | x := 2 if input.conflict\n  | ^\nerror: rule conflicts with rule at p.rego:3:1";
+        assert_eq!(
+            super::one_line(drawn),
+            "p.rego:4:1: rule conflicts with rule at p.rego:3:1"
+        );
+        assert_eq!(super::one_line("a\n  b\n"), "a b");
+    }
+
     /// `ln -s . loop` twice in a policy directory made the walk (and so
     /// every hook) run without end; each real directory is entered once.
     #[test]

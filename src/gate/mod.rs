@@ -291,8 +291,34 @@ pub fn broken_config_finding(detail: &str) -> Finding {
     )
 }
 
+pub use policies::PolicyFailed;
+
+/// What to do about a policy that failed on a pushed file.
+pub const POLICY_FAILED_HELP: &str = "if the error is about this file's values, fix them; otherwise tell an operator: the policy must be fixed (or limits.policy_timeout_seconds raised); reproduce with `pushgate validate -p POLICY FILE`";
+
 /// The finding for an error that stopped the decision.
 pub fn failure_finding(e: &anyhow::Error) -> Finding {
+    if let Some(p) = e.chain().find_map(|c| c.downcast_ref::<PolicyFailed>()) {
+        let (code, what) = if p.timed_out {
+            (
+                Code::PolicyTimeout,
+                "ran past its time limit (limits.policy_timeout_seconds)",
+            )
+        } else {
+            (Code::PolicyError, "failed to evaluate")
+        };
+        let mut f = Finding::new(
+            code,
+            format!(
+                "policy `{}` {what}: {}; nothing was accepted",
+                p.namespace, p.detail
+            ),
+            POLICY_FAILED_HELP,
+        );
+        f.path = p.path.clone();
+        f.document = p.document;
+        return f;
+    }
     if let Some(b) = e.chain().find_map(|c| c.downcast_ref::<BrokenConfig>()) {
         return broken_config_finding(&b.0);
     }
@@ -503,12 +529,9 @@ fn decide_one(
                     &files,
                     &docs,
                 )?;
-                let r = set
-                    .compiled(ns)?
-                    .evaluate_push(regorus::Value::from(input))
-                    .with_context(|| format!("push policy {ns}"))?;
-                violations.extend(r.failures);
-                warnings.extend(r.warnings);
+                let (v, w) = policies::on_push(set, ns, input)?;
+                violations.extend(v);
+                warnings.extend(w);
             }
         }
     }

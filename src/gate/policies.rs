@@ -2,7 +2,7 @@
 //! per-document rules, in batches on every core) and over the whole update
 //! (the push-level namespace and its input).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::{LoadedSet, Push};
 use crate::deadline::Deadline;
@@ -12,6 +12,60 @@ use crate::manifest::Document;
 use crate::protection::{Action, Effective, RefKind};
 use crate::protocol::RefUpdate;
 use crate::signature::Verdict;
+
+/// A policy that failed to evaluate on something pushed (an error in the
+/// policy, or its time limit): the push is rejected as `policy-error` or
+/// `policy-timeout`, naming the file, with the policy's own error kept for
+/// operators.
+#[derive(Debug)]
+pub struct PolicyFailed {
+    pub namespace: String,
+    /// The pushed file (None: the push-level input, or a whole batch).
+    pub path: Option<String>,
+    pub document: Option<usize>,
+    pub timed_out: bool,
+    pub detail: String,
+}
+
+impl std::fmt::Display for PolicyFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "policy {}", self.namespace)?;
+        if let Some(p) = &self.path {
+            write!(f, " on {p} (document {})", self.document.unwrap_or(0))?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
+impl std::error::Error for PolicyFailed {}
+
+impl PolicyFailed {
+    fn error(ns: &str, at: Option<&Document>, e: &anyhow::Error) -> anyhow::Error {
+        let eval = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::policy::EvalError>());
+        anyhow::Error::new(PolicyFailed {
+            namespace: ns.to_owned(),
+            path: at.map(|d| d.path.clone()),
+            document: at.map(|d| d.index),
+            timed_out: eval.is_some_and(|x| x.timed_out),
+            detail: eval.map_or_else(|| format!("{e:#}"), |x| x.message.clone()),
+        })
+    }
+}
+
+/// The push-level namespace of a policy set over the update.
+pub(super) fn on_push(
+    set: &LoadedSet,
+    ns: &str,
+    input: serde_json::Value,
+) -> Result<(Vec<Finding>, Vec<Finding>)> {
+    let r = set
+        .compiled(ns)?
+        .evaluate_push(regorus::Value::from(input))
+        .map_err(|e| PolicyFailed::error(ns, None, &e))?;
+    Ok((r.failures, r.warnings))
+}
 
 /// The push-level policy input of the spec.
 #[allow(clippy::too_many_arguments)]
@@ -79,11 +133,11 @@ pub(super) fn on_manifests(
         Err(e) => {
             for d in docs {
                 deadline.check()?;
-                compiled
-                    .evaluate(regorus::Value::from(d.document.clone()))
-                    .with_context(|| format!("policy {ns} on {} (document {})", d.path, d.index))?;
+                if let Err(e) = compiled.evaluate(regorus::Value::from(d.document.clone())) {
+                    return Err(PolicyFailed::error(ns, Some(d), &e));
+                }
             }
-            return Err(e.context(format!("policy {ns}")));
+            return Err(PolicyFailed::error(ns, None, &e));
         }
     };
     deadline.check()?;

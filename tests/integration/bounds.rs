@@ -123,7 +123,7 @@ fn yaml_bounds_come_from_the_config() {
 
 /// A policy that would run for hours: each evaluation stops at
 /// `limits.policy_timeout_seconds`, the update is rejected and recorded as
-/// `gate-error`, naming the limit.
+/// `policy-timeout`, naming the limit.
 const SLOW_POLICY: &str = "package main
 import rego.v1
 deny contains \"never\" if {
@@ -149,13 +149,13 @@ fn a_runaway_policy_is_stopped_and_the_push_recorded_rejected() {
     let started = std::time::Instant::now();
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("gate-error")
-        .assert_says("the gate could not decide");
+        .assert_says("error[policy-timeout] a.yaml")
+        .assert_says("ran past its time limit");
     // Not a timing test: only that it did not run for the hours it would.
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     let r = records(&w);
     assert_eq!(r.len(), 1);
-    assert_eq!(rules(&r[0]), ["gate-error"]);
+    assert_eq!(rules(&r[0]), ["policy-timeout"]);
 }
 
 /// The watchdog: the whole gate over `limits.timeout_seconds` (here while a

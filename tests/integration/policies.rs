@@ -421,3 +421,33 @@ fn policy_test_passes_and_fails() {
     r.assert_says("FAIL data.x.test_broken")
         .assert_says("policy tests: 1 passed, 1 failed");
 }
+
+/// A policy that fails on a pushed file (here: conflicting rule values)
+/// rejects the push with a code of its own, naming the file and the
+/// policy's error (a runaway policy is `policy-timeout`: bounds.rs).
+#[test]
+fn a_policy_failing_on_a_file_is_policy_error() {
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\nx := 1 if input.conflict\nx := 2 if input.conflict\ndeny contains \"three\" if x == 3\n",
+    )
+    .unwrap();
+    let cfg = format!(
+        "version: 1\naudit:\n  database: audit.db\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        pol.display()
+    );
+    let work = server(&w, &cfg);
+    w.commit(&work, "k8s/fine.yaml", "fine: true\n", "fine");
+    w.commit(&work, "k8s/conflict.yaml", "conflict: true\n", "conflict");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[policy-error] k8s/conflict.yaml")
+        .assert_says("p.rego:4:1: rule conflicts with rule at")
+        .assert_says("tell an operator");
+    let record = &w.records(&w.path("server.git"))[0];
+    assert_eq!(record["violations"][0]["rule"], "policy-error");
+    assert_eq!(record["violations"][0]["path"], "k8s/conflict.yaml");
+}
