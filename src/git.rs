@@ -139,10 +139,7 @@ impl Repo {
     /// The commit `id` points to, through any chain of annotated tags.
     /// `None` when it names a tree or blob.
     pub fn peel_to_commit(&self, id: Oid) -> Result<Option<Oid>> {
-        let obj = self
-            .git
-            .find_object(id, None)
-            .with_context(|| format!("object {id} is not in the repository"))?;
+        let obj = self.find_object(id)?;
         match obj.peel(ObjectType::Commit) {
             Ok(c) => Ok(Some(c.id())),
             Err(_) => Ok(None),
@@ -150,11 +147,19 @@ impl Repo {
     }
 
     pub fn object_kind(&self, id: Oid) -> Result<Option<ObjectType>> {
-        Ok(self
-            .git
-            .find_object(id, None)
-            .with_context(|| format!("object {id} is not in the repository"))?
-            .kind())
+        Ok(self.find_object(id)?.kind())
+    }
+
+    /// libgit2's "not found" repeats the id in other words; the message
+    /// says it once.
+    fn find_object(&self, id: Oid) -> Result<git2::Object<'_>> {
+        self.git.find_object(id, None).map_err(|e| {
+            if e.code() == git2::ErrorCode::NotFound {
+                anyhow::anyhow!("object {id} is not in the repository")
+            } else {
+                anyhow::Error::new(e).context(format!("reading object {id}"))
+            }
+        })
     }
 
     /// Whether `descendant` contains `ancestor` (or is it).

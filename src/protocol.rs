@@ -71,9 +71,16 @@ fn check_oid(s: &str) -> Result<()> {
 /// Renders pusher-controlled text safe for a terminal: control characters
 /// are escaped, and long values are cut.
 pub fn printable(s: &str) -> String {
-    let cut: String = s.chars().take(200).collect();
+    printable_up_to(s, 200)
+}
+
+/// [`printable`] with a cut of `max` characters: a finding's message is
+/// built from bounded parts but can quote several of them (two object
+/// ids, a policy author's text).
+pub fn printable_up_to(s: &str, max: usize) -> String {
+    let cut: String = s.chars().take(max).collect();
     let mut out = escaped(&cut);
-    if s.chars().count() > 200 {
+    if s.chars().count() > max {
         out.push_str("...");
     }
     out

@@ -95,12 +95,20 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
                     }
                 }
             }
+            // The location is printed first; a message that opens with the
+            // same path ("k8s/a.yaml: ...") need not say it again.
+            let message = f
+                .path
+                .as_deref()
+                .and_then(|p| f.message.strip_prefix(p))
+                .and_then(|m| m.strip_prefix(": "))
+                .unwrap_or(&f.message);
             let _ = writeln!(
                 out,
                 "  {label}[{}]{}: {}",
                 f.rule,
                 loc,
-                printable(&f.message)
+                crate::protocol::printable_up_to(message, 1000)
             );
             if let Some(by) = &f.required_by {
                 let _ = writeln!(out, "    rule: {by}");

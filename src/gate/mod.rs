@@ -293,28 +293,29 @@ pub fn broken_config_finding(detail: &str) -> Finding {
 
 pub use policies::PolicyFailed;
 
-/// What to do about a policy that failed on a pushed file.
-pub const POLICY_FAILED_HELP: &str = "if the error is about this file's values, fix them; otherwise tell an operator: the policy must be fixed (or limits.policy_timeout_seconds raised); reproduce with `pushgate validate -p POLICY FILE`";
-
 /// The finding for an error that stopped the decision.
 pub fn failure_finding(e: &anyhow::Error) -> Finding {
     if let Some(p) = e.chain().find_map(|c| c.downcast_ref::<PolicyFailed>()) {
-        let (code, what) = if p.timed_out {
-            (
+        let mut f = if p.timed_out {
+            // regorus' own words ("elapsed=1000051318ns") say no more.
+            Finding::new(
                 Code::PolicyTimeout,
-                "ran past its time limit (limits.policy_timeout_seconds)",
+                format!(
+                    "policy `{}` ran past its time limit (limits.policy_timeout_seconds) and was stopped; nothing was accepted",
+                    p.namespace
+                ),
+                "tell an operator: the policy is too slow for this file (a rule that does not end, or far too much work for the input); `pushgate validate -p POLICY FILE` reproduces it",
             )
         } else {
-            (Code::PolicyError, "failed to evaluate")
+            Finding::new(
+                Code::PolicyError,
+                format!(
+                    "policy `{}` failed to evaluate: {}; nothing was accepted",
+                    p.namespace, p.detail
+                ),
+                "if the error is about this file's values, fix them; otherwise tell an operator: the policy must be fixed; `pushgate validate -p POLICY FILE` reproduces it",
+            )
         };
-        let mut f = Finding::new(
-            code,
-            format!(
-                "policy `{}` {what}: {}; nothing was accepted",
-                p.namespace, p.detail
-            ),
-            POLICY_FAILED_HELP,
-        );
         f.path = p.path.clone();
         f.document = p.document;
         return f;
@@ -332,7 +333,7 @@ pub fn failure_finding(e: &anyhow::Error) -> Finding {
     Finding::new(
         Code::GateError,
         format!("the gate could not decide: {e:#}"),
-        "if this names the config, a key or a policy, an operator must correct it; otherwise report it with this message",
+        "tell an operator: an object the push names is missing (`git fsck` on the server), or pushgate hit a bug, to report with this message",
     )
 }
 

@@ -156,8 +156,9 @@ pub(super) fn check_tag(
             Finding::new(
                 Code::TagNotCommit,
                 format!(
-                    "{} tags a {}, not a commit: a release must tag a commit",
+                    "{} is the tag object {}, which tags a {}, not a commit: a release must tag a commit",
                     u.refname,
+                    crate::protection::short(&u.new),
                     target.map_or("object of unknown kind".to_owned(), |t| t.to_string())
                 ),
                 "tag the commit to release: git tag -s <name> <commit>",

@@ -375,11 +375,11 @@ fn judge(
         let until = ka
             .key_expiration_time()
             .or_else(|| vc.primary_key().key_expiration_time())
-            .map(|t| format!(", which expired on {}", day(t)))
-            .unwrap_or_default();
+            .map(|t| format!(" expired on {}", day(t)))
+            .unwrap_or_else(|| " had expired".to_owned());
         return verdict(
             Status::Expired,
-            format!("signed on {} with a key{until}", day(made)),
+            format!("signed on {}, but the key{until}", day(made)),
         );
     }
     if sig.signature_alive(now, CLOCK_SKEW).is_err() {

@@ -37,6 +37,7 @@ fn too_many_commits_is_rejected_whole_and_recorded() {
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
         .assert_says("more than 3 new commits (limits.max_commits)")
+        .snapshot_code(&w, "too-many-commits")
         .assert_says("none of them was checked");
     assert_eq!(w.server_ref("refs/heads/main"), None);
     let r = records(&w);
@@ -61,7 +62,8 @@ fn an_oversized_commit_object_is_rejected_naming_it() {
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
         .assert_says(&format!("commit {id} is"))
-        .assert_says("limits.max_object_bytes");
+        .assert_says("limits.max_object_bytes")
+        .snapshot_code(&w, "object-too-large");
     assert_eq!(rules(&records(&w)[0]), ["object-too-large"]);
 }
 
@@ -150,6 +152,7 @@ fn a_runaway_policy_is_stopped_and_the_push_recorded_rejected() {
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
         .assert_says("error[policy-timeout] a.yaml")
+        .snapshot_code(&w, "policy-timeout")
         .assert_says("ran past its time limit");
     // Not a timing test: only that it did not run for the hours it would.
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
@@ -177,6 +180,7 @@ fn the_whole_gate_budget_is_enforced_by_the_watchdog() {
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
         .assert_says("gate-timeout")
+        .snapshot_code(&w, "gate-timeout")
         .assert_says("limits.timeout_seconds");
     assert_eq!(w.server_ref("refs/heads/main"), None);
     let r = records(&w);
@@ -200,7 +204,8 @@ fn a_zero_limit_is_a_config_error_on_its_line() {
     w.commit(&work, "a", "a", "a");
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[config-broken]");
+        .assert_says("error[config-broken]")
+        .snapshot_code(&w, "config-broken");
     w.config_check(&w.path("server.git"))
         .assert_exit(2)
         .assert_says("pushgate.yaml:8:")
@@ -280,6 +285,7 @@ fn one_blob_under_many_names_is_over_the_manifest_budget() {
     w.push(&work, None, &["origin", "HEAD:refs/heads/main"])
         .assert_rejected()
         .assert_says("manifests-over-budget")
+        .snapshot_code(&w, "manifests-over-budget")
         .assert_says("limits.max_manifest_bytes");
     // Not a timing test; a budget that only trips after judging everything
     // would take far longer than this.
@@ -316,6 +322,7 @@ fn documents_over_the_limit_are_refused_as_such_not_judged_in_part() {
     w.push(&work, None, &["origin", "HEAD:refs/heads/main"])
         .assert_rejected()
         .assert_says("too-many-documents")
+        .snapshot_code(&w, "too-many-documents")
         .assert_says("limits.max_documents");
     assert_eq!(rules(&records(&w)[0]), vec!["too-many-documents"]);
     // Within the limit the same manifests pass.
@@ -358,6 +365,7 @@ fn a_tree_of_millions_of_paths_is_refused_before_it_is_diffed() {
     )
     .assert_rejected()
     .assert_says("too-many-files")
+    .snapshot_code(&w, "too-many-files")
     .assert_says("changes more than 100000 files");
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(rules(&records(&w)[0]), vec!["too-many-files"]);

@@ -140,7 +140,8 @@ fn garbage_on_stdin_gets_a_clear_error() {
     // The update could be read, so it is decided (rejected) and recorded
     // like any other, with the cause as its finding.
     assert_eq!(r.status, 1);
-    r.assert_says("gate-error")
+    r.snapshot_code(&w, "gate-error")
+        .assert_says("gate-error")
         .assert_says("is not in the repository");
 
     // Empty stdin is an empty push: nothing to reject.

@@ -89,12 +89,14 @@ impl Gate {
 
     /// Commits what was written, pushes, expects a rejection naming each
     /// of `says`, then drops the commit again.
-    fn rejected(&self, msg: &str, says: &[&str]) {
+    fn rejected(&self, msg: &str, says: &[&str]) -> Run {
         self.commit(msg);
-        self.push_rejected(says);
+        self.push_rejected(says)
     }
 
-    fn push_rejected(&self, says: &[&str]) {
+    /// Pushes `main`, asserts the rejection says all of `says`, and resets
+    /// the clone to the server's `main`; returns the push for snapshots.
+    fn push_rejected(&self, says: &[&str]) -> Run {
         let run = self.w.push(&self.work, None, &["origin", "main"]);
         run.assert_rejected();
         for s in says {
@@ -104,6 +106,7 @@ impl Gate {
             .git(&self.work, &["reset", "-q", "--hard", "origin/main"])
             .assert_ok();
         self.w.git(&self.work, &["clean", "-qfdx"]).assert_ok();
+        run
     }
 }
 
@@ -195,7 +198,8 @@ fn a_file_name_that_is_not_utf8_is_refused_not_skipped() {
         "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: shop}}\nspec:\n{EVIL_POD_SPEC}"
     );
     g.write(Path::new(name), y.as_bytes());
-    g.rejected("feat: odd name", &["path-not-utf8", "k8s/\\xff.yaml"]);
+    g.rejected("feat: odd name", &["path-not-utf8", "k8s/\\xff.yaml"])
+        .snapshot_code(&g.w, "path-not-utf8");
 }
 
 #[test]
@@ -219,7 +223,8 @@ fn a_symlink_to_an_excluded_file_is_refused_and_one_inside_is_followed() {
     g.rejected(
         "feat: link",
         &["manifest-symlink", "k8s/app.yaml", "docs/evil.yaml"],
-    );
+    )
+    .snapshot_code(&g.w, "manifest-symlink");
 
     // Inside the globs, the link is judged by what it points at.
     g.write("k8s/base/evil.yaml", y.as_bytes());
@@ -289,7 +294,8 @@ fn ambiguous_yaml_is_refused_with_its_line() {
     g.rejected(
         "feat: dup",
         &["manifest-ambiguous", "k8s/dup.yaml:6", "appears twice"],
-    );
+    )
+    .snapshot_code(&g.w, "manifest-ambiguous");
 }
 
 #[test]
@@ -363,7 +369,8 @@ fn checkout_filters_on_manifests_are_refused() {
     g.rejected(
         "feat: lfs",
         &["manifest-checkout-filter", "k8s/secret.yaml", "filter=lfs"],
-    );
+    )
+    .snapshot_code(&g.w, "manifest-checkout-filter");
 }
 
 #[test]
@@ -386,7 +393,8 @@ fn submodules_and_non_mapping_documents_are_refused_on_gated_refs() {
         ],
     );
     g.commit_index("feat: vendor");
-    g.push_rejected(&["manifest-submodule", "k8s/vendor"]);
+    g.push_rejected(&["manifest-submodule", "k8s/vendor"])
+        .snapshot_code(&g.w, "manifest-submodule");
     g.write(
         "k8s/pointer.yaml",
         b"version https://git-lfs.github.com/spec/v1\n",

@@ -185,7 +185,8 @@ fn broken_and_hostile_yaml_is_rejected_with_file_and_line() {
     w.commit(&work, "bomb.yaml", &bomb, "feat: lol");
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[manifest-too-complex] bomb.yaml");
+        .assert_says("error[manifest-too-complex] bomb.yaml")
+        .snapshot_code(&w, "manifest-too-complex");
     w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
 
     w.commit(
@@ -197,6 +198,7 @@ fn broken_and_hostile_yaml_is_rejected_with_file_and_line() {
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
         .assert_says("error[manifest-too-large] big.yaml")
+        .snapshot_code(&w, "manifest-too-large")
         .assert_says("at most 4096");
     w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
 
@@ -205,7 +207,8 @@ fn broken_and_hostile_yaml_is_rejected_with_file_and_line() {
     w.git_ok(&work, &["commit", "-q", "-m", "feat: binary"]);
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[manifest-not-text] bin.yaml");
+        .assert_says("error[manifest-not-text] bin.yaml")
+        .snapshot_code(&w, "manifest-not-text");
 }
 
 /// A stray broken policy on the server rejects every push (fail closed),
@@ -445,6 +448,7 @@ fn a_policy_failing_on_a_file_is_policy_error() {
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
         .assert_says("error[policy-error] k8s/conflict.yaml")
+        .snapshot_code(&w, "policy-error")
         .assert_says("p.rego:4:1: rule conflicts with rule at")
         .assert_says("tell an operator");
     let record = &w.records(&w.path("server.git"))[0];

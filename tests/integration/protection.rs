@@ -160,6 +160,7 @@ fn immutable_tags_can_be_created_but_not_moved_or_deleted() {
     w.push(&work, None, &["--force", "origin", "v1.0"])
         .assert_rejected()
         .assert_says("error[immutable-tag]")
+        .snapshot_code(&w, "immutable-tag")
         .assert_says("publish a new tag instead");
     w.push(&work, None, &["origin", "--delete", "v1.0"])
         .assert_rejected()

@@ -20,18 +20,6 @@ fn remote_lines(w: &World, r: &Run) -> String {
     )
 }
 
-fn mask(w: &World, text: &str) -> String {
-    let tmp = w.dir.path().to_str().unwrap();
-    let text = text.replace(tmp, "[tmp]");
-    let ids = regex::Regex::new(r"\b[0-9a-f]{7,40}\b").unwrap();
-    // git pads sideband lines with spaces; they are not the text.
-    ids.replace_all(&text, "[id]")
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn push_snapshot(w: &World, work: &Path, pusher: Option<&str>, args: &[&str]) -> String {
     let r = w.push(work, pusher, args);
     format!("exit {}\n{}", r.status, remote_lines(w, &r))
@@ -146,4 +134,25 @@ policies:
     );
     assert_eq!(check.status, 1, "{}", check.stderr);
     insta::assert_snapshot!("check-json", mask(&w, &check.stdout));
+}
+
+/// Each finding code's `remote:` rendering is snapshotted where a real push
+/// produces it: in `rejections` above, or by `Run::snapshot_code` in the
+/// test for that code. A new code without one fails here.
+#[test]
+fn every_finding_code_has_a_snapshot() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots");
+    let rejections =
+        std::fs::read_to_string(dir.join("integration__snapshots__rejections.snap")).unwrap();
+    let missing: Vec<&str> = pushgate::finding::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| {
+            !rejections.contains(&format!("error[{c}]"))
+                && !dir
+                    .join(format!("integration__support__code-{c}.snap"))
+                    .exists()
+        })
+        .collect();
+    assert!(missing.is_empty(), "no snapshot of: {missing:?}");
 }

@@ -62,6 +62,27 @@ impl Run {
         );
         self
     }
+    /// Snapshots what the pusher read (the `remote:` lines and the exit
+    /// status) as `code-NAME`: every finding code has one, so a change to
+    /// what a rejected pusher reads shows in review
+    /// (snapshots::every_finding_code_has_a_snapshot).
+    #[track_caller]
+    pub fn snapshot_code(&self, w: &World, code: &str) -> &Self {
+        let remote: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("remote:"))
+            .collect();
+        // A hook run directly (not through a push) has no `remote:` prefix.
+        let read = if remote.is_empty() {
+            self.stderr.clone()
+        } else {
+            remote.join("\n")
+        };
+        let text = format!("exit {}\n{}", self.status, mask(w, &read));
+        insta::assert_snapshot!(format!("code-{code}"), text);
+        self
+    }
     #[track_caller]
     pub fn assert_says(&self, needle: &str) -> &Self {
         let all = format!("{}{}", self.stdout, self.stderr);
@@ -73,6 +94,35 @@ impl Run {
         );
         self
     }
+}
+
+/// Text with what changes from run to run masked: the test's temp dir,
+/// object ids, and the durations limits report.
+pub fn mask(w: &World, text: &str) -> String {
+    let tmp = w.dir.path().to_str().unwrap();
+    let text = text.replace(tmp, "[tmp]");
+    // Object ids: pushgate's 10-character short form, full ids, git's
+    // abbreviations; a number (a byte limit) is not one.
+    let ids = regex::Regex::new(r"\b[0-9a-f]{7,40}\b").unwrap();
+    let text = ids.replace_all(&text, |c: &regex::Captures| {
+        let t = &c[0];
+        if t.len() == 10 || t.len() == 40 || t.bytes().any(|b| b.is_ascii_alphabetic()) {
+            "[id]".to_owned()
+        } else {
+            t.to_owned()
+        }
+    });
+    // Keys are made by each test, and dated from its clock.
+    let fingerprints = regex::Regex::new(r"\b[0-9A-F]{40}\b").unwrap();
+    let text = fingerprints.replace_all(&text, "[fingerprint]");
+    let dates = regex::Regex::new(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b").unwrap();
+    // git pads sideband lines with spaces; they are not the text.
+    dates
+        .replace_all(&text, "[date]")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl World {
