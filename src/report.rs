@@ -95,20 +95,12 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
                     }
                 }
             }
-            // The location is printed first; a message that opens with the
-            // same path ("k8s/a.yaml: ...") need not say it again.
-            let message = f
-                .path
-                .as_deref()
-                .and_then(|p| f.message.strip_prefix(p))
-                .and_then(|m| m.strip_prefix(": "))
-                .unwrap_or(&f.message);
             let _ = writeln!(
                 out,
                 "  {label}[{}]{}: {}",
                 f.rule,
                 loc,
-                crate::protocol::printable_up_to(message, 1000)
+                crate::protocol::printable_up_to(&f.message, 1000)
             );
             if let Some(by) = &f.required_by {
                 let _ = writeln!(out, "    rule: {by}");
@@ -251,11 +243,26 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
     }
     for (label, list) in [("violation", &b.violations), ("warning", &b.warnings)] {
         for f in list.as_array().into_iter().flatten() {
+            // Where, as the pusher read it: the file:line:column, else the
+            // commit. Messages quote pushed text (subjects, names), so
+            // they are escaped for the operator's terminal too.
+            let mut at = String::new();
+            if let Some(p) = f["path"].as_str() {
+                at = printable(p);
+                for k in ["line", "column"] {
+                    if let Some(n) = f[k].as_u64() {
+                        let _ = write!(at, ":{n}");
+                    }
+                }
+            } else if let Some(c) = f["commit"].as_str() {
+                at = format!("commit {}", short(c));
+            }
             let _ = writeln!(
                 out,
-                "  {label}: [{}] {}",
-                f["rule"].as_str().unwrap_or("?"),
-                f["message"].as_str().unwrap_or("")
+                "  {label}: [{}]{} {}",
+                printable(f["rule"].as_str().unwrap_or("?")),
+                if at.is_empty() { at } else { format!(" {at}:") },
+                crate::protocol::printable_up_to(f["message"].as_str().unwrap_or(""), 1000)
             );
         }
     }

@@ -66,17 +66,17 @@ fn read_docs(
     match parser {
         None | Some(Parser::Yaml) | Some(Parser::Json) => manifest::parse(name, bytes, limits),
         Some(Parser::Hcl2) => Err(refuse(
-            format!("{name}: HCL2 is not supported: pushgate does not yet convert HCL2 to JSON exactly as conftest does, and a different conversion would change verdicts"),
+            "HCL2 is not supported: pushgate does not yet convert HCL2 to JSON exactly as conftest does, and a different conversion would change verdicts".to_owned(),
             "run conftest for Terraform files, or leave them out of the paths",
         )),
         Some(Parser::Toml) => {
             let text = std::str::from_utf8(bytes)
                 .map_err(|_| refuse(format!("{name} is not UTF-8 text"), "save it as UTF-8"))?;
             let value: toml::Value = toml::from_str(text).map_err(|e| {
-                refuse(format!("{name}: invalid TOML: {}", e.message()), "fix the TOML")
+                refuse(format!("invalid TOML: {}", e.message()), "fix the TOML")
             })?;
             let document = toml_json(value)
-                .map_err(|m| refuse(format!("{name}: {m}"), "write a finite number"))?;
+                .map_err(|m| refuse(m.to_string(), "write a finite number"))?;
             Ok(vec![manifest::Document {
                 path: name.to_owned(),
                 index: 0,

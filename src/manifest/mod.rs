@@ -224,7 +224,7 @@ pub fn parse_text(path: &str, text: &str, limits: &Limits) -> Result<Vec<Documen
             decode::ErrorKind::Ambiguous => (Code::ManifestAmbiguous, e.fix),
             decode::ErrorKind::Syntax => (Code::ManifestInvalid, e.fix),
         };
-        finding(rule, path, e.line, format!("{path}: {}", e.message), help)
+        finding(rule, path, e.line, e.message, help)
     })?;
     Ok(decoded
         .into_iter()
@@ -275,7 +275,7 @@ fn flatten(
             Code::ManifestInvalid,
             path,
             Some(line),
-            format!("{path}: a document that is not a mapping: kubectl cannot apply it"),
+            "a document that is not a mapping: kubectl cannot apply it".to_owned(),
             "make each document a Kubernetes object, or exclude the file with manifests.exclude",
         ));
     }
@@ -302,7 +302,7 @@ fn flatten(
             Code::ManifestInvalid,
             path,
             Some(line),
-            format!("{path}: `items` is not a list: kubectl fails on this document"),
+            "`items` is not a list: kubectl fails on this document".to_owned(),
             "make `items` a list of objects, or rename the field",
         ));
     };
@@ -311,7 +311,7 @@ fn flatten(
             Code::ManifestInvalid,
             path,
             Some(line),
-            format!("{path}: a List inside a List (an item with `items`): kubectl fails on it"),
+            "a List inside a List (an item with `items`): kubectl fails on it".to_owned(),
             "put the inner list's items in the outer list",
         ));
     }
@@ -332,7 +332,7 @@ fn flatten(
                 Code::ManifestInvalid,
                 path,
                 Some(item_line),
-                format!("{path}: item {n} of the list is not an object: kubectl fails on it"),
+                format!("item {n} of the list is not an object: kubectl fails on it"),
                 "make every item a Kubernetes object",
             ));
         };

@@ -156,3 +156,88 @@ fn every_finding_code_has_a_snapshot() {
         .collect();
     assert!(missing.is_empty(), "no snapshot of: {missing:?}");
 }
+
+/// What operators and CI read, exactly: `validate` in each output format,
+/// `audit list` and `audit show` of real pushes, `doctor`, and a broken
+/// config as `config check` renders it. Times are masked with the ids.
+#[test]
+fn operator_output_reads_as_snapshotted() {
+    let w = World::new();
+    let policies = std::fs::canonicalize("policies/kubernetes").unwrap();
+    let config = format!(
+        "version: 1
+audit:
+  database: audit.db
+refs:
+  - match: refs/heads/main
+    allow_force_push: false
+policies:
+  - path: {}
+    manifest_namespaces: [pushgate.kubernetes]
+",
+        policies.display()
+    );
+    let server = w.server(&config);
+    let work = w.clone("work");
+    let good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n  labels: {app.kubernetes.io/name: shop}\ndata: {a: b}\n";
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n  labels: {app.kubernetes.io/name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          resources: {limits: {cpu: 1, memory: 1Gi}}\n";
+    w.commit(&work, "k8s/settings.yaml", good, "feat: settings");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_ok();
+    w.commit(&work, "k8s/web.yaml", web, "feat: web");
+    w.push(&work, Some("alice"), &["origin", "main"])
+        .assert_rejected();
+
+    let mut out = Vec::new();
+    let mut step = |name: &str, r: Run| {
+        out.push(format!(
+            "## {name}\nexit {}\n{}{}\n",
+            r.status,
+            mask_times(&mask(&w, &r.stdout)),
+            if r.stderr.is_empty() {
+                String::new()
+            } else {
+                format!("\n-- stderr\n{}", mask_times(&mask(&w, &r.stderr)))
+            }
+        ))
+    };
+    let ns = "pushgate.kubernetes";
+    let pol = policies.to_str().unwrap();
+    for format in ["text", "json", "junit", "github", "tap", "table", "sarif"] {
+        step(
+            &format!("validate -o {format}"),
+            w.pushgate(
+                &work,
+                &["validate", "-p", pol, "-n", ns, "-o", format, "k8s"],
+            ),
+        );
+    }
+    let repo = server.to_str().unwrap();
+    step(
+        "audit list",
+        w.pushgate(&work, &["audit", "list", "--repo", repo]),
+    );
+    step(
+        "audit show 3",
+        w.pushgate(&work, &["audit", "show", "3", "--repo", repo]),
+    );
+    step("doctor", w.pushgate(&work, &["doctor", repo]));
+    let broken = config
+        .replace("allow_force_push: false", "allow_force_push: nope")
+        .replace("refs:", "refz: []\nrefs:");
+    std::fs::write(server.join("pushgate.yaml"), broken).unwrap();
+    step("config check of a broken config", w.config_check(&server));
+    insta::assert_snapshot!("operator-output", out.join("\n"));
+}
+
+/// Audit times, durations and the hash chain change from run to run.
+fn mask_times(text: &str) -> String {
+    let hash = regex::Regex::new(r"\b[0-9a-f]{64}\b").unwrap();
+    let text = hash.replace_all(text, "[hash]");
+    let stamp =
+        regex::Regex::new(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?")
+            .unwrap();
+    let text = stamp.replace_all(&text, "[time]");
+    let ms = regex::Regex::new(r"\b[0-9]+(\.[0-9]+)? ?(ms|s)\b").unwrap();
+    ms.replace_all(&text, "[duration]").into_owned()
+}
