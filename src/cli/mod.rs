@@ -5,17 +5,18 @@
 //! Exit codes, for every command: 0 accepted/success, 1 rejected/violations,
 //! 2 usage or configuration error (and any failure to evaluate: fail closed).
 
-mod args;
-mod commands;
+pub(crate) mod args;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::exit::Exit;
+
+use crate::commands::*;
+use crate::commands::{ApplyCommand, ConfigCommand, PolicyCommand};
 use crate::hook::{hook_file, hook_post_receive, hook_pre_push, hook_pre_receive, hook_update};
-use args::{ApplyCommand, Cli, Command, ConfigCommand, HookCommand, PolicyCommand};
-use commands::*;
+use args::{Cli, Command, HookCommand};
 
 pub fn main() -> ExitCode {
     crate::git::limit_object_cache();
