@@ -126,7 +126,7 @@ pub fn git_objects(data: &[u8]) {
             if let Ok(Some((sig, signed))) = repo.commit_signature(id) {
                 let _ = ring.verify(&sig, &signed, now);
             }
-            let _ = repo.commit_json(id);
+            let _ = repo.commit_details(id);
             let _ = repo.commit_summary(id);
         });
         with_object(repo, git2::ObjectType::Tag, data, |id| {

@@ -61,6 +61,27 @@ pub struct ChangedFile {
 
 pub use crate::time::rfc3339;
 
+/// A commit as the push-level policy input shows it (`input.commits[_]`,
+/// with the signature's verdict added by the gate).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CommitDetails {
+    pub id: String,
+    pub parents: Vec<String>,
+    pub author: Person,
+    pub committer: Person,
+    /// The whole message; bytes that are not UTF-8 become U+FFFD.
+    pub message: String,
+}
+
+/// An author or committer line.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+    /// RFC 3339, in the offset git recorded (`2025-06-30T14:03:00+02:00`).
+    pub time: String,
+}
+
 pub struct Repo {
     pub git: Repository,
     /// Short name for messages and policy input, e.g. `infra.git`.
@@ -502,26 +523,24 @@ impl Repo {
             .to_vec())
     }
 
-    /// A commit as policies see it (`input.commits[]`, less the signature).
-    pub fn commit_json(&self, id: Oid) -> Result<serde_json::Value> {
+    /// A commit as policies see it in the push-level input.
+    pub fn commit_details(&self, id: Oid) -> Result<CommitDetails> {
         let c = self
             .git
             .find_commit(id)
             .with_context(|| format!("reading commit {id}"))?;
-        let person = |s: git2::Signature| {
-            serde_json::json!({
-                "name": String::from_utf8_lossy(s.name_bytes()),
-                "email": String::from_utf8_lossy(s.email_bytes()),
-                "time": rfc3339(s.when()),
-            })
+        let person = |s: git2::Signature| Person {
+            name: String::from_utf8_lossy(s.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(s.email_bytes()).into_owned(),
+            time: rfc3339(s.when()),
         };
-        Ok(serde_json::json!({
-            "id": id.to_string(),
-            "parents": c.parent_ids().map(|p| p.to_string()).collect::<Vec<_>>(),
-            "author": person(c.author()),
-            "committer": person(c.committer()),
-            "message": String::from_utf8_lossy(c.message_bytes()),
-        }))
+        Ok(CommitDetails {
+            id: id.to_string(),
+            parents: c.parent_ids().map(|p| p.to_string()).collect(),
+            author: person(c.author()),
+            committer: person(c.committer()),
+            message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+        })
     }
 
     /// The commits reachable from `tip` but from none of `hide`, newest

@@ -30,11 +30,11 @@ use crate::signature::Keyring;
 mod history;
 mod manifests;
 mod policies;
+mod push_input;
 mod signatures;
 
 use history::History;
 use manifests::read_manifests;
-use policies::push_input;
 use signatures::check_tag;
 
 /// Below this many items (commits, files) work stays on the calling thread:
@@ -518,7 +518,7 @@ fn decide_one(
             }
             if let (Some(ns), true) = (&set.set.push_namespace, push_input_needed) {
                 deadline.check()?;
-                let input = push_input(
+                let input = push_input::build(
                     repo,
                     push,
                     u,
@@ -530,7 +530,7 @@ fn decide_one(
                     &files,
                     &docs,
                 )?;
-                let (v, w) = policies::on_push(set, ns, input)?;
+                let (v, w) = policies::on_push(set, ns, &input)?;
                 violations.extend(v);
                 warnings.extend(w);
             }

@@ -4,14 +4,11 @@
 
 use anyhow::Result;
 
-use super::{LoadedSet, Push};
+use super::push_input::PushInput;
+use super::LoadedSet;
 use crate::deadline::Deadline;
 use crate::finding::Finding;
-use crate::git::{ChangedFile, CommitInfo, Repo};
 use crate::manifest::Document;
-use crate::protection::{Action, Effective, RefKind};
-use crate::protocol::RefUpdate;
-use crate::signature::Verdict;
 
 /// A policy that failed to evaluate on something pushed (an error in the
 /// policy, or its time limit): the push is rejected as `policy-error` or
@@ -58,58 +55,13 @@ impl PolicyFailed {
 pub(super) fn on_push(
     set: &LoadedSet,
     ns: &str,
-    input: serde_json::Value,
+    input: &PushInput,
 ) -> Result<(Vec<Finding>, Vec<Finding>)> {
     let r = set
         .compiled(ns)?
-        .evaluate_push(regorus::Value::from(input))
+        .evaluate_push(regorus::Value::from(serde_json::to_value(input)?))
         .map_err(|e| PolicyFailed::error(ns, None, &e))?;
     Ok((r.failures, r.warnings))
-}
-
-/// The push-level policy input of the spec.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn push_input(
-    repo: &Repo,
-    push: &Push,
-    u: &RefUpdate,
-    action: Action,
-    fast_forward: Option<bool>,
-    rules: &Effective,
-    commits: &[CommitInfo],
-    verdicts: &[Verdict],
-    files: &[ChangedFile],
-    docs: &[Document],
-) -> Result<serde_json::Value> {
-    let mut cs = Vec::with_capacity(commits.len());
-    for (c, v) in commits
-        .iter()
-        .zip(verdicts.iter().map(Some).chain(std::iter::repeat(None)))
-    {
-        let mut j = repo.commit_json(c.id)?;
-        j["signature"] = match v {
-            Some(v) => serde_json::to_value(v)?,
-            None => serde_json::to_value(Verdict::none())?,
-        };
-        cs.push(j);
-    }
-    Ok(serde_json::json!({
-        "repository": repo.name,
-        "pusher": push.pusher,
-        "push_options": push.push_options,
-        "ref": {
-            "name": u.refname,
-            "kind": RefKind::of(&u.refname),
-            "action": action,
-            "old": u.old,
-            "new": u.new,
-            "fast_forward": fast_forward,
-            "environment": rules.environment,
-        },
-        "commits": cs,
-        "files": files,
-        "manifests": docs,
-    }))
 }
 
 /// One manifest namespace of a policy set over every document: (failures,
