@@ -31,6 +31,9 @@ pub struct ConfigError {
     pub line: Option<u64>,
     pub message: String,
     pub help: Option<String>,
+    /// The other problems the same read found: an operator fixes them all
+    /// in one round, as with cargo-deny, not one per `config check`.
+    pub also: Vec<ConfigError>,
 }
 
 impl fmt::Display for ConfigError {
@@ -42,11 +45,27 @@ impl fmt::Display for ConfigError {
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
+        for e in &self.also {
+            write!(f, "\n{e}")?;
+        }
         Ok(())
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    /// `Ok` when nothing was found, else the first problem with the rest
+    /// in `also`.
+    pub fn all(mut problems: Vec<ConfigError>) -> Result<(), ConfigError> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let mut first = problems.remove(0);
+        first.also.extend(problems);
+        Err(first)
+    }
+}
 
 /// A validated configuration. Paths are absolute; names are checked.
 #[derive(Debug)]
@@ -337,6 +356,7 @@ impl Config {
             line: None,
             message,
             help: help.map(str::to_owned),
+            also: Vec::new(),
         };
         let meta = std::fs::metadata(&path).map_err(|e| {
             err(
@@ -391,6 +411,7 @@ impl Config {
                 line: e.location().map(|l| l.line()),
                 message: strip_location_suffix(&e.render_with_options(options)),
                 help: Some("see the configuration reference in README.md".into()),
+                also: Vec::new(),
             }
         })?;
         validate(raw, path)
@@ -541,7 +562,11 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         } else {
             Some(help.to_owned())
         },
+        also: Vec::new(),
     };
+    // Every check runs and says what it found; the config is refused at
+    // the end, with all of them.
+    let mut problems: Vec<ConfigError> = Vec::new();
     let resolve = |p: &str| -> PathBuf {
         let p = Path::new(p);
         if p.is_absolute() {
@@ -552,7 +577,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     };
 
     if raw.version.value != 1 {
-        return Err(at(
+        problems.push(at(
             raw.version.referenced.line(),
             format!("unsupported config version {}", raw.version.value),
             "this pushgate reads `version: 1`",
@@ -572,7 +597,8 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             OneOrMany::Many(v) => v,
         };
         if files.is_empty() {
-            return Err(at(line, format!("key `{name}` lists no key file"), ""));
+            problems.push(at(line, format!("key `{name}` lists no key file"), ""));
+            continue;
         }
         keys.insert(name, files.iter().map(|f| resolve(f)).collect::<Vec<_>>());
     }
@@ -580,9 +606,10 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     // that file's lines naming it (the keyring reads them); the names are
     // needed here, so `signers:` and `groups:` can use them.
     if let Some(file) = &raw.allowed_signers {
-        let line = file.referenced.line();
-        let path = resolve(&file.value);
-        let text = std::fs::metadata(&path)
+        let mut read = || -> Result<(), ConfigError> {
+            let line = file.referenced.line();
+            let path = resolve(&file.value);
+            let text = std::fs::metadata(&path)
             .ok()
             .filter(|m| m.len() <= MAX_CONFIG_BYTES)
             .and_then(|_| std::fs::read_to_string(&path).ok())
@@ -593,26 +620,32 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                     "name git's allowed_signers file (gpg.ssh.allowedSignersFile), relative to this config",
                 )
             })?;
-        let lines = crate::allowed_signers::parse(&text).map_err(|(n, message)| ConfigError {
+            let lines = crate::allowed_signers::parse(&text).map_err(|(n, message)| ConfigError {
             file: path.clone(),
             line: Some(n),
             message,
             help: Some("allowed_signers lines are `principals [namespaces=\"git\"] keytype key [comment]` (ssh-keygen(1), ALLOWED SIGNERS)".into()),
+            also: Vec::new(),
         })?;
-        if lines.is_empty() {
-            return Err(at(
-                line,
-                format!("{} lists no key for git", path.display()),
-                "",
-            ));
-        }
-        for l in &lines {
-            for p in &l.principals {
-                let files: &mut Vec<PathBuf> = keys.entry(p.clone()).or_default();
-                if !files.contains(&path) {
-                    files.push(path.clone());
+            if lines.is_empty() {
+                return Err(at(
+                    line,
+                    format!("{} lists no key for git", path.display()),
+                    "",
+                ));
+            }
+            for l in &lines {
+                for p in &l.principals {
+                    let files: &mut Vec<PathBuf> = keys.entry(p.clone()).or_default();
+                    if !files.contains(&path) {
+                        files.push(path.clone());
+                    }
                 }
             }
+            Ok(())
+        };
+        if let Err(e) = read() {
+            problems.push(e);
         }
     }
 
@@ -620,7 +653,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     for (name, members) in &raw.groups {
         let line = members.referenced.line();
         if keys.contains_key(name) {
-            return Err(at(
+            problems.push(at(
                 line,
                 format!("`{name}` is both a key name and a group name"),
                 "rename one of them",
@@ -631,7 +664,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     for (name, members) in &raw.groups {
         for m in &members.value {
             if !keys.contains_key(m) && !raw.groups.contains_key(m) {
-                return Err(at(
+                problems.push(at(
                     members.referenced.line(),
                     format!("group `{name}` names `{m}`, which is neither in `keys:` nor a group"),
                     "add a key file for it under `keys:`, or fix the name",
@@ -644,15 +677,19 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     for rule in raw.refs {
         let line = rule.referenced.line();
         let r = rule.value;
-        let matcher = compile_glob(&r.pattern).map_err(|e| {
-            at(
-                line,
-                format!("`match: {}` is not a valid glob: {}", r.pattern, e.kind()),
-                "`*` matches within one path segment, `**` across segments",
-            )
-        })?;
+        let matcher = match compile_glob(&r.pattern) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(at(
+                    line,
+                    format!("`match: {}` is not a valid glob: {}", r.pattern, e.kind()),
+                    "`*` matches within one path segment, `**` across segments",
+                ));
+                continue;
+            }
+        };
         if !r.pattern.starts_with("refs/") {
-            return Err(at(
+            problems.push(at(
                 line,
                 format!(
                     "`match: {}` does not start with `refs/`, so it can never match",
@@ -664,7 +701,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         if let Some(signers) = &r.signers {
             for s in signers {
                 if !keys.contains_key(s) && !groups.contains_key(s) {
-                    return Err(at(
+                    problems.push(at(
                         line,
                         format!("`signers` of `{}` names `{s}`, which is neither in `keys:` nor in `groups:`", r.pattern),
                         "only named keys can sign; add it under `keys:` or fix the name",
@@ -704,11 +741,12 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         ("exclude", &manifests.exclude),
     ] {
         if let Err(e) = compile_globs(list) {
-            return Err(ConfigError {
+            problems.push(ConfigError {
                 file: path.to_path_buf(),
                 line: None,
                 message: format!("`manifests.{key}` has an invalid glob: {e}"),
                 help: None,
+                also: Vec::new(),
             });
         }
     }
@@ -717,14 +755,12 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     for p in raw.policies {
         let line = p.referenced.line();
         let v = p.value;
-        if let Some(refs) = &v.refs {
-            compile_globs(refs).map_err(|e| {
-                at(
-                    line,
-                    format!("`refs` of policy set `{}` has an invalid glob: {e}", v.path),
-                    "",
-                )
-            })?;
+        if let Some(Err(e)) = v.refs.as_ref().map(|r| compile_globs(r)) {
+            problems.push(at(
+                line,
+                format!("`refs` of policy set `{}` has an invalid glob: {e}", v.path),
+                "",
+            ));
         }
         policies.push(PolicySet {
             path: resolve(&v.path),
@@ -740,7 +776,13 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         None => None,
         Some(a) => {
             let line = a.referenced.line();
-            Some(audit_from_raw(a.value, &dir, line).map_err(|(m, h)| at(line, m, h))?)
+            match audit_from_raw(a.value, &dir, line) {
+                Ok(a) => Some(a),
+                Err((m, h)) => {
+                    problems.push(at(line, m, h));
+                    None
+                }
+            }
         }
     };
 
@@ -749,19 +791,20 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         Some(a) => {
             let line = a.referenced.line();
             let mut command = a.value.command;
-            let Some(program) = command.first_mut() else {
-                return Err(at(
+            match command.first_mut() {
+                None => problems.push(at(
                     line,
                     "`apply.command` is empty".into(),
                     "give the program and its arguments as a list, e.g. [./deploy.sh]",
-                ));
-            };
-            if program.contains('/') {
-                *program = resolve(program).to_string_lossy().into_owned();
+                )),
+                Some(program) if program.contains('/') => {
+                    *program = resolve(program).to_string_lossy().into_owned();
+                }
+                Some(_) => {}
             }
             let mode = a.value.mode.unwrap_or_else(|| "sync".into());
             if mode != "sync" && mode != "background" {
-                return Err(at(
+                problems.push(at(
                     line,
                     format!("`apply.mode: {mode}` is not one of sync, background"),
                     "",
@@ -818,7 +861,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 ("timeout_seconds", limits.timeout_seconds),
             ] {
                 if v == 0 {
-                    return Err(at(
+                    problems.push(at(
                         line,
                         format!("`limits.{key}` is 0, which would reject every push"),
                         "leave it out for the default, or give a positive bound",
@@ -841,18 +884,20 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         apply,
         limits,
     };
-    reject_unsupported(&config)?;
+    problems.extend(unsupported(&config));
+    ConfigError::all(problems)?;
     Ok(config)
 }
 
 /// Settings this build parses but cannot enforce yet. Accepting them silently
 /// would make a gate that checks nothing look like one that passes, so they
 /// are configuration errors until their feature lands.
-fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
+fn unsupported(config: &Config) -> Vec<ConfigError> {
+    let mut out = Vec::new();
     for r in &config.refs {
         let signed = r.require_signed_commits == Some(true) || r.require_signed_tags == Some(true);
         if signed && config.keys.is_empty() {
-            return Err(ConfigError {
+            out.push(ConfigError {
                 file: config.path.clone(),
                 line: Some(r.line),
                 message: format!(
@@ -862,18 +907,22 @@ fn reject_unsupported(config: &Config) -> Result<(), ConfigError> {
                 help: Some(
                     "add the trusted keys under `keys:` (see README, \"Signing keys\")".into(),
                 ),
+                also: Vec::new(),
             });
+            // One is enough: every such rule has the same cause.
+            break;
         }
     }
     if let (Some(a), None) = (&config.apply, &config.audit) {
-        return Err(ConfigError {
+        out.push(ConfigError {
             file: config.path.clone(),
             line: Some(a.line),
             message: "`apply` needs `audit`: apply outcomes are recorded in the audit log".into(),
             help: Some("add `audit: {database: audit.db}`".into()),
+            also: Vec::new(),
         });
     }
-    Ok(())
+    out
 }
 
 #[cfg(test)]

@@ -38,6 +38,14 @@ pub fn print_error(prefix: &str, err: &anyhow::Error) {
     let mut e = std::io::stderr().lock();
     let _ = writeln!(e, "{prefix}");
     for line in format!("{err:#}").lines() {
-        let _ = writeln!(e, "  error: {line}");
+        // A config error's advice reads as advice, not as another error.
+        match line.trim_start().strip_prefix("help: ") {
+            Some(help) => {
+                let _ = writeln!(e, "    help: {help}");
+            }
+            None => {
+                let _ = writeln!(e, "  error: {line}");
+            }
+        }
     }
 }

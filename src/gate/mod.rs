@@ -92,6 +92,7 @@ impl Gate {
     /// not compile is found before a pusher finds it.
     pub fn compile_all(&self) -> Result<usize, ConfigError> {
         let mut n = 0;
+        let mut problems = Vec::new();
         for set in &self.policies {
             for ns in set
                 .set
@@ -99,15 +100,20 @@ impl Gate {
                 .iter()
                 .chain(&set.set.push_namespace)
             {
-                set.compiled(ns).map_err(|e| ConfigError {
+                if let Err(e) = set.compiled(ns).map_err(|e| ConfigError {
                     file: self.config.path.clone(),
                     line: Some(set.set.line),
                     message: format!("{e:#}"),
                     help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
-                })?;
+                    also: Vec::new(),
+                }) {
+                    problems.push(e);
+                    continue;
+                }
                 n += 1;
             }
         }
+        ConfigError::all(problems)?;
         Ok(n)
     }
 
@@ -116,13 +122,20 @@ impl Gate {
     /// error: the caller rejects the push.
     pub fn load(path: &Path) -> Result<Gate, ConfigError> {
         let config = Config::load(path)?;
-        let keyring = Keyring::load(&config)?;
+        // Keys and policy sets are checked all the same, so one round of
+        // fixes covers every file the config names.
+        let mut problems = Vec::new();
+        let keyring = Keyring::load(&config).unwrap_or_else(|e| {
+            problems.push(e);
+            Keyring::default()
+        });
         let selector =
             Selector::new(&config.manifests, &config.limits).map_err(|e| ConfigError {
                 file: config.path.clone(),
                 line: None,
                 message: format!("manifests: invalid glob: {e}"),
                 help: None,
+                also: Vec::new(),
             })?;
         let mut policies = Vec::new();
         for set in &config.policies {
@@ -132,16 +145,22 @@ impl Gate {
                 line: Some(set.line),
                 message,
                 help: Some("fix the policy, then check it with `pushgate policy test` and `pushgate validate`".into()),
+                also: Vec::new(),
             }
             };
-            let mut bundle = Bundle::load(std::slice::from_ref(&set.path), &set.data)
-                .map_err(|e| err(format!("policy set {}: {e:#}", set.path.display())))?;
+            let mut bundle = match Bundle::load(std::slice::from_ref(&set.path), &set.data) {
+                Ok(b) => b,
+                Err(e) => {
+                    problems.push(err(format!("policy set {}: {e:#}", set.path.display())));
+                    continue;
+                }
+            };
             bundle.set_time_limit(std::time::Duration::from_secs(
                 config.limits.policy_timeout_seconds,
             ));
             for ns in set.manifest_namespaces.iter().chain(&set.push_namespace) {
                 if !bundle.has_rules(ns) {
-                    return Err(err(format!(
+                    problems.push(err(format!(
                         "namespace `{ns}` in {} defines no deny, violation or warn rule, so it would check nothing",
                         set.path.display()
                     )));
@@ -160,6 +179,12 @@ impl Gate {
                 compiled: Default::default(),
             });
         }
+        // Keyring::load flattened its own list into one error.
+        let problems = problems.into_iter().flat_map(|mut e| {
+            let also = std::mem::take(&mut e.also);
+            std::iter::once(e).chain(also)
+        });
+        ConfigError::all(problems.collect())?;
         Ok(Gate {
             config,
             keyring,

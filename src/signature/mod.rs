@@ -111,15 +111,20 @@ const MAX_KEY_FILE_BYTES: u64 = 1024 * 1024;
 
 impl Keyring {
     /// Reads every key file named in `keys:`. Any file that cannot be read
-    /// or parsed is a configuration error naming it.
+    /// or parsed is a configuration error naming it (all of them, at once).
     pub fn load(config: &Config) -> Result<Keyring, ConfigError> {
         let mut ring = Keyring::default();
+        let mut problems = Vec::new();
         for (name, files) in &config.keys {
             ring.groups.insert(name.clone(), config.groups_of(name));
             for file in files {
-                ring.add_key_bytes(name, file, &read_key_file(file)?)?;
+                if let Err(e) = read_key_file(file).and_then(|b| ring.add_key_bytes(name, file, &b))
+                {
+                    problems.push(e);
+                }
             }
         }
+        ConfigError::all(problems)?;
         Ok(ring)
     }
 
@@ -140,6 +145,7 @@ impl Keyring {
                     "the file is {kind}; `keys:` takes public keys only, and a private key on the gate is a leak waiting to happen"
                 ),
                 help: Some("name the public half instead (for SSH the `.pub` file beside it, or `ssh-keygen -y -f KEY`), and treat the private key as seen by whoever could read this file".into()),
+                also: Vec::new(),
             });
         }
         if ssh::looks_like(text) {
@@ -151,6 +157,7 @@ impl Keyring {
                 line: None,
                 message: format!("the file is {kind}, not a public key"),
                 help: Some("keys: takes OpenPGP certificates (`gpg --export --armor KEYID`: .asc/.pgp, armored or binary), SSH public keys (.pub lines, RFC 4716 blocks) and allowed_signers files".into()),
+                also: Vec::new(),
             });
         }
         self.openpgp.add(name, file, bytes)
@@ -247,6 +254,7 @@ fn read_key_file(file: &Path) -> Result<Vec<u8>, ConfigError> {
         line: None,
         message,
         help: Some("keys: names OpenPGP certificates (.asc/.pgp, armored or binary) and SSH public keys (.pub)".into()),
+        also: Vec::new(),
     }
     };
     let meta =

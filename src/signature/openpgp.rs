@@ -48,6 +48,7 @@ impl Keys {
             help: Some(
                 "export the certificate with `gpg --export --armor <id>` (public part only)".into(),
             ),
+            also: Vec::new(),
         };
         let parser = CertParser::from_bytes(bytes)
             .map_err(|e| err(format!("not an OpenPGP certificate or SSH public key: {e}")))?;
@@ -69,6 +70,7 @@ impl Keys {
                         "replace it with `gpg --export --armor {}` (not --export-secret-keys), and treat the private key as seen by whoever could read this file",
                         cert.fingerprint()
                     )),
+                    also: Vec::new(),
                 });
             }
             let idx = self.certs.len();

@@ -95,6 +95,7 @@ impl Keys {
             line: Some(line),
             message,
             help: Some(help.into()),
+            also: Vec::new(),
         };
         let mut keys: Vec<(u64, PublicKey)> = Vec::new();
         if text.contains(RFC4716_BEGIN) {
@@ -122,6 +123,7 @@ impl Keys {
                         listed.into_iter().collect::<Vec<_>>().join(", ")
                     ),
                     help: Some("name the file under the signer's principal, or use `allowed_signers: FILE` to take every principal as a signer".into()),
+                    also: Vec::new(),
                 });
             }
         } else {

@@ -176,3 +176,25 @@ pub fn signed_commit(
     w.commit(work, file, msg, msg);
     resign_head(w, work, sign)
 }
+
+/// Every key file that does not load is named in one `config check`, with
+/// every policy set that does not (keys and policies are read all the
+/// same once the config itself is sound).
+#[test]
+fn config_check_names_every_broken_key_and_policy_at_once() {
+    let w = World::new();
+    std::fs::write(w.path("b.pub"), "not a key at all\n").unwrap();
+    std::fs::create_dir_all(w.path("empty-policy")).unwrap();
+    std::fs::write(w.path("empty-policy/p.rego"), "package main\nx := 1\n").unwrap();
+    let server = w.server("version: 1\n");
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nkeys:\n  a: ../missing.asc\n  b: ../b.pub\npolicies:\n  - path: ../empty-policy\n    manifest_namespaces: [main]\n",
+    )
+    .unwrap();
+    let r = w.config_check(&server);
+    r.assert_exit(2)
+        .assert_says("missing.asc")
+        .assert_says("b.pub")
+        .assert_says("namespace `main`");
+}

@@ -222,11 +222,27 @@ policies:
         w.pushgate(&work, &["audit", "show", "3", "--repo", repo]),
     );
     step("doctor", w.pushgate(&work, &["doctor", repo]));
-    let broken = config
-        .replace("allow_force_push: false", "allow_force_push: nope")
-        .replace("refs:", "refz: []\nrefs:");
-    std::fs::write(server.join("pushgate.yaml"), broken).unwrap();
-    step("config check of a broken config", w.config_check(&server));
+    // Several problems: all are reported in one run.
+    let broken = config.replace(
+        "    allow_force_push: false\n",
+        "    allow_force_push: false\n    signers: [nobody]\n  - match: heads/*\nlimits:\n  max_commits: 0\napply:\n  command: []\n  mode: later\n",
+    );
+    std::fs::write(server.join("pushgate.yaml"), &broken).unwrap();
+    let r = w.config_check(&server);
+    assert_eq!(
+        r.stderr.matches("error: [tmp]").count() + r.stderr.matches("error: /").count(),
+        5,
+        "{}",
+        r.stderr
+    );
+    step("config check of a config with five problems", r);
+    // A structural error (an unknown key, a wrong type) stops the read.
+    let typo = broken.replace("refs:", "refz: []\nrefs:");
+    std::fs::write(server.join("pushgate.yaml"), typo).unwrap();
+    step(
+        "config check of a config with an unknown key",
+        w.config_check(&server),
+    );
     insta::assert_snapshot!("operator-output", out.join("\n"));
 }
 
