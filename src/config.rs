@@ -213,11 +213,20 @@ fn host_name() -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
+/// `apply.mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyMode {
+    /// The pusher waits and reads the apply's output.
+    Sync,
+    /// The push returns; the output goes to a log file.
+    Background,
+}
+
 #[derive(Debug, Clone)]
 pub struct Apply {
     pub command: Vec<String>,
     pub timeout_seconds: u64,
-    pub mode: String,
+    pub mode: ApplyMode,
     /// Output kept (streamed to the pusher, or written to the log) per run;
     /// the rest is counted and dropped, and the command keeps running.
     pub max_output_bytes: u64,
@@ -802,14 +811,18 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 }
                 Some(_) => {}
             }
-            let mode = a.value.mode.unwrap_or_else(|| "sync".into());
-            if mode != "sync" && mode != "background" {
-                problems.push(at(
-                    line,
-                    format!("`apply.mode: {mode}` is not one of sync, background"),
-                    "",
-                ));
-            }
+            let mode = match a.value.mode.as_deref() {
+                None | Some("sync") => ApplyMode::Sync,
+                Some("background") => ApplyMode::Background,
+                Some(other) => {
+                    problems.push(at(
+                        line,
+                        format!("`apply.mode: {other}` is not one of sync, background"),
+                        "",
+                    ));
+                    ApplyMode::Sync
+                }
+            };
             Some(Apply {
                 command,
                 timeout_seconds: a.value.timeout_seconds.unwrap_or(600),

@@ -410,18 +410,13 @@ pub(crate) fn hook_post_receive() -> ExitCode {
                 );
                 continue;
             };
-            let environment =
-                crate::protection::Effective::resolve(&config, &u.refname).environment;
-            if let (Some(environment), false) = (environment, protocol::is_zero(&u.new)) {
-                jobs.push(crate::apply::Job {
-                    audit_id: id,
-                    repository: repo.name.clone(),
-                    refname: u.refname.clone(),
-                    old: u.old.clone(),
-                    new: u.new.clone(),
-                    environment,
-                    pusher: protocol::pusher_from_env(&config.pusher_env),
-                });
+            // What to apply, and where, is what was decided: the record's
+            // environment, as `apply run` reads it, not the current config's
+            // (which may have changed since pre-receive judged the push).
+            let record = store.show(id)?;
+            let job = record.as_ref().and_then(crate::apply::Job::from_record);
+            if let (Some(job), false) = (job, protocol::is_zero(&u.new)) {
+                jobs.push(job);
             }
         }
         let Some(apply) = &config.apply else {
@@ -437,7 +432,7 @@ pub(crate) fn hook_post_receive() -> ExitCode {
                 protocol::printable(&job.refname),
                 job.audit_id
             );
-            if apply.mode == "background" {
+            if apply.mode == crate::config::ApplyMode::Background {
                 let log_dir = repo.git.path().join("pushgate-apply-logs");
                 std::fs::create_dir_all(&log_dir)?;
                 let log = log_dir.join(format!("{}.log", job.audit_id));

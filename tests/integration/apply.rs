@@ -396,3 +396,30 @@ fn apply_outcome_and_output_are_readable_afterwards() {
         .assert_exit(2)
         .assert_says("ids are the numbers `pushgate audit list` shows");
 }
+
+/// The apply goes where the decision said: a config changed between
+/// pre-receive judging the push and post-receive applying it (a release
+/// switched mid-push) does not move the apply to another environment.
+#[test]
+fn the_apply_uses_the_decided_environment_not_a_config_changed_since() {
+    let e = setup("sync", 60);
+    let hook = e.w.path("server.git/hooks/post-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nsed 's/environment: production/environment: staging/' pushgate.yaml > p.new && mv p.new pushgate.yaml\nexec '{}' hook post-receive\n",
+            pushgate_bin()
+        ),
+    )
+    .unwrap();
+    e.w.commit(&e.work, "k8s/web.yaml", "kind: A\n", "first");
+    e.push("ok", &["origin", "main"])
+        .assert_ok()
+        .assert_says("pushgate: applying production for refs/heads/main")
+        .assert_says("  | applying production");
+    let config = std::fs::read_to_string(e.w.path("server.git/pushgate.yaml")).unwrap();
+    assert!(
+        !config.contains("production"),
+        "the hook did not switch: {config}"
+    );
+}
