@@ -620,19 +620,13 @@ pub fn table(report: &Report) -> String {
     out
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 /// JUnit XML: one test case per file and rule, failing ones with their
-/// messages.
-pub fn junit(report: &Report) -> String {
-    let mut cases = String::new();
-    let (mut total, mut failed) = (0, 0);
+/// messages. Written by quick-junit (cargo-nextest's), which escapes and
+/// drops what XML cannot hold (control characters in a file name or a
+/// policy's message), where hand-written escaping produced invalid XML.
+pub fn junit(report: &Report) -> Result<String> {
+    use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
+    let mut suite = TestSuite::new("pushgate");
     for r in &report.results {
         let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for rule in &r.rules {
@@ -646,33 +640,27 @@ pub fn junit(report: &Report) -> String {
             by_rule.entry(f.rule.as_ref()).or_default().push(f);
         }
         for (rule, findings) in by_rule {
-            total += 1;
-            let _ = write!(
-                cases,
-                "    <testcase classname=\"{}\" name=\"{}: {}\">",
-                xml(&r.filename),
-                xml(rule),
-                xml(&r.filename)
-            );
-            if !findings.is_empty() {
-                failed += 1;
-                let msgs: Vec<String> = findings
-                    .iter()
-                    .map(|f| format!("{}: {}", loc(f), f.message))
-                    .collect();
-                let _ = write!(
-                    cases,
-                    "<failure message=\"{}\">{}</failure>",
-                    xml(&findings[0].message),
-                    xml(&msgs.join("\n"))
-                );
-            }
-            cases.push_str("</testcase>\n");
+            let status = match findings.first() {
+                None => TestCaseStatus::success(),
+                Some(first) => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    let msgs: Vec<String> = findings
+                        .iter()
+                        .map(|f| format!("{}: {}", loc(f), f.message))
+                        .collect();
+                    s.set_message(first.message.as_str())
+                        .set_description(msgs.join("\n"));
+                    s
+                }
+            };
+            let mut case = TestCase::new(format!("{rule}: {}", r.filename), status);
+            case.set_classname(r.filename.as_str());
+            suite.add_test_case(case);
         }
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"pushgate\" tests=\"{total}\" failures=\"{failed}\">\n{cases}  </testsuite>\n</testsuites>\n"
-    )
+    let mut out = Junit::new("pushgate");
+    out.add_test_suite(suite);
+    out.to_string().context("writing the JUnit report")
 }
 
 /// GitHub Actions workflow commands: annotations on the file and line.

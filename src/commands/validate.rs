@@ -139,15 +139,22 @@ pub(crate) fn cmd_validate(args: ValidateArgs) -> ExitCode {
         };
         crate::validate::run(&paths, &opts)
     };
-    match run() {
-        Ok(report) => {
+    let rendered = run().and_then(|report| {
+        let text = match output {
+            Output::Junit => crate::validate::junit(&report)?,
+            _ => String::new(),
+        };
+        Ok((report, text))
+    });
+    match rendered {
+        Ok((report, junit)) => {
             for ns in &report.empty_namespaces {
                 say!("WARN - namespace `{ns}` defines no deny, violation or warn rule; nothing in it ran");
             }
             let text = match output {
                 Output::Text => crate::validate::text(&report),
                 Output::Json => crate::validate::json(&report),
-                Output::Junit => crate::validate::junit(&report),
+                Output::Junit => junit,
                 Output::Github => crate::validate::github(&report),
                 Output::Tap => crate::validate::tap(&report),
                 Output::Table => crate::validate::table(&report),

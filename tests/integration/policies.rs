@@ -455,3 +455,37 @@ fn a_policy_failing_on_a_file_is_policy_error() {
     assert_eq!(record["violations"][0]["rule"], "policy-error");
     assert_eq!(record["violations"][0]["path"], "k8s/conflict.yaml");
 }
+
+/// JUnit output stays well-formed XML whatever a policy's message or a file
+/// name holds: control characters, which XML 1.0 cannot carry, and markup.
+#[test]
+fn junit_output_is_xml_whatever_the_messages_hold() {
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains sprintf(\"bad \\u0001\\u001b[31m <b>&%s\", [input.name]) if input.name\n",
+    )
+    .unwrap();
+    std::fs::write(w.path("a\u{1}b.yaml"), "name: \"x\\u0002y\"\n").unwrap();
+    let r = validate(
+        &w,
+        &[
+            "validate",
+            "-p",
+            pol.to_str().unwrap(),
+            "-o",
+            "junit",
+            w.path("a\u{1}b.yaml").to_str().unwrap(),
+        ],
+    );
+    r.assert_exit(1);
+    let doc = roxmltree::Document::parse(&r.stdout)
+        .unwrap_or_else(|e| panic!("not XML: {e}\n{}", r.stdout));
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("the failing rule is a failure");
+    assert!(failure.attribute("message").unwrap().contains("<b>&x"));
+}
