@@ -469,25 +469,22 @@ fn write_executable(path: &Path, content: &str) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("installing {}", path.display()))
 }
 
-/// Every bare repository under `dir`, not descending into repositories.
+/// Every bare repository under `dir` (at most 8 levels down), not
+/// descending into repositories.
 pub fn find_bare_repos(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), 0usize)];
-    while let Some((d, depth)) = stack.pop() {
+    let mut walk = walkdir::WalkDir::new(dir).max_depth(8).into_iter();
+    while let Some(e) = walk.next() {
+        let e = e.with_context(|| format!("reading {}", dir.display()))?;
+        if !e.file_type().is_dir() {
+            continue;
+        }
+        let d = e.path();
         if d.join("HEAD").is_file() && d.join("objects").is_dir() {
-            if git2::Repository::open_bare(&d).is_ok_and(|r| r.is_bare()) {
-                found.push(d);
+            if git2::Repository::open_bare(d).is_ok_and(|r| r.is_bare()) {
+                found.push(d.to_path_buf());
             }
-            continue;
-        }
-        if depth >= 8 {
-            continue;
-        }
-        let entries = std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))?;
-        for e in entries.flatten() {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push((e.path(), depth + 1));
-            }
+            walk.skip_current_dir();
         }
     }
     found.sort();

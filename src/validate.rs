@@ -191,29 +191,24 @@ fn collect(
         if is_stdin(p) || p.is_file() {
             out.push(p.clone());
         } else if p.is_dir() {
-            let mut stack = vec![p.clone()];
-            while let Some(d) = stack.pop() {
-                for e in std::fs::read_dir(&d)
-                    .with_context(|| format!("reading {}", d.display()))?
-                    .flatten()
-                {
-                    let path = e.path();
-                    if e.file_type().is_ok_and(|t| t.is_dir()) {
-                        stack.push(path);
-                    } else {
-                        let rel = path
-                            .strip_prefix(p)
-                            .unwrap_or(&path)
-                            .to_string_lossy()
-                            .replace('\\', "/");
-                        // conftest reads JSON and TOML documents in a
-                        // directory too.
-                        let json = (rel.ends_with(".json") || rel.ends_with(".toml"))
-                            && !selector.exclude_matches(&rel);
-                        if selector.wants(&rel) || json {
-                            out.push(path);
-                        }
-                    }
+            // Links are entries, not directories to enter: a link to a
+            // directory is read (and refused) as a file.
+            for e in walkdir::WalkDir::new(p).min_depth(1) {
+                let e = e.with_context(|| format!("reading {}", p.display()))?;
+                if e.file_type().is_dir() {
+                    continue;
+                }
+                let path = e.into_path();
+                let rel = path
+                    .strip_prefix(p)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                // conftest reads JSON and TOML documents in a directory too.
+                let json = (rel.ends_with(".json") || rel.ends_with(".toml"))
+                    && !selector.exclude_matches(&rel);
+                if selector.wants(&rel) || json {
+                    out.push(path);
                 }
             }
         } else {
