@@ -169,6 +169,11 @@ impl World {
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", self.path("gitconfig"))
             .env("GIT_TERMINAL_PROMPT", "0")
+            // Commits made by tests carry one fixed date, so what they
+            // print (and their ids, for a given history) does not depend
+            // on the clock; signatures keep their own times.
+            .env("GIT_AUTHOR_DATE", "2026-06-01T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-06-01T12:00:00Z")
             .env("GNUPGHOME", self.path("gnupg"))
             .stdin(Stdio::null());
         c
