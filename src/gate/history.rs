@@ -48,6 +48,14 @@ pub(super) fn walk(
         Action::Delete => None,
         _ => repo.peel_to_commit(oid(&u.new)?)?,
     };
+    // A ref moved from a commit to a tree or blob (git allows it outside
+    // refs/heads/) drops that commit's history as surely as a force push.
+    if action == Action::Update && new_commit.is_none() {
+        if let Some(old) = repo.peel_to_commit(oid(&u.old)?)? {
+            fast_forward = Some(false);
+            old_commit = Some(old);
+        }
+    }
     let mut vouching: Vec<Oid> = Vec::new();
     let commits: Vec<CommitInfo> = match action {
         Action::Delete => Vec::new(),

@@ -315,3 +315,30 @@ fn push_options_reach_the_gate() {
     w.push(&work, Some("alice"), &["-o", "ci.skip", "origin", "main"])
         .assert_ok();
 }
+
+/// Outside refs/heads/ git lets a ref point at a tree or blob: moving a
+/// protected ref from a commit to one drops the commit's history, so it is
+/// a force push (it was not checked at all: no commits, no fast-forward).
+#[test]
+fn moving_a_protected_ref_from_a_commit_to_a_tree_is_a_force_push() {
+    let w = World::new();
+    w.server("version: 1\nrefs:\n  - match: refs/environments/*\n    allow_force_push: false\n");
+    let work = w.clone("work");
+    w.commit(&work, "k8s/app.yaml", "kind: ConfigMap\n", "initial");
+    w.push(
+        &work,
+        None,
+        &["-q", "origin", "HEAD:refs/environments/prod"],
+    )
+    .assert_ok();
+    let tree = w.git_ok(&work, &["rev-parse", "HEAD^{tree}"]);
+    w.push(
+        &work,
+        None,
+        &["origin", &format!("+{tree}:refs/environments/prod")],
+    )
+    .assert_rejected()
+    .assert_says("error[force-push]");
+    let head = w.git_ok(&work, &["rev-parse", "HEAD"]);
+    assert_eq!(w.server_ref("refs/environments/prod").unwrap(), head);
+}
