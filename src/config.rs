@@ -606,8 +606,9 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             OneOrMany::Many(v) => v,
         };
         if files.is_empty() {
+            // Still a key name, so `signers:` and `groups:` naming it do
+            // not each add an error of their own.
             problems.push(at(line, format!("key `{name}` lists no key file"), ""));
-            continue;
         }
         keys.insert(name, files.iter().map(|f| resolve(f)).collect::<Vec<_>>());
     }
@@ -781,6 +782,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         });
     }
 
+    let raw_audit = raw.audit.is_some();
     let audit = match raw.audit {
         None => None,
         Some(a) => {
@@ -897,7 +899,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         apply,
         limits,
     };
-    problems.extend(unsupported(&config));
+    problems.extend(unsupported(&config, raw_audit));
     ConfigError::all(problems)?;
     Ok(config)
 }
@@ -905,7 +907,9 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
 /// Settings this build parses but cannot enforce yet. Accepting them silently
 /// would make a gate that checks nothing look like one that passes, so they
 /// are configuration errors until their feature lands.
-fn unsupported(config: &Config) -> Vec<ConfigError> {
+/// `has_audit`: the config has an `audit:` section, sound or not (a broken
+/// one has its own error).
+fn unsupported(config: &Config, has_audit: bool) -> Vec<ConfigError> {
     let mut out = Vec::new();
     for r in &config.refs {
         let signed = r.require_signed_commits == Some(true) || r.require_signed_tags == Some(true);
@@ -926,7 +930,7 @@ fn unsupported(config: &Config) -> Vec<ConfigError> {
             break;
         }
     }
-    if let (Some(a), None) = (&config.apply, &config.audit) {
+    if let (Some(a), false) = (&config.apply, has_audit) {
         out.push(ConfigError {
             file: config.path.clone(),
             line: Some(a.line),
@@ -944,6 +948,24 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("/etc/pushgate/pushgate.yaml"))
+    }
+
+    /// Problems are all reported, each once: one cause does not bring
+    /// errors about what depends on it.
+    #[test]
+    fn every_problem_is_reported_once() {
+        let err = parse(
+            "version: 1\nkeys:\n  ops: []\ngroups:\n  admins: [ops]\nrefs:\n  - match: refs/heads/main\n    signers: [ops]\n  - match: main\naudit:\n  database: mysql://db\napply:\n  command: [./a]\n",
+        )
+        .unwrap_err();
+        let all: Vec<String> = std::iter::once(&err)
+            .chain(&err.also)
+            .map(|e| e.message.clone())
+            .collect();
+        assert_eq!(all.len(), 3, "{all:#?}");
+        assert!(all[0].contains("key `ops` lists no key file"));
+        assert!(all[1].contains("`match: main` does not start with `refs/`"));
+        assert!(all[2].contains("neither a file path nor a postgres:// URL"));
     }
 
     #[test]

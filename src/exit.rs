@@ -39,6 +39,9 @@ pub fn print_error(prefix: &str, err: &anyhow::Error) {
     let _ = writeln!(e, "{prefix}");
     for line in format!("{err:#}").lines() {
         // A config error's advice reads as advice, not as another error.
+        // Errors quote pushed names and values (a file name, a policy's
+        // error on a document): escaped for the terminal, as findings are.
+        let line = crate::protocol::escaped(line);
         match line.trim_start().strip_prefix("help: ") {
             Some(help) => {
                 let _ = writeln!(e, "    help: {help}");

@@ -410,13 +410,19 @@ pub(crate) fn hook_post_receive() -> ExitCode {
                 );
                 continue;
             };
+            if config.apply.is_none() || protocol::is_zero(&u.new) {
+                continue;
+            }
             // What to apply, and where, is what was decided: the record's
             // environment, as `apply run` reads it, not the current config's
             // (which may have changed since pre-receive judged the push).
-            let record = store.show(id)?;
-            let job = record.as_ref().and_then(crate::apply::Job::from_record);
-            if let (Some(job), false) = (job, protocol::is_zero(&u.new)) {
-                jobs.push(job);
+            match store.show(id) {
+                Ok(record) => jobs.extend(record.as_ref().and_then(crate::apply::Job::from_record)),
+                Err(e) => say!(
+                    "pushgate: warning: {} landed, but its audit record {id} cannot be read ({}); not applied: run `pushgate apply run {id}` once it can",
+                    protocol::printable(&u.refname),
+                    protocol::printable(&format!("{e:#}"))
+                ),
             }
         }
         let Some(apply) = &config.apply else {

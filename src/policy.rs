@@ -29,6 +29,9 @@ pub struct Bundle {
     pub files: Vec<PathBuf>,
     /// Rule heads found in the loaded files: (package, rule).
     rules: Vec<(String, String)>,
+    /// What [`Bundle::set_time_limit`] set, to tell a real timeout from an
+    /// error that merely quotes regorus' words.
+    time_limit: Duration,
 }
 
 /// One namespace, compiled for evaluation on many inputs. regorus pays a
@@ -38,6 +41,7 @@ pub struct Bundle {
 pub struct Compiled {
     policy: regorus::CompiledPolicy,
     ns: String,
+    time_limit: Duration,
 }
 
 /// Documents per evaluation call: large enough to amortise the call, small
@@ -100,10 +104,11 @@ impl Compiled {
                 conftest_number_text(input);
             }
         }
+        let started = std::time::Instant::now();
         let value = self
             .policy
             .eval_with_input(Value::from(inputs))
-            .map_err(|e| EvalError::error(ns, &e))?;
+            .map_err(|e| EvalError::error(ns, &e, started.elapsed() >= self.time_limit))?;
         let Value::Array(results) = value else {
             return Ok(vec![Outcome::default(); n]);
         };
@@ -307,13 +312,18 @@ pub struct EvalError {
 }
 
 impl EvalError {
-    fn error(ns: &str, e: &anyhow::Error) -> anyhow::Error {
-        // regorus keeps its LimitError as a type on some paths and formats
-        // it into a rule's error text on others.
-        let timed_out = e.chain().any(|c| {
-            c.downcast_ref::<regorus::LimitError>().is_some()
-                || c.to_string().contains("execution exceeded time limit")
-        });
+    /// `ran_to_limit`: the evaluation lasted the whole time limit. A timeout
+    /// is that and regorus saying so (as its typed error, or in a rule
+    /// error's text, where it formats it on some paths); the text alone
+    /// can be pushed content quoted by a built-in's error.
+    fn error(ns: &str, e: &anyhow::Error, ran_to_limit: bool) -> anyhow::Error {
+        let timed_out = ran_to_limit
+            && e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<regorus::LimitError>(),
+                    Some(regorus::LimitError::TimeLimitExceeded { .. })
+                ) || c.to_string().contains("execution exceeded time limit")
+            });
         anyhow::Error::new(EvalError {
             namespace: ns.to_owned(),
             timed_out,
@@ -332,24 +342,68 @@ impl std::error::Error for EvalError {}
 
 /// regorus' errors are drawn for a terminal (`--> file:line:col`, the
 /// source line, a caret, then `error: what`); as one line:
-/// `file:line:col: what`.
+/// `file:line:col: what`, at most [`MAX_ERROR_CHARS`]. The layout is read
+/// from the top: a built-in's message can quote pushed text, newlines and
+/// all, and a pushed `error: ...` line must not replace the real one.
 fn one_line(text: &str) -> String {
-    let location = text
-        .lines()
-        .find_map(|l| l.trim_start().strip_prefix("--> "));
-    let what = text
-        .lines()
-        .rev()
-        .find_map(|l| l.trim_start().strip_prefix("error: "));
-    match (location, what) {
-        (Some(at), Some(what)) => format!("{}: {}", at.trim(), what.trim()),
-        _ => text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
+    let lines: Vec<&str> = text.lines().collect();
+    // regorus puts the location first, after at most a context prefix
+    // ("evaluating ...:"); a prefix quoting a value is not one.
+    let prefix_ok = |l: &str| {
+        let l = l.trim();
+        l.is_empty() || (l.ends_with(':') && !l.contains(['`', '"', '\'']))
+    };
+    let is_location = |l: &&str| l.trim_start().starts_with("--> ");
+    let at = match lines.as_slice() {
+        [first, ..] if is_location(first) => Some(0),
+        [first, second, ..] if prefix_ok(first) && is_location(second) => Some(1),
+        _ => None,
+    };
+    let joined = match at {
+        Some(i) => {
+            let location = lines[i].trim_start().trim_start_matches("--> ").trim();
+            let what = lines[i + 1..]
+                .iter()
+                .find_map(|l| l.trim_start().strip_prefix("error: "));
+            match what {
+                Some(w) => {
+                    // The message itself, with anything that follows it.
+                    let rest_at = lines[i + 1..]
+                        .iter()
+                        .position(|l| l.trim_start().starts_with("error: "))
+                        .map_or(lines.len(), |p| i + 2 + p);
+                    let mut out = format!("{location}: {}", w.trim());
+                    for l in &lines[rest_at..] {
+                        if !l.trim().is_empty() {
+                            out.push(' ');
+                            out.push_str(l.trim());
+                        }
+                    }
+                    out
+                }
+                None => join_lines(&lines),
+            }
+        }
+        None => join_lines(&lines),
+    };
+    let mut out: String = joined.chars().take(MAX_ERROR_CHARS).collect();
+    if joined.chars().count() > MAX_ERROR_CHARS {
+        out.push_str("...");
     }
+    out
+}
+
+/// A policy error quotes what it failed on, which can be a whole pushed
+/// value; the audit record and the pusher need the start of it.
+const MAX_ERROR_CHARS: usize = 1000;
+
+fn join_lines(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The verdict of the rules of one namespace on one input.
@@ -555,6 +609,7 @@ impl Bundle {
             engine,
             files,
             rules,
+            time_limit: EVAL_LIMIT,
         };
         bundle.set_time_limit(EVAL_LIMIT);
         Ok(bundle)
@@ -639,6 +694,7 @@ impl Bundle {
         Ok(Compiled {
             policy,
             ns: ns.to_owned(),
+            time_limit: self.time_limit,
         })
     }
 
@@ -650,6 +706,7 @@ impl Bundle {
     /// so that is set too. One process evaluates one config's policies, so
     /// a process-wide limit is the config's limit.
     pub fn set_time_limit(&mut self, limit: Duration) {
+        self.time_limit = limit;
         let config = regorus::utils::limits::ExecutionTimerConfig {
             limit,
             check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
@@ -821,6 +878,31 @@ mod tests {
             "p.rego:4:1: rule conflicts with rule at p.rego:3:1"
         );
         assert_eq!(super::one_line("a\n  b\n"), "a b");
+        // Pushed text inside the message (a built-in quoting a value) stays
+        // after the real message; it cannot take its place.
+        let quoting = "evaluating: \n--> p.rego:9:3\n  |\n9 | semver.compare(x, y)\n  | ^\nerror: string \"1\nerror: approved by ops\" is not valid";
+        assert_eq!(
+            super::one_line(quoting),
+            "p.rego:9:3: string \"1 error: approved by ops\" is not valid"
+        );
+        // Nor can a pushed location where regorus gave none.
+        assert_eq!(
+            super::one_line("evaluating: Got `x`\n--> evil:1:1\nerror: fine"),
+            "evaluating: Got `x` --> evil:1:1 error: fine"
+        );
+        assert!(super::one_line(&"x".repeat(5000)).len() <= super::MAX_ERROR_CHARS + 3);
+    }
+
+    /// A rule error that quotes pushed text saying "execution exceeded time
+    /// limit" is not a timeout unless the evaluation really ran that long.
+    #[test]
+    fn a_quoted_time_limit_message_is_not_a_timeout() {
+        let e = anyhow::anyhow!("Got `[\"execution exceeded time limit\"]` instead");
+        let err = super::EvalError::error("main", &e, false);
+        let x = err.downcast_ref::<super::EvalError>().unwrap();
+        assert!(!x.timed_out);
+        let err = super::EvalError::error("main", &e, true);
+        assert!(err.downcast_ref::<super::EvalError>().unwrap().timed_out);
     }
 
     /// `ln -s . loop` twice in a policy directory made the walk (and so

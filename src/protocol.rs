@@ -91,9 +91,10 @@ pub fn printable_up_to(s: &str, max: usize) -> String {
 pub fn escaped(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        // Bidirectional overrides reorder what the terminal shows.
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
-        if c.is_control() || bidi {
+        // Bidirectional controls reorder what the terminal shows; zero-width
+        // characters hide text between what it shows.
+        let hidden = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{061c}' | '\u{feff}');
+        if c.is_control() || hidden {
             out.extend(c.escape_default());
         } else {
             out.push(c);

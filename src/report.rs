@@ -105,7 +105,12 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
             if let Some(by) = &f.required_by {
                 let _ = writeln!(out, "    rule: {by}");
             }
-            let _ = writeln!(out, "    fix: {}", f.help);
+            // A policy's `fix` can be built from pushed values.
+            let _ = writeln!(
+                out,
+                "    fix: {}",
+                crate::protocol::printable_up_to(&f.help, 1000)
+            );
         }
     }
 }
@@ -235,7 +240,15 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
         ("apply", apply_summary(r.apply.as_ref())),
         ("commits", b.commits.len().to_string()),
         ("signers", b.signers.join(", ")),
-        ("push options", b.push_options.join(", ")),
+        // Pushed text: escaped for the operator's terminal.
+        (
+            "push options",
+            b.push_options
+                .iter()
+                .map(|o| printable(o))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("hash", r.hash.clone()),
         ("prev_hash", r.prev_hash.clone()),
     ] {
@@ -273,8 +286,13 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
             ("error", "error"),
             ("log", "log"),
         ] {
+            // An apply's error can quote pushed paths.
             if let Some(v) = a[k].as_str() {
-                let _ = writeln!(out, "  apply {label:7} {v}");
+                let _ = writeln!(
+                    out,
+                    "  apply {label:7} {}",
+                    crate::protocol::printable_up_to(v, 1000)
+                );
             }
         }
         if let Some(n) = a["output_dropped_bytes"].as_u64().filter(|n| *n > 0) {
