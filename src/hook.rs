@@ -338,7 +338,7 @@ pub(crate) fn hook_pre_push(remote: &str, url: &str) -> ExitCode {
         } else {
             Vec::new()
         };
-        gate::decide_with_refs(&repo, &gate, &push, &vouching)
+        gate::decide_as_server(&repo, &gate, &push, &vouching)
     })();
     match result {
         Ok(decision) => {

@@ -143,7 +143,7 @@ pub(crate) fn cmd_check(args: CheckArgs) -> ExitCode {
             push.pusher.as_deref().unwrap_or(report::UNKNOWN_PUSHER)
         );
         let started = std::time::Instant::now();
-        let decision = gate::decide_with_refs(&repo, &gate, &push, &vouching);
+        let decision = gate::decide_as_server(&repo, &gate, &push, &vouching);
         detail!(
             "pushgate check: decided in {:.1} ms",
             started.elapsed().as_secs_f64() * 1000.0

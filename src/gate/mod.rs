@@ -276,6 +276,27 @@ pub fn decide_with_refs(
 /// that errs or runs out of time, the time budget) becomes a rejection of
 /// every update, with the cause as its finding. The hooks use this so that
 /// a push that could not be decided is still recorded, once per update.
+/// [`decide_with_refs`], with a policy that fails on the pushed content
+/// turned into the rejection the server gives (`policy-error`,
+/// `policy-timeout`), so `check` and pre-push show the server's verdict;
+/// other errors stay errors (could not decide).
+pub fn decide_as_server(
+    repo: &Repo,
+    gate: &Gate,
+    push: &Push,
+    vouching: &[(String, Oid)],
+) -> Result<Decision> {
+    match decide_with_refs(repo, gate, push, vouching) {
+        Err(e)
+            if e.chain()
+                .any(|c| c.downcast_ref::<PolicyFailed>().is_some()) =>
+        {
+            Ok(Decision::rejected(&repo.name, push, failure_finding(&e)))
+        }
+        other => other,
+    }
+}
+
 pub fn decide_or_reject(repo: &Repo, gate: &Gate, push: &Push) -> Decision {
     match decide(repo, gate, push) {
         Ok(d) => d,

@@ -454,6 +454,27 @@ fn a_policy_failing_on_a_file_is_policy_error() {
     let record = &w.records(&w.path("server.git"))[0];
     assert_eq!(record["violations"][0]["rule"], "policy-error");
     assert_eq!(record["violations"][0]["path"], "k8s/conflict.yaml");
+    // `check` gives the server's verdict, in its machine form too.
+    let config = w.path("server.git/pushgate.yaml");
+    let r = w.pushgate(
+        &work,
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+            "origin/main",
+            "HEAD",
+            "refs/heads/main",
+        ],
+    );
+    r.assert_exit(1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["updates"][0]["violations"][0]["rule"], "policy-error",
+        "{v}"
+    );
 }
 
 /// JUnit output stays well-formed XML whatever a policy's message or a file
