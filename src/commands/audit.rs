@@ -104,7 +104,12 @@ pub(crate) fn audit_store(source: &AuditSource) -> Result<crate::audit::Store> {
         Ok(config) => config.audit,
         Err(e) => match Config::audit_only(&config_path) {
             Some(audit) => {
-                note!("pushgate: the config does not load ({e}); reading the audit log its `audit:` section names");
+                let first = e.to_string().lines().next().unwrap_or_default().to_owned();
+                let more = match e.also.len() {
+                    0 => String::new(),
+                    n => format!(", and {n} more: `pushgate config check` lists them"),
+                };
+                note!("pushgate: the config does not load ({first}{more}); reading the audit log its `audit:` section names");
                 Some(audit)
             }
             None => return Err(e.into()),
