@@ -256,26 +256,32 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
     }
     for (label, list) in [("violation", &b.violations), ("warning", &b.warnings)] {
         for f in list.as_array().into_iter().flatten() {
-            // Where, as the pusher read it: the file:line:column, else the
-            // commit. Messages quote pushed text (subjects, names), so
-            // they are escaped for the operator's terminal too.
-            let mut at = String::new();
+            // Where, as the pusher read it: the commit (unless the message
+            // names it), then file:line:column. Messages quote pushed text
+            // (subjects, names), so they are escaped for the operator's
+            // terminal too.
+            let mut at = Vec::new();
+            let message = f["message"].as_str().unwrap_or("");
+            if let Some(c) = f["commit"].as_str().filter(|c| !message.contains(short(c))) {
+                at.push(format!("commit {}", short(c)));
+            }
             if let Some(p) = f["path"].as_str() {
-                at = printable(p);
-                for k in ["line", "column"] {
-                    if let Some(n) = f[k].as_u64() {
-                        let _ = write!(at, ":{n}");
+                let mut place = printable(p);
+                if let Some(line) = f["line"].as_u64() {
+                    let _ = write!(place, ":{line}");
+                    if let Some(column) = f["column"].as_u64() {
+                        let _ = write!(place, ":{column}");
                     }
                 }
-            } else if let Some(c) = f["commit"].as_str() {
-                at = format!("commit {}", short(c));
+                at.push(place);
             }
+            let at = at.join(" ");
             let _ = writeln!(
                 out,
                 "  {label}: [{}]{} {}",
                 printable(f["rule"].as_str().unwrap_or("?")),
                 if at.is_empty() { at } else { format!(" {at}:") },
-                crate::protocol::printable_up_to(f["message"].as_str().unwrap_or(""), 1000)
+                crate::protocol::printable_up_to(message, 1000)
             );
         }
     }
