@@ -379,7 +379,7 @@ pub fn failure_finding(e: &anyhow::Error) -> Finding {
     Finding::new(
         Code::GateError,
         format!("the gate could not decide: {e:#}"),
-        "tell an operator: an object the push names is missing (`git fsck` on the server), or pushgate hit a bug, to report with this message",
+        "tell an operator: the repository could not be read (a missing or corrupt object, an I/O error: `git fsck` on the server), or pushgate hit a bug, to report with this message",
     )
 }
 
