@@ -56,14 +56,20 @@ impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     /// `Ok` when nothing was found, else the first problem with the rest
-    /// in `also`.
-    pub fn all(mut problems: Vec<ConfigError>) -> Result<(), ConfigError> {
-        if problems.is_empty() {
-            return Ok(());
+    /// in `also`, flat (a problem that carried its own list, as
+    /// `Keyring::load`'s does, gives each of them).
+    pub fn all(problems: Vec<ConfigError>) -> Result<(), ConfigError> {
+        let mut flat = problems.into_iter().flat_map(|mut e| {
+            let also = std::mem::take(&mut e.also);
+            std::iter::once(e).chain(also)
+        });
+        match flat.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                first.also = flat.collect();
+                Err(first)
+            }
         }
-        let mut first = problems.remove(0);
-        first.also.extend(problems);
-        Err(first)
     }
 }
 

@@ -8,7 +8,11 @@ use std::fmt::Write;
 
 use crate::gate::{Decision, Outcome};
 use crate::protection::short;
-use crate::protocol::printable;
+use crate::protocol::{printable, printable_up_to};
+
+/// A finding's message or fix is built from bounded parts but may quote
+/// several (two object ids, a policy author's text): cut well past them.
+const MESSAGE_CHARS: usize = 1000;
 
 /// How a rejected pre-receive push affects the refs that passed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -100,17 +104,13 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
                 "  {label}[{}]{}: {}",
                 f.rule,
                 loc,
-                crate::protocol::printable_up_to(&f.message, 1000)
+                printable_up_to(&f.message, MESSAGE_CHARS)
             );
             if let Some(by) = &f.required_by {
                 let _ = writeln!(out, "    rule: {by}");
             }
             // A policy's `fix` can be built from pushed values.
-            let _ = writeln!(
-                out,
-                "    fix: {}",
-                crate::protocol::printable_up_to(&f.help, 1000)
-            );
+            let _ = writeln!(out, "    fix: {}", printable_up_to(&f.help, MESSAGE_CHARS));
         }
     }
 }
@@ -281,7 +281,7 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
                 "  {label}: [{}]{} {}",
                 printable(f["rule"].as_str().unwrap_or("?")),
                 if at.is_empty() { at } else { format!(" {at}:") },
-                crate::protocol::printable_up_to(message, 1000)
+                printable_up_to(message, MESSAGE_CHARS)
             );
         }
     }
@@ -297,7 +297,7 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
                 let _ = writeln!(
                     out,
                     "  apply {label:7} {}",
-                    crate::protocol::printable_up_to(v, 1000)
+                    printable_up_to(v, MESSAGE_CHARS)
                 );
             }
         }

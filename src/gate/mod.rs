@@ -179,12 +179,7 @@ impl Gate {
                 compiled: Default::default(),
             });
         }
-        // Keyring::load flattened its own list into one error.
-        let problems = problems.into_iter().flat_map(|mut e| {
-            let also = std::mem::take(&mut e.also);
-            std::iter::once(e).chain(also)
-        });
-        ConfigError::all(problems.collect())?;
+        ConfigError::all(problems)?;
         Ok(Gate {
             config,
             keyring,
@@ -556,6 +551,8 @@ fn decide_one(
         } else {
             Vec::new()
         };
+        // Built once per update, for every policy set that asks for it.
+        let mut push_value: Option<regorus::Value> = None;
         for set in &policy_sets {
             for ns in &set.set.manifest_namespaces {
                 let (v, w) = policies::on_manifests(set, ns, &docs, deadline)?;
@@ -564,19 +561,26 @@ fn decide_one(
             }
             if let (Some(ns), true) = (&set.set.push_namespace, push_input_needed) {
                 deadline.check()?;
-                let input = push_input::build(
-                    repo,
-                    push,
-                    u,
-                    action,
-                    fast_forward,
-                    &rules,
-                    &commits,
-                    &verdicts,
-                    &files,
-                    &docs,
-                )?;
-                let (v, w) = policies::on_push(set, ns, &input)?;
+                let input = match push_value.take() {
+                    Some(v) => v,
+                    None => {
+                        let input = push_input::build(
+                            repo,
+                            push,
+                            u,
+                            action,
+                            fast_forward,
+                            &rules,
+                            &commits,
+                            &verdicts,
+                            &files,
+                            &docs,
+                        )?;
+                        regorus::Value::from(serde_json::to_value(&input)?)
+                    }
+                };
+                let (v, w) = policies::on_push(set, ns, input.clone())?;
+                push_value = Some(input);
                 violations.extend(v);
                 warnings.extend(w);
             }

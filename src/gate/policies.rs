@@ -4,7 +4,6 @@
 
 use anyhow::Result;
 
-use super::push_input::PushInput;
 use super::LoadedSet;
 use crate::deadline::Deadline;
 use crate::finding::Finding;
@@ -51,15 +50,16 @@ impl PolicyFailed {
     }
 }
 
-/// The push-level namespace of a policy set over the update.
+/// The push-level namespace of a policy set over the update's input
+/// ([`super::push_input::PushInput`], as a value).
 pub(super) fn on_push(
     set: &LoadedSet,
     ns: &str,
-    input: &PushInput,
+    input: regorus::Value,
 ) -> Result<(Vec<Finding>, Vec<Finding>)> {
     let r = set
         .compiled(ns)?
-        .evaluate_push(regorus::Value::from(serde_json::to_value(input)?))
+        .evaluate_push(input)
         .map_err(|e| PolicyFailed::error(ns, None, &e))?;
     Ok((r.failures, r.warnings))
 }
