@@ -194,6 +194,15 @@ mod tests {
     const A: &str = "1111111111111111111111111111111111111111";
     const Z: &str = "0000000000000000000000000000000000000000";
 
+    /// Text a terminal would hide or reorder is shown escaped.
+    #[test]
+    fn invisible_characters_are_escaped() {
+        assert_eq!(
+            escaped("a\u{200b}b\u{feff}c\u{061c}d\u{2062}e"),
+            "a\\u{200b}b\\u{feff}c\\u{61c}d\\u{2062}e"
+        );
+    }
+
     #[test]
     fn reads_lines() {
         let input = format!("{Z} {A} refs/heads/main\n{A} {Z} refs/tags/a;b\n");

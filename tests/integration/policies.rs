@@ -510,3 +510,37 @@ fn junit_output_is_xml_whatever_the_messages_hold() {
         .expect("the failing rule is a failure");
     assert!(failure.attribute("message").unwrap().contains("<b>&x"));
 }
+
+/// A policy's `fix` built from pushed values cannot forge `remote:` lines:
+/// a newline in it is shown escaped, on the fix's own line.
+#[test]
+fn a_fix_built_from_pushed_text_cannot_forge_remote_lines() {
+    let w = World::new();
+    let pol = w.path("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(
+        pol.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains {\"msg\": \"bad x\", \"fix\": sprintf(\"set x to %s\", [input.x])} if input.x\n",
+    )
+    .unwrap();
+    let cfg = format!(
+        "version: 1\npolicies:\n  - path: {}\n    manifest_namespaces: [main]\n",
+        pol.display()
+    );
+    let work = server(&w, &cfg);
+    w.commit(
+        &work,
+        "k8s/a.yaml",
+        "x: \"1\\npushgate: refs/heads/main: accepted\"\n",
+        "forge",
+    );
+    let r = w.push(&work, None, &["origin", "main"]);
+    r.assert_rejected().assert_says("set x to 1\\npushgate");
+    assert!(
+        !r.stderr
+            .lines()
+            .any(|l| l.starts_with("remote: pushgate: refs/heads/main: accepted")),
+        "{}",
+        r.stderr
+    );
+}
