@@ -1119,6 +1119,52 @@ exception contains ["run_as_root"] if input.exempt
     }
 
     #[test]
+    fn patch_not_hoists_the_operands_opa_hoists() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains \"gt\" if not input.missing > 0\ndeny contains \"ne\" if not input.missing != 1\ndeny contains \"in\" if not input.missing in {1}\ndeny contains \"arr\" if not [input.missing] == [1]\ndeny contains \"plus\" if not input.missing + 1 == 2\ndeny contains \"eq\" if not input.missing == 1\ndeny contains \"bare\" if not input.missing\n",
+        )]);
+        let o = b.evaluate("main", input("{}")).unwrap();
+        // OPA: only `==` with a plain ref, and the bare ref, stay inside.
+        assert_eq!(messages_of(&o), vec!["bare", "eq"]);
+    }
+
+    #[test]
+    fn patch_a_solution_with_an_undefined_head_contributes_nothing() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\ndeny contains c.msg if some c in input.cs\nport_of[c.name] := c.port if some c in input.cs\nwarn contains sprintf(\"%v\", [port_of]) if true\n",
+        )]);
+        for doc in [
+            r#"{"cs": [{"msg": "a", "name": "x", "port": 1}, {"name": "y"}]}"#,
+            r#"{"cs": [{"name": "y"}, {"msg": "a", "name": "x", "port": 1}]}"#,
+        ] {
+            let o = b.evaluate("main", input(doc)).unwrap();
+            // The solution without `msg`/`port` used to drop the others.
+            assert_eq!(messages_of(&o), vec!["a", r#"{"x": 1}"#], "{doc}");
+        }
+    }
+
+    #[test]
+    fn patch_an_object_pattern_matches_only_the_same_keys() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nonly_name if {\"name\": _} := input.metadata\ndeny contains \"more\" if not only_name\n",
+        )]);
+        let o = b
+            .evaluate(
+                "main",
+                input(r#"{"metadata": {"name": "x", "namespace": "y"}}"#),
+            )
+            .unwrap();
+        assert_eq!(messages_of(&o), vec!["more"]);
+        let o = b
+            .evaluate("main", input(r#"{"metadata": {"name": "x"}}"#))
+            .unwrap();
+        assert!(messages_of(&o).is_empty());
+    }
+
+    #[test]
     fn patch_a_parenthesis_on_the_next_line_starts_a_statement() {
         let (_d, b) = bundle(&[(
             "p.rego",

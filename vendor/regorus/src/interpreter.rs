@@ -920,6 +920,14 @@ impl Interpreter {
             } => {
                 // Value must be an object with matching fields
                 if let Value::Object(obj) = value {
+                    // pushgate patch: OPA unifies objects only with the same
+                    // keys: `{"name": _} := {"name": "x", "namespace": "y"}`
+                    // fails. Static keys are distinct; a dynamic one may
+                    // repeat one of them.
+                    let mut matched = field_plans.len();
+                    if obj.len() < matched {
+                        return Ok(Value::Undefined);
+                    }
                     // Check that all required fields are present and match
                     for (key, field_plan) in field_plans {
                         if let Some(field_value) = obj.get(key) {
@@ -940,6 +948,9 @@ impl Interpreter {
                                 return Ok(Value::Undefined);
                             }
 
+                            if !field_plans.contains_key(&key_value) {
+                                matched += 1;
+                            }
                             if let Some(field_value) = obj.get(&key_value) {
                                 if self.execute_destructuring_plan(field_plan, field_value)?
                                     != Value::from(true)
@@ -950,6 +961,9 @@ impl Interpreter {
                                 return Ok(Value::Undefined);
                             }
                         }
+                    }
+                    if obj.len() != matched {
+                        return Ok(Value::Undefined);
                     }
                     Ok(Value::from(true))
                 } else {
@@ -1199,8 +1213,13 @@ impl Interpreter {
     }
 
     /// pushgate patch: whether an operand OPA would hoist out of `not expr`
-    /// is undefined: a call's arguments, calls inside comparisons and
-    /// arithmetic, and the dynamic index of a ref.
+    /// is undefined, which fails the body instead of making the `not` true.
+    /// Measured against OPA (tests/rego-diff hunt-not-hoist-shapes,
+    /// hunt-not-shapes-2): every operand of a call, of `in`, of `<`, `<=`,
+    /// `>`, `>=`, `!=`, of arithmetic and of `&`/`|`; for `==` and `=`,
+    /// only operands that are themselves calls, operators or composite
+    /// literals (a plain ref there stays inside the `not`); a composite
+    /// literal with an undefined member; the dynamic index of a ref.
     fn not_operand_undefined(&mut self, expr: &ExprRef) -> Result<bool> {
         match expr.as_ref() {
             Expr::Call { params, .. } => {
@@ -1211,11 +1230,44 @@ impl Interpreter {
                 }
                 Ok(false)
             }
-            Expr::BinExpr { lhs, rhs, .. }
-            | Expr::BoolExpr { lhs, rhs, .. }
-            | Expr::ArithExpr { lhs, rhs, .. } => {
+            Expr::Membership {
+                key,
+                value,
+                collection,
+                ..
+            } => {
+                for operand in key.iter().chain([value, collection]) {
+                    if self.eval_expr(operand)? == Value::Undefined {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Expr::BoolExpr {
+                op: BoolOp::Eq,
+                lhs,
+                rhs,
+                ..
+            }
+            | Expr::AssignExpr {
+                op: AssignOp::Eq,
+                lhs,
+                rhs,
+                ..
+            } => {
                 for side in [lhs, rhs] {
-                    if matches!(side.as_ref(), Expr::Call { .. }) {
+                    let hoisted = matches!(
+                        side.as_ref(),
+                        Expr::Call { .. }
+                            | Expr::ArithExpr { .. }
+                            | Expr::BinExpr { .. }
+                            | Expr::BoolExpr { .. }
+                            | Expr::Membership { .. }
+                            | Expr::Array { .. }
+                            | Expr::Set { .. }
+                            | Expr::Object { .. }
+                    );
+                    if hoisted {
                         if self.eval_expr(side)? == Value::Undefined {
                             return Ok(true);
                         }
@@ -1224,6 +1276,19 @@ impl Interpreter {
                     }
                 }
                 Ok(false)
+            }
+            Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::BinExpr { lhs, rhs, .. }
+            | Expr::ArithExpr { lhs, rhs, .. } => {
+                for side in [lhs, rhs] {
+                    if self.eval_expr(side)? == Value::Undefined {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Expr::Array { .. } | Expr::Set { .. } | Expr::Object { .. } => {
+                Ok(self.eval_expr(expr)? == Value::Undefined)
             }
             Expr::RefBrack { refr, index, .. } => {
                 let dynamic = !matches!(
@@ -2225,7 +2290,12 @@ impl Interpreter {
                 }
 
                 if output == Value::Undefined || !comps_defined {
-                    ctx_mut.rule_value = Value::Undefined;
+                    // pushgate patch: one solution whose head is undefined
+                    // (`deny contains c.msg if some c in input.cs`, one `c`
+                    // without `msg`) contributes nothing, as in OPA. The
+                    // accumulated value used to be reset here, which dropped
+                    // the other solutions' members (a deny lost) or failed
+                    // the next one ("not an object").
                     return Ok(false);
                 }
 
@@ -2438,6 +2508,11 @@ impl Interpreter {
         let r = self.eval_output_expr_in_loop(&loops[..])?;
 
         let ctx = self.get_current_context()?;
+        // pushgate patch: a rule's solution succeeds when it produced its
+        // head (`r`); the accumulated value says nothing about this one.
+        if ctx.rule_ref.is_some() {
+            return Ok(r);
+        }
         ctx.output_expr
             .as_ref()
             .map_or_else(|| Ok(r), |_oe| Ok(ctx.rule_value != Value::Undefined))

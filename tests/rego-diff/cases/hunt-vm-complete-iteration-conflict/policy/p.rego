@@ -1,0 +1,5 @@
+package main
+import rego.v1
+
+level := x if some x in input.levels
+deny contains "level too high" if level > 5

@@ -1,0 +1,4 @@
+package main
+import rego.v1
+
+deny contains sprintf("big %v", [x]) if { some x in input.items; x > 4998 }
