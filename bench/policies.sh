@@ -10,6 +10,9 @@
 #    next to the same check with YAML parsing only (no policies) and with
 #    no manifests at all (protection only), to separate the costs.
 # 2. A one-manifest push: the same three configurations.
+# 3. The peer: OPA's pipeline (PyYAML + OPA's Go engine from the PyPI
+#    opa-golib-python-bindings wheel, conftest's one query per rule) over
+#    the same 10,000 documents, next to the gate path, in one hyperfine run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin pushgate
@@ -74,7 +77,18 @@ hyperfine -N --warmup 5 --runs 60 --export-json "$T/one.json" \
   -n "one manifest: parse only" "$(check yaml-only "$TIP" "$ONE")" \
   -n "one manifest: no manifests" "$(check none "$TIP" "$ONE")"
 
-python3 - "$T/10k.json" "$T/one.json" <<'PY' | tee "$OUT/policies-medians.txt"
+PEER=()
+if python3 -c 'import opa_bindings, yaml' 2>/dev/null; then
+  hyperfine -N --warmup 1 --runs 5 --export-json "$T/peer.json" \
+    -n "10,000 documents: pushgate check, shipped Kubernetes pack" "$(check policies $ZERO "$TIP")" \
+    -n "10,000 documents: OPA pipeline (PyYAML + OPA Go engine, conftest's queries)" \
+    "python3 $PWD/bench/opa_pipeline.py $POL $T/work/k8s"
+  PEER=("$T/peer.json")
+else
+  echo "peer skipped: pip install --ignore-requires-python opa-golib-python-bindings==0.4.4 PyYAML"
+fi
+
+python3 - "$T/10k.json" "$T/one.json" "${PEER[@]}" <<'PY' | tee "$OUT/policies-medians.txt"
 import json, statistics, sys
 for f in sys.argv[1:]:
     for r in json.load(open(f))["results"]:
