@@ -39,6 +39,7 @@ fn main() -> Result<()> {
                 warnings: serde_json::json!([]),
                 commits: vec![format!("{:040x}", i + 1)],
                 signers: vec![format!("signer{}", i % 7)],
+                approvals: Vec::new(),
                 push_options: vec![],
                 server: Some(format!("git{}", i % 3)),
             })

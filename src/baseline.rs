@@ -195,6 +195,7 @@ pub fn apply(
                     warnings: serde_json::json!([]),
                     commits: Vec::new(),
                     signers: Vec::new(),
+                    approvals: Vec::new(),
                     push_options: Vec::new(),
                     server: Some(audit.server.clone()),
                 };

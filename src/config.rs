@@ -83,6 +83,9 @@ pub struct Config {
     /// Group name → member names (as written; see [`Config::expand`]).
     pub groups: BTreeMap<String, Vec<String>>,
     pub refs: Vec<RefRule>,
+    /// `paths:` rules, then CODEOWNERS lines (GitHub's precedence among
+    /// those: the last matching line wins).
+    pub paths: Vec<PathRule>,
     pub manifests: Manifests,
     pub policies: Vec<PolicySet>,
     pub audit: Option<Audit>,
@@ -163,6 +166,30 @@ pub struct RefRule {
     pub require_linear_history: Option<bool>,
     pub pushers: Option<Vec<String>>,
     pub immutable: Option<bool>,
+    /// Distinct approvers the new tip needs (signed `refs/approvals/` tags).
+    pub require_approvals: Option<u32>,
+    /// Who may approve (names or groups); `None` = any key in `keys`.
+    pub approvers: Option<Vec<String>>,
+}
+
+/// One `paths:` rule (or a CODEOWNERS line): who owns the files it
+/// matches, and so whose approvals a change to them needs.
+#[derive(Debug, Clone)]
+pub struct PathRule {
+    pub pattern: String,
+    pub matcher: GlobMatcher,
+    /// Line in the config (or in the CODEOWNERS file, see `source`).
+    pub line: u64,
+    /// `None`: the config's `paths:`; `Some(file)`: a CODEOWNERS line.
+    pub source: Option<PathBuf>,
+    pub owners: Vec<String>,
+    pub require_approvals: u32,
+    /// Only these (names or groups) may sign commits touching the paths.
+    pub signers: Option<Vec<String>>,
+    /// Which refs the rule applies to; `None` = every ref with
+    /// `require_approvals` or `require_signed_commits`.
+    pub refs: Option<Vec<String>>,
+    pub refs_matcher: Option<globset::GlobSet>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,6 +289,10 @@ struct RawConfig {
     #[serde(default)]
     refs: Vec<Spanned<RawRefRule>>,
     #[serde(default)]
+    paths: Vec<Spanned<RawPathRule>>,
+    #[serde(default)]
+    codeowners: Option<Spanned<String>>,
+    #[serde(default)]
     manifests: Option<RawManifests>,
     #[serde(default)]
     policies: Vec<Spanned<RawPolicySet>>,
@@ -312,6 +343,19 @@ struct RawRefRule {
     require_linear_history: Option<bool>,
     pushers: Option<Vec<String>>,
     immutable: Option<bool>,
+    require_approvals: Option<u32>,
+    approvers: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPathRule {
+    #[serde(rename = "match")]
+    pattern: String,
+    owners: Vec<String>,
+    require_approvals: Option<u32>,
+    signers: Option<Vec<String>>,
+    refs: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -714,16 +758,26 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 "write the full ref name, e.g. `refs/heads/main` or `refs/tags/v*`",
             ));
         }
-        if let Some(signers) = &r.signers {
-            for s in signers {
+        for (field, names) in [("signers", &r.signers), ("approvers", &r.approvers)] {
+            for s in names.iter().flatten() {
                 if !keys.contains_key(s) && !groups.contains_key(s) {
                     problems.push(at(
                         line,
-                        format!("`signers` of `{}` names `{s}`, which is neither in `keys:` nor in `groups:`", r.pattern),
+                        format!("`{field}` of `{}` names `{s}`, which is neither in `keys:` nor in `groups:`", r.pattern),
                         "only named keys can sign; add it under `keys:` or fix the name",
                     ));
                 }
             }
+        }
+        if r.require_approvals.is_some_and(|n| n > 0) && keys.is_empty() {
+            problems.push(at(
+                line,
+                format!(
+                    "`{}` requires approvals, but `keys:` names no signer, so nothing could pass",
+                    r.pattern
+                ),
+                "approvals are tags signed by keys under `keys:` (see docs/approvals.md)",
+            ));
         }
         refs.push(RefRule {
             pattern: r.pattern,
@@ -738,7 +792,121 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             require_linear_history: r.require_linear_history,
             pushers: r.pushers,
             immutable: r.immutable,
+            require_approvals: r.require_approvals,
+            approvers: r.approvers,
         });
+    }
+
+    let mut paths = Vec::new();
+    for rule in raw.paths {
+        let line = rule.referenced.line();
+        let r = rule.value;
+        let known = |n: &String| keys.contains_key(n) || groups.contains_key(n);
+        let matcher = match compile_glob(&r.pattern) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(at(
+                    line,
+                    format!(
+                        "`paths` `match: {}` is not a valid glob: {}",
+                        r.pattern,
+                        e.kind()
+                    ),
+                    "`*` matches within one path segment, `**` across segments",
+                ));
+                continue;
+            }
+        };
+        if r.owners.is_empty() {
+            problems.push(at(
+                line,
+                format!("`paths` rule `{}` has no `owners`", r.pattern),
+                "name the keys or groups that own these paths",
+            ));
+        }
+        for (field, names) in [("owners", Some(&r.owners)), ("signers", r.signers.as_ref())] {
+            for n in names.into_iter().flatten().filter(|n| !known(n)) {
+                problems.push(at(
+                    line,
+                    format!("`{field}` of paths rule `{}` names `{n}`, which is neither in `keys:` nor in `groups:`", r.pattern),
+                    "add it under `keys:` or `groups:`, or fix the name",
+                ));
+            }
+        }
+        if r.require_approvals == Some(0) {
+            problems.push(at(
+                line,
+                format!("`paths` rule `{}` has `require_approvals: 0`, so its owners would never be asked", r.pattern),
+                "leave it out (default 1) or remove the rule",
+            ));
+        }
+        let refs_matcher = match r.refs.as_ref().map(|g| compile_globs(g)) {
+            None => None,
+            Some(Ok(m)) => Some(m),
+            Some(Err(e)) => {
+                problems.push(at(
+                    line,
+                    format!(
+                        "`refs` of paths rule `{}` has an invalid glob: {e}",
+                        r.pattern
+                    ),
+                    "",
+                ));
+                None
+            }
+        };
+        paths.push(PathRule {
+            pattern: r.pattern,
+            matcher,
+            line,
+            source: None,
+            owners: r.owners,
+            require_approvals: r.require_approvals.unwrap_or(1),
+            signers: r.signers,
+            refs: r.refs,
+            refs_matcher,
+        });
+    }
+    if let Some(file) = raw.codeowners {
+        let line = file.referenced.line();
+        let file = resolve(&file.value);
+        match std::fs::read_to_string(&file) {
+            Err(e) => problems.push(at(
+                line,
+                format!("`codeowners: {}` cannot be read: {e}", file.display()),
+                "give a CODEOWNERS file beside the config (or an absolute path)",
+            )),
+            Ok(text) => match crate::codeowners::parse(&text, &|n| {
+                keys.contains_key(n) || groups.contains_key(n)
+            }) {
+                Ok(lines) => {
+                    for l in lines {
+                        paths.push(PathRule {
+                            pattern: l.pattern,
+                            matcher: l.matcher,
+                            line: l.line,
+                            source: Some(file.clone()),
+                            owners: l.owners,
+                            require_approvals: 1,
+                            signers: None,
+                            refs: None,
+                            refs_matcher: None,
+                        });
+                    }
+                }
+                Err(errors) => {
+                    for (l, message) in errors {
+                        problems.push(ConfigError {
+                            file: file.clone(),
+                            line: Some(l),
+                            message,
+                            help: Some("CODEOWNERS lines are `PATTERN @owner ...`, each owner a name under `keys:` or `groups:` with an @".into()),
+                            also: Vec::new(),
+                        });
+                    }
+                }
+            },
+        }
     }
 
     let manifests = match raw.manifests {
@@ -899,6 +1067,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         keys,
         groups,
         refs,
+        paths,
         manifests,
         policies,
         audit,

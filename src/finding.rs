@@ -136,6 +136,9 @@ codes! {
     ConfigBroken => "config-broken",
     PolicyError => "policy-error",
     PolicyTimeout => "policy-timeout",
+    ApprovalInvalid => "approval-invalid",
+    ApprovalsMissing => "approvals-missing",
+    PathSignerNotAllowed => "path-signer-not-allowed",
 }
 
 impl From<Code> for Cow<'static, str> {

@@ -210,6 +210,23 @@ impl Repo {
         Ok(out)
     }
 
+    /// The refs under `prefix` and the objects they point at, unpeeled
+    /// (an approval ref's tag object, not the commit it tags).
+    pub fn refs_under(&self, prefix: &str) -> Result<Vec<(String, Oid)>> {
+        let mut out = Vec::new();
+        let glob = format!("{prefix}*");
+        for r in self.git.references_glob(&glob).context("listing refs")? {
+            let r = r.context("reading a ref")?;
+            let (Ok(name), Some(id)) = (r.name(), r.target()) else {
+                continue;
+            };
+            if name.starts_with(prefix) {
+                out.push((name.to_owned(), id));
+            }
+        }
+        Ok(out)
+    }
+
     /// What a clone knows of the server's branches: `remote`'s
     /// remote-tracking refs (`refs/remotes/REMOTE/*`), named as the server's
     /// branches (`refs/heads/*`). Only these may vouch for history in a
@@ -254,6 +271,29 @@ impl Repo {
             .find_tag(id)
             .with_context(|| format!("reading tag {id}"))?;
         Ok((t.name_bytes().to_vec(), t.target_type()))
+    }
+
+    /// What a tag object tags, and its message (lossy UTF-8).
+    pub fn tag_target(&self, id: Oid) -> Result<(Oid, Option<ObjectType>, String)> {
+        let t = self
+            .git
+            .find_tag(id)
+            .with_context(|| format!("reading tag {id}"))?;
+        let message = String::from_utf8_lossy(t.message_bytes().unwrap_or_default()).into_owned();
+        Ok((t.target_id(), t.target_type(), message))
+    }
+
+    /// A commit's first parent's tree (None for a root commit), to list
+    /// what the commit itself changed.
+    pub fn first_parent_tree(&self, id: Oid) -> Result<Option<Oid>> {
+        let c = self
+            .git
+            .find_commit(id)
+            .with_context(|| format!("reading commit {id}"))?;
+        Ok(match c.parent_ids().next() {
+            Some(p) => Some(self.tree_of(p)?),
+            None => None,
+        })
     }
 
     /// A commit's subject line, for messages ("" if unreadable).

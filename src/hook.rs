@@ -528,6 +528,7 @@ fn audit_bodies(
                 warnings: serde_json::to_value(&u.warnings).unwrap_or_default(),
                 commits: u.commits.clone(),
                 signers: u.signers.clone(),
+                approvals: u.approvals.clone(),
                 push_options: decision.push_options.clone(),
                 server: Some(server.to_owned()),
             }

@@ -48,6 +48,7 @@ pub(crate) mod apply;
 pub mod audit;
 pub(crate) mod baseline;
 pub mod cli;
+pub(crate) mod codeowners;
 pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod deadline;

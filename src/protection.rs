@@ -100,6 +100,10 @@ pub struct Effective {
     pub signers: Option<(BTreeSet<String>, Source)>,
     /// Expanded pusher names; `None` = anyone.
     pub pushers: Option<(BTreeSet<String>, Source)>,
+    /// The most approvals any matching rule asks for, and that rule.
+    pub approvals: Option<(u32, Source)>,
+    /// Expanded approver names; `None` = any key in `keys`.
+    pub approvers: Option<(BTreeSet<String>, Source)>,
 }
 
 fn tighten(s: &mut Strict, value: Option<bool>, strict_when: bool, src: impl FnOnce() -> Source) {
@@ -146,6 +150,14 @@ impl Effective {
             }
             if let Some(p) = &rule.pushers {
                 intersect(&mut e.pushers, config.expand(p), src());
+            }
+            if let Some(n) = rule.require_approvals.filter(|n| *n > 0) {
+                if e.approvals.as_ref().is_none_or(|(m, _)| n > *m) {
+                    e.approvals = Some((n, src()));
+                }
+            }
+            if let Some(a) = &rule.approvers {
+                intersect(&mut e.approvers, config.expand(a), src());
             }
         }
         e

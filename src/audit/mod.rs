@@ -44,6 +44,10 @@ pub struct DecisionBody {
     pub warnings: serde_json::Value,
     pub commits: Vec<String>,
     pub signers: Vec<String>,
+    /// Signers of the approvals of the new tip that counted for this ref
+    /// (docs/approvals.md). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<String>,
     pub push_options: Vec<String>,
     /// The Git server that decided (`audit.server`, default its host
     /// name), so one log can serve a fleet. Absent in older records.
@@ -1018,6 +1022,7 @@ mod tests {
             warnings: serde_json::json!([]),
             commits: vec![],
             signers: vec![],
+            approvals: vec![],
             push_options: vec![],
             server: Some("git1".into()),
         };

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    ApplyCommand, AuditCommand, CheckArgs, ConfigCommand, ForgeArg, PolicyCommand, TableFormat,
-    ValidateArgs,
+    ApplyCommand, ApprovalsArgs, ApproveArgs, AuditCommand, CheckArgs, ConfigCommand, ForgeArg,
+    PolicyCommand, TableFormat, ValidateArgs,
 };
 
 #[derive(Parser)]
@@ -113,6 +113,11 @@ pub(crate) enum Command {
     Hook(HookCommand),
     /// Make the server's decision on a local clone (for CI and pre-push).
     Check(CheckArgs),
+    /// On a clone: approve a commit for a ref (a signed tag, pushed to
+    /// refs/approvals/<commit>/...).
+    Approve(ApproveArgs),
+    /// The approvals a commit has, and what a ref update to it still needs.
+    Approvals(ApprovalsArgs),
     /// How installed hook files run pushgate: `#!/path/to/pushgate hook-file`
     /// makes the kernel call `pushgate hook-file <hook path> <git's args>`.
     #[command(hide = true)]

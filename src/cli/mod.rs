@@ -95,6 +95,8 @@ pub fn main() -> ExitCode {
         Command::Hook(HookCommand::PostReceive) => hook_post_receive(),
         Command::Hook(HookCommand::PrePush { remote, url }) => hook_pre_push(&remote, &url),
         Command::Check(args) => cmd_check(args),
+        Command::Approve(args) => cmd_approve(args),
+        Command::Approvals(args) => cmd_approvals(args),
         Command::HookFile { path, args } => hook_file(&path, &args),
         Command::Validate(args) => cmd_validate(args),
         Command::Policy(PolicyCommand::Test { data, run, dirs }) => {

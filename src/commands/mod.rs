@@ -11,6 +11,7 @@ use clap::ValueEnum;
 use crate::git::Repo;
 
 mod apply;
+mod approve;
 mod audit;
 mod baseline;
 mod check;
@@ -20,6 +21,7 @@ mod man;
 mod validate;
 
 pub(crate) use apply::{cmd_apply_log, cmd_apply_run};
+pub(crate) use approve::{cmd_approvals, cmd_approve, ApprovalsArgs, ApproveArgs};
 pub(crate) use audit::cmd_audit;
 pub(crate) use baseline::cmd_baseline;
 pub(crate) use check::cmd_check;

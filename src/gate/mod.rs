@@ -27,6 +27,7 @@ use crate::protection::{self, Action, Effective, RefKind, UpdateFacts};
 use crate::protocol::RefUpdate;
 use crate::signature::Keyring;
 
+pub mod approvals;
 mod history;
 mod manifests;
 mod policies;
@@ -212,6 +213,9 @@ pub struct Outcome {
     pub commits: Vec<String>,
     /// Names (from `keys:`) of the signers of good signatures on them.
     pub signers: Vec<String>,
+    /// Signers of the approvals of the new tip that counted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<String>,
     pub violations: Vec<Finding>,
     pub warnings: Vec<Finding>,
 }
@@ -398,6 +402,7 @@ impl Decision {
                     fast_forward: None,
                     commits: Vec::new(),
                     signers: Vec::new(),
+                    approvals: Vec::new(),
                     violations: vec![finding.clone()],
                     warnings: Vec::new(),
                 })
@@ -456,9 +461,50 @@ fn decide_one(
         fast_forward: None,
         commits: Vec::new(),
         signers: Vec::new(),
+        approvals: Vec::new(),
         violations: vec![violation],
         warnings: Vec::new(),
     };
+
+    // An approval is judged as one, and is nothing else: a tag on a
+    // commit, never content for a protected ref.
+    if u.refname.starts_with(approvals::PREFIX) {
+        let mut violations = protection::check(
+            &UpdateFacts {
+                refname: u.refname.clone(),
+                kind: RefKind::of(&u.refname),
+                action,
+                old: u.old.clone(),
+                new: u.new.clone(),
+                fast_forward: None,
+                merges: Vec::new(),
+            },
+            &rules,
+            push.pusher.as_deref(),
+        );
+        violations.extend(approvals::judge_ref(
+            repo,
+            &gate.keyring,
+            config,
+            u,
+            action,
+            now,
+        )?);
+        return Ok(Outcome {
+            refname: u.refname.clone(),
+            old: u.old.clone(),
+            new: u.new.clone(),
+            action,
+            kind: RefKind::of(&u.refname),
+            environment: rules.environment.clone(),
+            fast_forward: None,
+            commits: Vec::new(),
+            signers: Vec::new(),
+            approvals: Vec::new(),
+            violations,
+            warnings: Vec::new(),
+        });
+    }
 
     let (commits, fast_forward, old_commit, new_commit, vouching) =
         match history::walk(repo, gate, u, action, &rules, existing, deadline)? {
@@ -495,18 +541,24 @@ fn decide_one(
         .collect();
     let push_input_needed =
         action != Action::Delete && policy_sets.iter().any(|p| p.set.push_namespace.is_some());
-    // Verdicts are kept only when a push-level policy will read them.
+    let path_signers = config.paths.iter().any(|p| p.signers.is_some());
+    let approvals_possible =
+        action != Action::Delete && (rules.approvals.is_some() || !config.paths.is_empty());
+    // Verdicts are kept only when a push-level policy or a path rule's
+    // `signers` will read them.
     let signed = signatures::judge_commits(
         repo,
         &gate.keyring,
         &commits,
         &rules,
         &u.refname,
-        push_input_needed,
+        (push_input_needed || path_signers, approvals_possible),
         (now, deadline),
     )?;
     violations.extend(signed.violations);
-    let (signers, verdicts) = (signed.signers, signed.verdicts);
+    let (signers, verdicts, authors) = (signed.signers, signed.verdicts, signed.authors);
+    let mut counted_approvals = Vec::new();
+    let mut found_approvals: Vec<approvals::Approval> = Vec::new();
     // Wherever a rule asks for signed tags (refs/tags/** or elsewhere,
     // e.g. refs/releases/*), what is pushed there must be one.
     if rules.signed_tags.on && action != Action::Delete {
@@ -533,6 +585,37 @@ fn decide_one(
                 return Ok(out);
             }
         };
+        let needs = if approvals_possible {
+            let changed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            approvals::needs(config, &rules, &u.refname, &changed)
+        } else {
+            Vec::new()
+        };
+        if !needs.is_empty() || push_input_needed {
+            found_approvals =
+                approvals::for_commit(repo, &gate.keyring, config, new_commit, &push.updates, now)?;
+        }
+        if !needs.is_empty() {
+            let tip = new_commit.to_string();
+            let unmet = approvals::unmet(&needs, &found_approvals, &u.refname, &authors);
+            violations.extend(
+                unmet
+                    .iter()
+                    .map(|m| approvals::finding(m, &u.refname, &tip)),
+            );
+            counted_approvals = found_approvals
+                .iter()
+                .filter(|a| a.refname == u.refname && !authors.contains(&a.signer))
+                .map(|a| a.signer.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+        }
+        if approvals_possible && path_signers {
+            violations.extend(approvals::path_signers(
+                repo, config, &rules, &u.refname, &commits, &verdicts, deadline,
+            )?);
+        }
         // Manifests are read only where something judges them: a policy
         // set gating this ref (a Helm template on an ungated branch is
         // nobody's business).
@@ -575,6 +658,7 @@ fn decide_one(
                             &verdicts,
                             &files,
                             &docs,
+                            (config, &found_approvals),
                         )?;
                         regorus::Value::from(serde_json::to_value(&input)?)
                     }
@@ -597,6 +681,7 @@ fn decide_one(
         fast_forward,
         commits: commits.iter().map(|c| c.id.to_string()).collect(),
         signers: signers.into_iter().collect(),
+        approvals: counted_approvals,
         violations,
         warnings,
     })

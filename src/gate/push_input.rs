@@ -26,10 +26,22 @@ pub struct PushInput<'a> {
     pub update: RefInput<'a>,
     /// Every commit the update brings, newest first.
     pub commits: Vec<CommitInput>,
-    /// The files the update changes.
-    pub files: &'a [ChangedFile],
+    /// The files the update changes, each with its owners.
+    pub files: Vec<FileInput<'a>>,
     /// The parsed documents of the changed manifests.
     pub manifests: &'a [Document],
+    /// The approvals of the new tip that verify (for any ref: a rule may
+    /// compare `ref` with `input.ref.name`).
+    pub approvals: &'a [super::approvals::Approval],
+}
+
+/// `input.files[_]`: the change, and who owns the path (`paths:`
+/// rules and the last matching CODEOWNERS line, names as written).
+#[derive(Debug, Serialize)]
+pub struct FileInput<'a> {
+    #[serde(flatten)]
+    pub file: &'a ChangedFile,
+    pub owners: Vec<String>,
 }
 
 /// `input.ref`.
@@ -68,6 +80,7 @@ pub(super) fn build<'a>(
     verdicts: &[Verdict],
     files: &'a [ChangedFile],
     docs: &'a [Document],
+    (config, approvals): (&crate::config::Config, &'a [super::approvals::Approval]),
 ) -> Result<PushInput<'a>> {
     let mut out = Vec::with_capacity(commits.len());
     for (i, c) in commits.iter().enumerate() {
@@ -90,8 +103,15 @@ pub(super) fn build<'a>(
             environment: rules.environment.as_deref(),
         },
         commits: out,
-        files,
+        files: files
+            .iter()
+            .map(|f| FileInput {
+                file: f,
+                owners: super::approvals::owners_of(config, &u.refname, rules, &f.path),
+            })
+            .collect(),
         manifests: docs,
+        approvals,
     })
 }
 
@@ -181,8 +201,22 @@ mod tests {
                 },
                 signature: Verdict::none(),
             }],
-            files: &files,
+            files: files
+                .iter()
+                .map(|f| FileInput {
+                    file: f,
+                    owners: vec!["platform".into()],
+                })
+                .collect(),
             manifests: &docs,
+            approvals: &[super::super::approvals::Approval {
+                signer: "bob".into(),
+                key: Some("SHA256:...".into()),
+                groups: vec!["ops".into()],
+                refname: "refs/heads/main".into(),
+                commit: "b".into(),
+                tag: "refs/approvals/b/bob-1".into(),
+            }],
         };
         let (mut want, mut got) = (BTreeSet::new(), BTreeSet::new());
         paths(&documented, "input", &mut want);

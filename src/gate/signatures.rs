@@ -191,12 +191,16 @@ pub(super) struct Signed {
     pub violations: Vec<Finding>,
     /// Names (from `keys:`) of good signatures.
     pub signers: std::collections::BTreeSet<String>,
+    /// Names of every key that made a cryptographically good signature on
+    /// a commit, allowed here or not: who may not approve the update.
+    pub authors: std::collections::BTreeSet<String>,
     /// Every verdict, when a push-level policy reads them (`keep`).
     pub verdicts: Vec<Verdict>,
 }
 
-/// Verifies the commits when the ref requires signatures or a push-level
-/// policy reads them; a commit not signed well by an allowed signer is a
+/// Verifies the commits when the ref requires signatures, a push-level
+/// policy reads them (`keep`) or approvals need their signers
+/// (`need_authors`); a commit not signed well by an allowed signer is a
 /// violation where signatures are required.
 pub(super) fn judge_commits(
     repo: &Repo,
@@ -204,20 +208,24 @@ pub(super) fn judge_commits(
     commits: &[CommitInfo],
     rules: &Effective,
     refname: &str,
-    keep: bool,
+    (keep, need_authors): (bool, bool),
     (now, deadline): (SystemTime, &Deadline),
 ) -> Result<Signed> {
     let mut out = Signed {
         violations: Vec::new(),
         signers: Default::default(),
+        authors: Default::default(),
         verdicts: Vec::new(),
     };
-    if !(rules.signed_commits.on || keep) {
+    if !(rules.signed_commits.on || keep || need_authors) {
         return Ok(out);
     }
     let allowed = rules.signers.as_ref().map(|(names, _)| names);
     let by = describe(&rules.signed_commits, "require_signed_commits: true");
     verify_commits(repo, keyring, commits, now, deadline, |c, v| {
+        if let (signature::Status::Good, Some(name)) = (v.status, &v.signer) {
+            out.authors.insert(name.clone());
+        }
         let v = v.for_signers(allowed);
         if let (signature::Status::Good, Some(name)) = (v.status, &v.signer) {
             out.signers.insert(name.clone());

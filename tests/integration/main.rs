@@ -5,6 +5,7 @@
 mod support;
 
 mod apply;
+mod approvals;
 mod audit;
 mod baseline;
 mod bounds;
