@@ -82,8 +82,8 @@ fn glob_of(pattern: &str) -> Result<String, &'static str> {
     if pattern.starts_with('!') {
         return Err("`!` negation is not part of CODEOWNERS syntax");
     }
-    if pattern.contains('[') || pattern.contains('{') || pattern.contains('\\') {
-        return Err("character ranges, braces and escapes are not part of CODEOWNERS syntax");
+    if pattern.contains(['[', ']', '{', '}', ',', '\\']) {
+        return Err("character ranges, braces, commas and escapes are not read here as GitHub reads them; rename the path or list it another way");
     }
     let dir_only = pattern.ends_with('/');
     let body = pattern.trim_end_matches('/');
@@ -98,8 +98,13 @@ fn glob_of(pattern: &str) -> Result<String, &'static str> {
     } else {
         format!("**/{body}")
     };
+    let last = body.rsplit('/').next().unwrap_or(body);
     Ok(if dir_only || body.ends_with("/**") {
         format!("{base}/**")
+    } else if last.contains(['*', '?']) {
+        // `docs/*` is the files in docs, not what is below them (GitHub:
+        // it matches docs/getting-started.md, not docs/build-app/x.md).
+        base
     } else {
         // The pattern itself, or a directory of that name and what is in it.
         format!("{{{base},{base}/**}}")
@@ -145,6 +150,17 @@ mod tests {
             owners_of(text, "apps/other/a.yaml"),
             Some(vec!["apps".into()])
         );
+    }
+
+    #[test]
+    fn a_wildcard_last_part_does_not_reach_into_subdirectories() {
+        let text = "/docs/build-app/ @carol\ndocs/* @dave\n";
+        assert_eq!(
+            owners_of(text, "docs/build-app/t.md"),
+            Some(vec!["carol".into()])
+        );
+        assert_eq!(owners_of(text, "docs/intro.md"), Some(vec!["dave".into()]));
+        assert!(parse("/data/a,b.csv @x\n", &|_| true).is_err());
     }
 
     #[test]

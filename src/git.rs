@@ -57,6 +57,17 @@ pub struct ChangedFile {
     pub blob: Option<Oid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    /// A rename's old path: the file left it, which path owners and
+    /// signers judge as a deletion there.
+    #[serde(skip)]
+    pub old_path: Option<String>,
+}
+
+impl ChangedFile {
+    /// Every path the change touches: a rename's old one too.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.path.as_str()).chain(self.old_path.as_deref())
+    }
 }
 
 pub use crate::time::rfc3339;
@@ -283,17 +294,21 @@ impl Repo {
         Ok((t.target_id(), t.target_type(), message))
     }
 
-    /// A commit's first parent's tree (None for a root commit), to list
-    /// what the commit itself changed.
-    pub fn first_parent_tree(&self, id: Oid) -> Result<Option<Oid>> {
+    /// The trees of a commit's parents (`[None]` for a root commit: the
+    /// empty tree), to list what the commit changed against each.
+    pub fn parent_trees(&self, id: Oid) -> Result<Vec<Option<Oid>>> {
         let c = self
             .git
             .find_commit(id)
             .with_context(|| format!("reading commit {id}"))?;
-        Ok(match c.parent_ids().next() {
-            Some(p) => Some(self.tree_of(p)?),
-            None => None,
-        })
+        let mut out = Vec::new();
+        for p in c.parent_ids() {
+            out.push(Some(self.tree_of(p)?));
+        }
+        if out.is_empty() {
+            out.push(None);
+        }
+        Ok(out)
     }
 
     /// A commit's subject line, for messages ("" if unreadable).
@@ -378,6 +393,9 @@ impl Repo {
                 Some(id) => Some(self.object_size(id)?),
                 None => None,
             };
+            let old_path = (status == FileStatus::Renamed)
+                .then(|| d.old_file().path_bytes().map(|p| escape_path(p).0))
+                .flatten();
             out.push(ChangedFile {
                 path,
                 utf8,
@@ -385,6 +403,7 @@ impl Repo {
                 kind,
                 blob,
                 size,
+                old_path,
             });
         }
         Ok(out)

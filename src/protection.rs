@@ -160,6 +160,25 @@ impl Effective {
                 intersect(&mut e.approvers, config.expand(a), src());
             }
         }
+        // A reviewed ref is not rewound or deleted and recreated around its
+        // reviews, unless a rule says so in as many words.
+        if let Some((_, src)) = &e.approvals {
+            let explicit = |f: fn(&RefRule) -> Option<bool>| {
+                config.rules_for(refname).any(|r| f(r) == Some(true))
+            };
+            if !e.deny_force_push.on && !explicit(|r| r.allow_force_push) {
+                e.deny_force_push = Strict {
+                    on: true,
+                    by: Some(src.clone()),
+                };
+            }
+            if !e.deny_delete.on && !explicit(|r| r.allow_delete) {
+                e.deny_delete = Strict {
+                    on: true,
+                    by: Some(src.clone()),
+                };
+            }
+        }
         e
     }
 
@@ -170,6 +189,20 @@ impl Effective {
     pub fn covers(&self, other: &Effective) -> bool {
         if other.linear_history.on && !self.linear_history.on {
             return false;
+        }
+        // History on a ref that needed fewer approvals, or others' approvals,
+        // was not reviewed as this ref demands.
+        if let Some((n, _)) = &other.approvals {
+            match &self.approvals {
+                Some((m, _)) if m >= n => {}
+                _ => return false,
+            }
+            if let Some((allowed, _)) = &other.approvers {
+                match &self.approvers {
+                    Some((mine, _)) if mine.is_subset(allowed) => {}
+                    _ => return false,
+                }
+            }
         }
         if other.signed_commits.on {
             if !self.signed_commits.on {

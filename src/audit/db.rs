@@ -127,6 +127,16 @@ pub fn schema(int: &str, seq: &str) -> String {
          CREATE TABLE decision_commits(decision_id {int} NOT NULL, commit_id TEXT NOT NULL);
          CREATE INDEX decision_commits_commit ON decision_commits(commit_id);
          CREATE TABLE decision_signers(decision_id {int} NOT NULL, signer TEXT NOT NULL);
-         CREATE INDEX decision_signers_signer ON decision_signers(signer, decision_id);"
+         CREATE INDEX decision_signers_signer ON decision_signers(signer, decision_id);
+         {}",
+        approvals_table(int)
+    )
+}
+
+/// Schema version 2 adds who approved (docs/approvals.md): one table.
+pub fn approvals_table(int: &str) -> String {
+    format!(
+        "CREATE TABLE decision_approvals(decision_id {int} NOT NULL, approver TEXT NOT NULL);
+         CREATE INDEX decision_approvals_approver ON decision_approvals(approver, decision_id);"
     )
 }

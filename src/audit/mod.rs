@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use db::{all, first, int, opt_text, text, Arg, Db};
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// A decision as recorded: the spec's audit fields, less the facts that
@@ -76,6 +76,7 @@ struct Index {
     rows: std::collections::BTreeMap<i64, [Option<String>; 8]>,
     commits: std::collections::BTreeMap<i64, Vec<String>>,
     signers: std::collections::BTreeMap<i64, Vec<String>>,
+    approvals: std::collections::BTreeMap<i64, Vec<String>>,
     landed: std::collections::BTreeSet<i64>,
 }
 
@@ -104,6 +105,11 @@ impl Index {
         if !s.is_empty() {
             self.signers.insert(id, s);
         }
+        let mut a = d.approvals.clone();
+        a.sort();
+        if !a.is_empty() {
+            self.approvals.insert(id, a);
+        }
     }
 }
 
@@ -124,6 +130,8 @@ pub struct Filter {
     pub refname: Option<String>,
     pub pusher: Option<String>,
     pub signer: Option<String>,
+    /// Decisions whose new tip's approval by this name counted.
+    pub approver: Option<String>,
     pub decision: Option<String>,
     pub environment: Option<String>,
     pub commit: Option<String>,
@@ -333,6 +341,19 @@ impl Store {
                         &[text(&SCHEMA_VERSION.to_string())],
                     )?;
                 }
+                // Version 1 logs predate approvals: none to index.
+                Some(1) => {
+                    let int = if db.schema().contains("BIGINT") {
+                        "BIGINT"
+                    } else {
+                        "INTEGER"
+                    };
+                    db.batch(&db::approvals_table(int))?;
+                    db.exec(
+                        "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+                        &[text(&SCHEMA_VERSION.to_string())],
+                    )?;
+                }
                 Some(SCHEMA_VERSION) => {}
                 Some(v) => bail!(
                     "schema version {v} is newer than this pushgate understands ({SCHEMA_VERSION})"
@@ -449,6 +470,12 @@ impl Store {
             db.exec(
                 "INSERT INTO decision_signers VALUES(?1, ?2)",
                 &[int(id), text(s)],
+            )?;
+        }
+        for a in &d.approvals {
+            db.exec(
+                "INSERT INTO decision_approvals VALUES(?1, ?2)",
+                &[int(id), text(a)],
             )?;
         }
         Ok(())
@@ -646,6 +673,10 @@ impl Store {
         add(
             " AND d.id IN (SELECT decision_id FROM decision_signers WHERE signer = ?)",
             &f.signer,
+        );
+        add(
+            " AND d.id IN (SELECT decision_id FROM decision_approvals WHERE approver = ?)",
+            &f.approver,
         );
         sql.push_str(&format!(" ORDER BY d.id DESC LIMIT {}", f.limit));
         let args: Vec<Arg<'_>> = args.into_iter().map(text).collect();
@@ -896,6 +927,7 @@ impl Store {
         for (table, column, expected) in [
             ("decision_commits", "commit_id", &want.commits),
             ("decision_signers", "signer", &want.signers),
+            ("decision_approvals", "approver", &want.approvals),
         ] {
             let mut got: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
             self.db.rows(
@@ -1045,5 +1077,51 @@ mod tests {
             store.verify().unwrap(),
             Verification::Broken { id: 1, .. }
         ));
+    }
+
+    /// A version-1 log (before approvals) opens as version 2: the approvals
+    /// index is added, old records verify, new ones are found by approver.
+    #[test]
+    fn a_version_1_log_gains_the_approvals_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
+        let body = |approvals: Vec<String>| DecisionBody {
+            time: now_rfc3339(),
+            repository: "r".into(),
+            pusher: None,
+            refname: "refs/heads/main".into(),
+            old: "0".repeat(40),
+            new: "1".repeat(40),
+            action: "create".into(),
+            environment: None,
+            decision: "accepted".into(),
+            violations: serde_json::json!([]),
+            warnings: serde_json::json!([]),
+            commits: vec![],
+            signers: vec![],
+            approvals,
+            push_options: vec![],
+            server: None,
+        };
+        {
+            let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
+            store.record(&[body(vec![])]).unwrap();
+            store
+                .db
+                .batch("DROP TABLE decision_approvals; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+                .unwrap();
+        }
+        let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
+        store.record(&[body(vec!["alice".into()])]).unwrap();
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Intact { entries: 2, .. }
+        ));
+        let f = Filter {
+            approver: Some("alice".into()),
+            limit: 10,
+            ..Filter::default()
+        };
+        assert_eq!(store.list(&f).unwrap().len(), 1);
     }
 }

@@ -37,6 +37,12 @@ pub(crate) struct ApprovalsArgs {
     /// The server's config (default: the repository's, as `check` finds it).
     #[arg(long)]
     pub(crate) config: Option<PathBuf>,
+    /// On a clone: the server's branches as this remote's tracking refs
+    /// show them (the ref's old value and the history that vouches, as
+    /// `check --server-refs`). Required on a clone: its own branches prove
+    /// nothing; a bare (server) repository is read as it is.
+    #[arg(long, value_name = "REMOTE")]
+    pub(crate) server_refs: Option<String>,
     /// The ref the commit would be pushed to (default: refs/heads/main).
     #[arg(long = "ref", value_name = "REF", default_value = "refs/heads/main")]
     pub(crate) refname: String,
@@ -166,11 +172,18 @@ pub(crate) fn cmd_approvals(args: ApprovalsArgs) -> ExitCode {
         let tip = repo
             .peel_to_commit(git2::Oid::from_str(&new)?)?
             .with_context(|| format!("{} is not a commit", args.commit))?;
-        // Judged as an update of the ref from where this repository has it.
-        let old = repo
-            .git
-            .refname_to_id(&args.refname)
-            .map_or_else(|_| "0".repeat(40), |id| id.to_string());
+        // Judged as an update of the ref from where the server has it.
+        let server: Vec<(String, git2::Oid)> = match (&args.server_refs, repo.git.is_bare()) {
+            (Some(remote), _) => repo.tracking_refs_as_server(remote)?,
+            (None, true) => repo.refs()?,
+            (None, false) => bail!(
+                "this is a clone: give --server-refs REMOTE (e.g. origin), so the server's branches are read, not this clone's"
+            ),
+        };
+        let old = server
+            .iter()
+            .find(|(n, _)| *n == args.refname)
+            .map_or_else(|| "0".repeat(40), |(_, id)| id.to_string());
         let update = RefUpdate::parse(
             &old,
             &tip.to_string(),
@@ -186,7 +199,7 @@ pub(crate) fn cmd_approvals(args: ApprovalsArgs) -> ExitCode {
             &[],
             std::time::SystemTime::now(),
         )?;
-        let decision = gate::decide_as_server(&repo, &gate, &push, &repo.refs()?)?;
+        let decision = gate::decide_as_server(&repo, &gate, &push, &server)?;
         Ok((found, decision))
     })();
     let (found, decision) = match result {
@@ -211,11 +224,17 @@ pub(crate) fn cmd_approvals(args: ApprovalsArgs) -> ExitCode {
             if found.is_empty() {
                 println!("no approvals of {}", args.commit);
             }
+            let safe = crate::protocol::escaped;
             for a in &found {
-                println!("{}  approves {}  ({})", a.signer, a.refname, a.tag);
+                println!(
+                    "{}  approves {}  ({})",
+                    safe(&a.signer),
+                    safe(&a.refname),
+                    safe(&a.tag)
+                );
             }
             for m in &missing {
-                println!("missing: {}", crate::report::terminal_safe(&m.message));
+                println!("missing: {}", safe(&m.message));
             }
             if missing.is_empty() {
                 println!("{}: nothing missing", args.refname);

@@ -12,6 +12,8 @@ use crate::exit::{print_error, Exit};
 use crate::git::Repo;
 use crate::report::{self};
 
+// Parsed once per process; boxing clap's fields buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub(crate) enum AuditCommand {
     /// Decisions, newest first.
@@ -28,6 +30,10 @@ pub(crate) enum AuditCommand {
         /// Decisions whose commits were signed by this name from `keys:`.
         #[arg(long)]
         signer: Option<String>,
+        /// Decisions whose new tip this name (from `keys:`) approved, the
+        /// approval counting for the ref (docs/approvals.md).
+        #[arg(long)]
+        approver: Option<String>,
         /// Only accepted, or only rejected, decisions.
         #[arg(long, value_parser = ["accepted", "rejected"])]
         decision: Option<String>,
@@ -143,6 +149,7 @@ pub(crate) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 refname,
                 pusher,
                 signer,
+                approver,
                 decision,
                 environment,
                 commit,
@@ -155,6 +162,7 @@ pub(crate) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                     refname,
                     pusher,
                     signer,
+                    approver,
                     decision,
                     environment,
                     commit,

@@ -202,7 +202,7 @@ pub struct Need {
 
 /// Whether `rule` gates `refname`: its `refs`, else every ref that asks for
 /// approvals or signed commits.
-fn path_rule_applies(rule: &PathRule, refname: &str, rules: &Effective) -> bool {
+pub(super) fn path_rule_applies(rule: &PathRule, refname: &str, rules: &Effective) -> bool {
     match &rule.refs_matcher {
         Some(m) => m.is_match(refname),
         None => rules.approvals.is_some() || rules.signed_commits.on,
@@ -416,8 +416,19 @@ pub(super) fn path_signers(
     for (c, v) in commits.iter().zip(verdicts) {
         deadline.check()?;
         let id = c.id.to_string();
-        let (parent, tree) = (repo.first_parent_tree(c.id)?, repo.tree_of(c.id)?);
-        if repo.changed_upper_bound(parent, tree, cap)? > cap {
+        // Against every parent: a merge whose first parent is old history
+        // would otherwise change a restricted path back unseen.
+        let tree = repo.tree_of(c.id)?;
+        let mut files = Vec::new();
+        let mut too_many = false;
+        for parent in repo.parent_trees(c.id)? {
+            if repo.changed_upper_bound(parent, tree, cap)? > cap {
+                too_many = true;
+                break;
+            }
+            files.extend(repo.changed_files(parent, tree)?);
+        }
+        if too_many {
             out.push(
                 Finding::new(
                     Code::TooManyFiles,
@@ -428,14 +439,17 @@ pub(super) fn path_signers(
             );
             continue;
         }
-        let files = repo.changed_files(parent, tree)?;
         // Allowed here or not, the key that made a good signature.
         let signer = match v.status {
             Status::Good | Status::NotAllowed => v.signer.as_deref(),
             _ => None,
         };
         for (rule, allowed) in &restricted {
-            let Some(f) = files.iter().find(|f| rule.matcher.is_match(&f.path)) else {
+            let Some(p) = files
+                .iter()
+                .flat_map(|f| f.paths())
+                .find(|p| rule.matcher.is_match(p))
+            else {
                 continue;
             };
             if signer.is_some_and(|s| allowed.contains(s)) {
@@ -453,7 +467,7 @@ pub(super) fn path_signers(
                 "have one of them make (or re-sign) the commit: git commit --amend -S, with their key",
             )
             .commit(id.clone());
-            finding.path = Some(f.path.clone());
+            finding.path = Some(p.to_owned());
             out.push(finding);
         }
     }

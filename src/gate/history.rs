@@ -91,7 +91,18 @@ pub(super) fn walk(
                         vouching = existing
                             .iter()
                             .filter(|(name, _)| *name != u.refname)
-                            .filter(|(name, _)| Effective::resolve(config, name).covers(rules))
+                            // An approval ref is judged by its tag alone: what
+                            // it makes reachable was never checked.
+                            .filter(|(name, _)| !name.starts_with(super::approvals::PREFIX))
+                            .filter(|(name, _)| {
+                                let theirs = Effective::resolve(config, name);
+                                theirs.covers(rules)
+                                    // The same owners were asked there.
+                                    && config.paths.iter().all(|p| {
+                                        !super::approvals::path_rule_applies(p, &u.refname, rules)
+                                            || super::approvals::path_rule_applies(p, name, &theirs)
+                                    })
+                            })
                             .filter(|(name, _)| {
                                 sets_here.iter().all(|&i| gate.policies[i].applies_to(name))
                             })

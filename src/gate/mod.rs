@@ -533,6 +533,30 @@ fn decide_one(
     };
     let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
     violations.extend(replace_ref(config, u, action));
+    // A tree, or a tag of one, has no commit to sign or approve: on a ref
+    // that asks for either it would pass every such check by having none.
+    if new_commit.is_none()
+        && action != Action::Delete
+        && (rules.approvals.is_some() || rules.signed_commits.on)
+    {
+        let code = if rules.approvals.is_some() {
+            Code::ApprovalsMissing
+        } else {
+            Code::Unsigned
+        };
+        violations.push(
+            Finding::new(
+                code,
+                format!(
+                    "{} would point at {}, which is not a commit: nothing there can be signed or approved",
+                    u.refname,
+                    protection::short(&u.new)
+                ),
+                "push a commit to this ref (git archive and checkouts serve a tree too, unreviewed)",
+            )
+            .commit(u.new.clone()),
+        );
+    }
     let allowed = rules.signers.as_ref().map(|(names, _)| names);
     let policy_sets: Vec<&LoadedSet> = gate
         .policies
@@ -586,7 +610,7 @@ fn decide_one(
             }
         };
         let needs = if approvals_possible {
-            let changed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let changed: Vec<&str> = files.iter().flat_map(|f| f.paths()).collect();
             approvals::needs(config, &rules, &u.refname, &changed)
         } else {
             Vec::new()
@@ -606,6 +630,11 @@ fn decide_one(
             counted_approvals = found_approvals
                 .iter()
                 .filter(|a| a.refname == u.refname && !authors.contains(&a.signer))
+                .filter(|a| {
+                    needs
+                        .iter()
+                        .any(|n| n.from.as_ref().is_none_or(|f| f.contains(&a.signer)))
+                })
                 .map(|a| a.signer.clone())
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()

@@ -169,6 +169,7 @@ mod tests {
             kind: EntryKind::File,
             blob: None,
             size: Some(512),
+            old_path: None,
         }];
         let docs = [Document {
             path: "k8s/web.yaml".into(),

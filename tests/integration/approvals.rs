@@ -23,6 +23,11 @@ refs:
     require_signed_commits: true
     require_approvals: 1
     approvers: [ops]
+  - match: refs/heads/release/*
+    require_approvals: 1
+    approvers: [ops]
+  - match: \"refs/**\"
+    require_signed_commits: true
 paths:
   - match: \"terraform/**\"
     owners: [platform]
@@ -187,6 +192,29 @@ fn a_commit_needs_an_approval_by_another_key_and_the_rejection_says_how() {
         serde_json::json!(["alice"]),
         "{landed}"
     );
+    let by = |name: &str| {
+        let server = r.server.to_str().unwrap();
+        let args = [
+            "audit",
+            "list",
+            "--format",
+            "json",
+            "--approver",
+            name,
+            "--repo",
+            server,
+        ];
+        let out = r.w.pushgate(r.w.dir.path(), &args);
+        serde_json::from_str::<Vec<serde_json::Value>>(&out.stdout)
+            .unwrap()
+            .len()
+    };
+    assert_eq!((by("alice"), by("bob")), (1, 0));
+    r.w.pushgate(
+        r.w.dir.path(),
+        &["audit", "verify", "--repo", r.server.to_str().unwrap()],
+    )
+    .assert_ok();
 
     // `approvals` on the server lists both and says nothing is missing.
     let server = r.server.to_str().unwrap();
@@ -427,4 +455,100 @@ fn codeowners_last_match_wins_and_a_bad_line_is_a_config_error() {
         .assert_exit(2)
         .assert_says("CODEOWNERS:2")
         .assert_says("e-mail");
+}
+
+/// Found by review: an approval ref made its unchecked history reachable,
+/// and a ref with signing rules vouched for it when a new ref was created
+/// from it.
+#[test]
+fn approval_refs_never_vouch_for_history() {
+    let r = setup();
+    let tree = r.w.git_ok(&r.work, &["rev-parse", "HEAD^{tree}"]);
+    let orphan =
+        r.w.git_ok(&r.work, &["commit-tree", "-m", "unsigned backdoor", &tree]);
+    r.approve(
+        None,
+        &["--ref", "refs/heads/other/9", "--push", "origin", &orphan],
+    )
+    .assert_ok();
+    r.push(&["origin", &format!("{orphan}:refs/heads/other/9")])
+        .assert_rejected()
+        .assert_says("error[unsigned]");
+}
+
+/// Found by review: a new reviewed ref created from a branch that needs
+/// no review reused its history, so its author's self-approval counted.
+#[test]
+fn a_new_reviewed_ref_is_not_vouched_for_by_a_less_reviewed_one() {
+    let r = setup();
+    let c = r.commit_signed(&r.bob, "f.txt", "feature by bob");
+    r.push(&["origin", "HEAD:refs/heads/feature/y"]).assert_ok();
+    r.approve(
+        Some(&r.bob),
+        &["--ref", "refs/heads/release/1", "--push", "origin", &c],
+    )
+    .assert_ok();
+    r.push(&["origin", &format!("{c}:refs/heads/release/1")])
+        .assert_rejected()
+        .assert_says("bob signed a commit of this update");
+}
+
+/// Found by review: a rename out of an owned path listed only the new
+/// path, so moving a file out of terraform/ (a deletion there) needed no
+/// owner.
+#[test]
+fn renaming_out_of_an_owned_path_needs_its_owners() {
+    let r = setup();
+    let c = r.commit_signed(&r.bob, "terraform/db.tf", "resource \"db\" {}\n");
+    for key in [None, Some(r.carol.as_path())] {
+        r.approve(key, &["--ref", "refs/heads/main", "--push", "origin", &c])
+            .assert_ok();
+    }
+    r.push(&["origin", "main"]).assert_ok();
+    r.w.git_ok(&r.work, &["mv", "terraform/db.tf", "attic.tf"]);
+    let k = format!("user.signingkey={}", r.dave.display());
+    r.w.git_ok(
+        &r.work,
+        &[
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &k,
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            "move",
+        ],
+    );
+    let moved = r.w.git_ok(&r.work, &["rev-parse", "HEAD"]);
+    r.approve(
+        None,
+        &["--ref", "refs/heads/main", "--push", "origin", &moved],
+    )
+    .assert_ok();
+    r.push(&["origin", "main"])
+        .assert_rejected()
+        .assert_says("from platform");
+}
+
+/// Found by review: a reviewed ref could be rewound to an older approved
+/// tip, or deleted and recreated around its reviews.
+#[test]
+fn a_reviewed_ref_is_not_rewound_deleted_or_pointed_at_a_tree() {
+    let r = setup();
+    let c = r.commit_signed(&r.bob, "app.txt", "change");
+    r.approve(None, &["--ref", "refs/heads/main", "--push", "origin", &c])
+        .assert_ok();
+    r.push(&["origin", "main"]).assert_ok();
+    r.push(&["--force", "origin", "HEAD~1:refs/heads/main"])
+        .assert_rejected()
+        .assert_says("error[force-push]");
+    r.push(&["origin", ":refs/heads/main"])
+        .assert_rejected()
+        .assert_says("error[delete-forbidden]");
+    let tree = r.w.git_ok(&r.work, &["rev-parse", "HEAD^{tree}"]);
+    r.push(&["origin", &format!("{tree}:refs/heads/release/2")])
+        .assert_rejected()
+        .assert_says("which is not a commit");
 }
