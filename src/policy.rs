@@ -595,6 +595,9 @@ impl Bundle {
                  (conftest refuses it too): write `{rule} contains msg if {{ ... }}`"
             );
         }
+        if let Some(refusal) = engine.pushgate_refusal()? {
+            bail!("{refusal}");
+        }
         if let Some((file, line, rule)) = engine.default_set_conflict()? {
             bail!(
                 "{file}:{line}: conflicting rules {rule}: a `default` value and a partial set \
@@ -1537,6 +1540,23 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
                 "deny contains \"x\" if { [1, 2] == {1, 2} }",
                 "rego_type_error",
             ),
+            // Conflicts and recursion OPA's compiler refuses (load_checks.rs).
+            (
+                "p contains 1\np := {1}\ndeny contains \"x\" if input.z",
+                "p.rego:4: conflicting rules data.main.p",
+            ),
+            (
+                "p.q := 1\np.q.r := 2\ndeny contains \"x\" if input.z",
+                "rule data.main.p.q conflicts with rule data.main.p.q.r",
+            ),
+            (
+                "f(x) := 1 if x > 1\nf(x) := f(x - 1) if x > 9\ndeny contains \"x\" if f(input.n) == 1",
+                "p.rego:4: rule data.main.f is recursive: data.main.f -> data.main.f",
+            ),
+            (
+                "a if b\nb if a\ndeny contains \"x\" if a",
+                "rule data.main.a is recursive: data.main.a -> data.main.b -> data.main.a",
+            ),
         ] {
             let dir = tempfile::tempdir().unwrap();
             std::fs::write(
@@ -1548,16 +1568,81 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
             let text = format!("{err:#?}");
             assert!(text.contains(reason), "{src}: {text}");
         }
-        // Reading one's own package whole is recursion in OPA.
+        // A local that shares a rule's name is not the rule: no cycle.
         let (_d, b) = bundle(&[(
             "p.rego",
-            "package main\nimport rego.v1\ndeny contains k if { some k, _ in data.main }\nhelper := 1\n",
+            "package main\nimport rego.v1\nq := 1\np if { q := 2; q == 2 }\nq2 := y if { p; y := 1 }\nf(q) := q\ndeny contains \"x\" if p\n",
         )]);
-        let err = b.evaluate("main", input("{}")).err();
+        assert_eq!(
+            messages_of(&b.evaluate("main", input("{}")).unwrap()),
+            ["x"]
+        );
+        // Reading one's own package whole is recursion in OPA.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.rego"),
+            "package main\nimport rego.v1\ndeny contains k if { some k, _ in data.main }\nhelper := 1\n",
+        )
+        .unwrap();
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[]).err();
         assert!(
             format!("{err:#?}").contains("rego_recursion_error"),
             "{err:#?}"
         );
+    }
+
+    #[test]
+    fn patch_negation_binds_nothing() {
+        // `not allowed[img]` waits for `img = input.image`, written below.
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nallowed contains \"a\"\ndeny contains img if {\n  not allowed[img]\n  img = input.image\n}\n",
+        )]);
+        assert_eq!(
+            messages_of(&b.evaluate("main", input(r#"{"image": "b"}"#)).unwrap()),
+            ["b"]
+        );
+        assert!(messages_of(&b.evaluate("main", input(r#"{"image": "a"}"#)).unwrap()).is_empty());
+        // A variable only a negation mentions, or a wildcard under one, is
+        // unsafe in OPA: refused, not read as "some" or "every".
+        for body in [
+            "not input.a[_].b",
+            "not allowed[x]",
+            "some i\n  not input.a[i]",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("p.rego"),
+                format!("package main\nimport rego.v1\nallowed contains 1\ndeny contains 1 if {{\n  {body}\n}}\n"),
+            )
+            .unwrap();
+            let b = Bundle::load(&[dir.path().to_path_buf()], &[]).unwrap();
+            let err = b.evaluate("main", input("{}")).err();
+            assert!(format!("{err:#?}").contains("is unsafe"), "{body}: {err:#?}");
+        }
+    }
+
+    #[test]
+    fn patch_repeated_variables_unify() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nsame(x, [x]) if true\ndeny contains \"changed\" if not same(input.a, input.b)\ndeny contains \"self\" if { some i, i in input.ids }\n",
+        )]);
+        let m = |doc| messages_of(&b.evaluate("main", input(doc)).unwrap());
+        assert!(m(r#"{"a": 1, "b": [1], "ids": [1, 2]}"#).is_empty());
+        assert_eq!(m(r#"{"a": 1, "b": [2], "ids": [0]}"#), ["changed", "self"]);
+    }
+
+    #[test]
+    fn patch_a_function_else_without_a_value_is_true() {
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nr(c) := \"priv\" if { c.p } else if { c.h }\ndeny contains sprintf(\"%v\", [r(input)]) if true\n",
+        )]);
+        let m = |doc| messages_of(&b.evaluate("main", input(doc)).unwrap());
+        assert_eq!(m(r#"{"p": true}"#), ["priv"]);
+        assert_eq!(m(r#"{"h": true}"#), ["true"]);
+        assert!(m("{}").is_empty());
     }
 
     #[test]

@@ -700,6 +700,13 @@ impl Engine {
         out
     }
 
+    /// pushgate patch: the first rule conflict or recursion OPA refuses
+    /// when it compiles a policy, as a message naming the file and line
+    /// (see load_checks.rs).
+    pub fn pushgate_refusal(&self) -> Result<Option<String>> {
+        crate::load_checks::refusal(&self.modules)
+    }
+
     /// pushgate patch: a `default` rule and a partial set rule (`contains`)
     /// of one name conflict (OPA refuses the policy: "conflicting rules");
     /// regorus let the set win silently. Returns the first such pair as

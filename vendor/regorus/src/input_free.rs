@@ -49,25 +49,25 @@ const UNCACHEABLE_BUILTINS: &[&str] = &[
 ];
 
 #[derive(Default)]
-struct Facts {
+pub(crate) struct Facts {
     /// Reads `input` (or something equally unknowable) itself.
-    direct: bool,
+    pub(crate) direct: bool,
     /// The static prefixes of the `data` paths it reads (without `data`).
-    refs: Vec<Vec<String>>,
+    pub(crate) refs: Vec<Vec<String>>,
 }
 
-enum Alias {
+pub(crate) enum Alias {
     Input,
     Data(Vec<String>),
     Other,
 }
 
-struct ModuleScope<'a> {
-    package: Vec<String>,
+pub(crate) struct ModuleScope<'a> {
+    pub(crate) package: Vec<String>,
     /// First components of this package's rules.
-    heads: &'a BTreeSet<String>,
-    aliases: BTreeMap<String, Vec<Alias>>,
-    extensions: &'a BTreeSet<String>,
+    pub(crate) heads: &'a BTreeSet<String>,
+    pub(crate) aliases: BTreeMap<String, Vec<Alias>>,
+    pub(crate) extensions: &'a BTreeSet<String>,
 }
 
 /// A reference chain: its root and components (`None` for a computed key).
@@ -264,7 +264,7 @@ fn walk_head_ref(mut refr: &ExprRef, facts: &mut Facts, scope: &ModuleScope<'_>)
     }
 }
 
-fn rule_facts(rule: &Ref<Rule>, scope: &ModuleScope<'_>) -> Facts {
+pub(crate) fn rule_facts(rule: &Ref<Rule>, scope: &ModuleScope<'_>) -> Facts {
     let mut facts = Facts::default();
     match rule.as_ref() {
         Rule::Spec { head, bodies, .. } => {
@@ -315,14 +315,14 @@ fn rule_facts(rule: &Ref<Rule>, scope: &ModuleScope<'_>) -> Facts {
     facts
 }
 
-fn package_path(module: &Module) -> Option<Vec<String>> {
+pub(crate) fn package_path(module: &Module) -> Option<Vec<String>> {
     Parser::get_static_string_path_components(&module.package.refr).ok()
 }
 
 /// The aliases a module sees: regorus resolves imports per package, so
 /// every module of the package contributes (a name imported in one file of
 /// a package is visible in its others).
-fn package_aliases<'m>(
+pub(crate) fn package_aliases<'m>(
     modules: impl Iterator<Item = &'m Ref<Module>>,
 ) -> BTreeMap<String, Vec<Alias>> {
     let mut aliases = BTreeMap::new();

@@ -207,6 +207,9 @@ struct Context {
     is_old_style_set: bool,
     output_constness_determined: bool,
     early_return: bool,
+    /// pushgate patch: a function's body, where a body that succeeds
+    /// without an output (`else if { ... }`) returns true, as in OPA.
+    is_function: bool,
 }
 
 impl Default for Context {
@@ -224,6 +227,7 @@ impl Default for Context {
             is_old_style_set: false,
             output_constness_determined: false,
             early_return: false,
+            is_function: false,
         }
     }
 }
@@ -1065,8 +1069,8 @@ impl Interpreter {
     fn eval_some_in(
         &mut self,
         _span: &Span,
-        _key_expr: &Option<ExprRef>,
-        _value_expr: &ExprRef,
+        key_expr: &Option<ExprRef>,
+        value_expr: &ExprRef,
         collection: &ExprRef,
         stmts: &[&LiteralStmt],
     ) -> Result<bool> {
@@ -1092,6 +1096,16 @@ impl Interpreter {
             bail!("internal error: missing binding plan for some..in expression");
         };
 
+        // pushgate patch: `some i, i in xs` binds one variable twice; OPA
+        // unifies, so only the members whose key equals their value count.
+        // The value plan would rebind `i` instead.
+        let same_var = match (key_expr.as_ref().map(|k| k.as_ref()), value_expr.as_ref()) {
+            (Some(Expr::Var { span: k, .. }), Expr::Var { span: v, .. }) => {
+                k.text() == v.text() && k.text() != "_"
+            }
+            _ => false,
+        };
+
         match self.eval_expr(collection)? {
             Value::Array(a) => {
                 for (idx, value) in a.iter().enumerate() {
@@ -1106,8 +1120,12 @@ impl Interpreter {
 
                     // Execute value binding
                     success = success
-                        && self.execute_destructuring_plan(&value_plan, value)?
-                            == Value::from(true);
+                        && if same_var {
+                            &Value::from(idx) == value
+                        } else {
+                            self.execute_destructuring_plan(&value_plan, value)?
+                                == Value::from(true)
+                        };
 
                     if !success {
                         *self.current_scope_mut()? = scope_saved.clone();
@@ -1142,8 +1160,12 @@ impl Interpreter {
 
                     // Execute value binding
                     success = success
-                        && self.execute_destructuring_plan(&value_plan, value)?
-                            == Value::from(true);
+                        && if same_var {
+                            value == value
+                        } else {
+                            self.execute_destructuring_plan(&value_plan, value)?
+                                == Value::from(true)
+                        };
 
                     if !success {
                         *self.current_scope_mut()? = scope_saved.clone();
@@ -1179,8 +1201,12 @@ impl Interpreter {
 
                     // Execute value binding
                     success = success
-                        && self.execute_destructuring_plan(&value_plan, value)?
-                            == Value::from(true);
+                        && if same_var {
+                            key == value
+                        } else {
+                            self.execute_destructuring_plan(&value_plan, value)?
+                                == Value::from(true)
+                        };
 
                     if !success {
                         *self.current_scope_mut()? = scope_saved.clone();
@@ -2377,9 +2403,17 @@ impl Interpreter {
                         }
                     }
                 }
-                // No output expression.
-                // TODO: should we just push a Bool(true)?
-                _ => (),
+                // No output expression. pushgate patch: a function body
+                // without one (`f(x) if ...`, or an `else if { ... }` of
+                // `f(x) := v`) outputs true, as in OPA.
+                _ => {
+                    let ctx_mut = self.get_current_context_mut()?;
+                    if ctx_mut.is_function {
+                        if let Value::Set(ref mut s) = &mut ctx_mut.value {
+                            Rc::make_mut(s).insert(Value::Bool(true));
+                        }
+                    }
+                }
             }
 
             // If a query snippet is being run, gather results.
@@ -3282,6 +3316,15 @@ impl Interpreter {
                     .get(idx)
                     .ok_or_else(|| anyhow!("internal error: missing param value"))?;
 
+                // pushgate patch: `same(x, x)`, `f(x, [x])` — a variable
+                // bound by an earlier argument must keep its value, as OPA
+                // unifies; each argument's plan alone would rebind it.
+                let earlier = if idx > 0 {
+                    Some(self.current_scope()?.clone())
+                } else {
+                    None
+                };
+
                 let binding_success = if let Some(BindingPlan::Parameter {
                     destructuring_plan,
                     ..
@@ -3302,6 +3345,15 @@ impl Interpreter {
                     )));
                 };
 
+                let binding_success = binding_success
+                    && match &earlier {
+                        Some(earlier) => {
+                            let now = self.current_scope()?;
+                            earlier.iter().all(|(k, v)| now.get(k) == Some(v))
+                        }
+                        None => true,
+                    };
+
                 if !binding_success {
                     self.scopes = scopes;
                     continue 'outer;
@@ -3311,6 +3363,7 @@ impl Interpreter {
             let ctx = Context {
                 output_expr: output_expr.clone(),
                 value: Value::new_set(),
+                is_function: true,
                 ..Context::default()
             };
 

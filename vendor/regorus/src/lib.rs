@@ -142,6 +142,8 @@ pub mod explain;
 mod indexchecker;
 // pushgate patch: rules whose values outlive `with input`.
 mod input_free;
+// pushgate patch: the policies OPA refuses at load (conflicts, recursion).
+mod load_checks;
 mod interpreter;
 #[cfg(any(verus_keep_ghost, test))]
 mod verify;

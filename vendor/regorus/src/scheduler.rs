@@ -1033,6 +1033,9 @@ impl Analyzer {
 
         let mut infos = vec![];
         let mut first_use = BTreeMap::new();
+        // pushgate patch: the query's variables read under `not`, which
+        // another statement must bind.
+        let mut negated: Vec<Span> = vec![];
         for (stmt_idx, stmt) in query.stmts.iter().enumerate() {
             for (idx, name, span) in &shadowed {
                 if *idx == stmt_idx {
@@ -1114,6 +1117,12 @@ impl Analyzer {
                         })
                     }
 
+                    // pushgate patch: `some x in` declares `x`; a use
+                    // written above it (under `not`, say) is OPA's "var x
+                    // referenced above", as for `:=`.
+                    for (_, span) in &some_vars {
+                        Self::check_first_use(span, &first_use)?;
+                    }
                     for (var, span) in &some_vars {
                         first_use.entry(var.clone()).or_insert(span.clone());
                     }
@@ -1206,14 +1215,53 @@ impl Analyzer {
                     }
                 }
                 Literal::NotExpr { expr, .. } => {
+                    // pushgate patch: a negation binds nothing (OPA's
+                    // safety rule). `not allowed[img]` read `img` as
+                    // iterated here, so `img = input.image` written below
+                    // ran after it and the `not` saw `img` unbound. Every
+                    // variable it mentions is a use, bound elsewhere first.
+                    let mut seen = Vec::new();
+                    traverse(expr, &mut |e| match e.as_ref() {
+                        Var { span, .. } => {
+                            let name = span.source_str();
+                            if span.text() == "_" {
+                                // OPA: a wildcard under `not` is a variable
+                                // nothing can bind.
+                                bail!(span.error(
+                                    "var _ is unsafe: a negation binds nothing (rego_unsafe_var_error); \
+                                     write `not any_x` with a helper rule `any_x if x[_]...`"
+                                ));
+                            }
+                            if scope.locals.contains_key(&name) || scope.unscoped.contains(&name) {
+                                first_use.entry(name.clone()).or_insert(span.clone());
+                                seen.push(span.clone());
+                            }
+                            Ok(false)
+                        }
+                        ArrayCompr { .. } | SetCompr { .. } | ObjectCompr { .. } => Ok(false),
+                        _ => Ok(true),
+                    })?;
+                    negated.extend(seen);
+                    let mut own = Vec::new();
                     self.process_expr(
                         expr,
                         &mut scope,
                         &mut first_use,
-                        &mut definitions,
+                        &mut own,
                         with_mods_used_vars,
                         with_mods_comprs,
                     )?;
+                    let mut used_vars = Vec::new();
+                    for def in own {
+                        if !def.var.text().is_empty() {
+                            used_vars.push(def.var);
+                        }
+                        used_vars.extend(def.used_vars);
+                    }
+                    definitions.push(Definition {
+                        var: empty_str.clone(),
+                        used_vars,
+                    });
                 }
                 Literal::Every {
                     key,
@@ -1267,6 +1315,21 @@ impl Analyzer {
             infos.push(StmtInfo { definitions });
         }
 
+        for span in &negated {
+            let name = span.source_str();
+            let bound = infos
+                .iter()
+                .any(|info: &StmtInfo<SourceStr>| info.definitions.iter().any(|d| d.var == name));
+            if !bound {
+                bail!(span.error(
+                    format!(
+                        "var {name} is unsafe: a negation binds nothing (rego_unsafe_var_error); \
+                         bind `{name}` in another statement of the body"
+                    )
+                    .as_str()
+                ));
+            }
+        }
         let res = schedule(&mut infos[..], &query.span.source_str().clone_empty());
         let order = match res {
             Ok(SortResult::Order(ord)) => ord,

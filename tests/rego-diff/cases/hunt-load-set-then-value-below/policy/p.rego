@@ -1,0 +1,6 @@
+package main
+import rego.v1
+
+p contains 1
+p.q := 2
+deny contains "x" if input.z

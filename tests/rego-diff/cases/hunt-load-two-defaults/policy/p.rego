@@ -1,0 +1,6 @@
+package main
+import rego.v1
+
+default p := 1
+default p := 2
+deny contains "x" if input.z

@@ -1,0 +1,7 @@
+package main
+import rego.v1
+
+allowed contains "a"
+deny contains "x" if {
+  not allowed[img]
+}
