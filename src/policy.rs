@@ -1554,6 +1554,10 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
                 "p.rego:4: rule data.main.f is recursive: data.main.f -> data.main.f",
             ),
             (
+                "f([input.x]) := 1\ndeny contains \"x\" if f([1])",
+                "p.rego:3: function argument `input.x` is not a pattern",
+            ),
+            (
                 "a if b\nb if a\ndeny contains \"x\" if a",
                 "rule data.main.a is recursive: data.main.a -> data.main.b -> data.main.a",
             ),
@@ -1592,6 +1596,35 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
     }
 
     #[test]
+    fn patch_imports_are_scoped_to_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.rego"),
+            "package main\nimport input.metadata as meta\nimport rego.v1\ndeny contains meta.name if meta.name\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("b.rego"),
+            "package main\nimport rego.v1\nhelper := meta.name\nlocal if { meta := 1; meta == 1 }\n",
+        )
+        .unwrap();
+        let err = Bundle::load(&[dir.path().to_path_buf()], &[]).err();
+        let text = format!("{err:#?}");
+        assert!(
+            text.contains("b.rego:3: `meta` is imported in")
+                && text.contains("add `import input.metadata as meta` here"),
+            "{text}"
+        );
+        // A local of that name is not the alias.
+        std::fs::write(
+            dir.path().join("b.rego"),
+            "package main\nimport rego.v1\nlocal if { meta := 1; meta == 1 }\n",
+        )
+        .unwrap();
+        assert!(Bundle::load(&[dir.path().to_path_buf()], &[]).is_ok());
+    }
+
+    #[test]
     fn patch_negation_binds_nothing() {
         // `not allowed[img]` waits for `img = input.image`, written below.
         let (_d, b) = bundle(&[(
@@ -1618,7 +1651,10 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
             .unwrap();
             let b = Bundle::load(&[dir.path().to_path_buf()], &[]).unwrap();
             let err = b.evaluate("main", input("{}")).err();
-            assert!(format!("{err:#?}").contains("is unsafe"), "{body}: {err:#?}");
+            assert!(
+                format!("{err:#?}").contains("is unsafe"),
+                "{body}: {err:#?}"
+            );
         }
     }
 

@@ -2771,7 +2771,7 @@ impl Interpreter {
         self.check_execution_time()?;
         let mut object = BTreeMap::new();
 
-        for (_, key, value) in fields {
+        for (span, key, value) in fields {
             // TODO: check this
             // While the grammar defines a object-item as
             // ( scalar | ref | var ) ":" term, the OPA
@@ -2783,6 +2783,21 @@ impl Interpreter {
             let value = self.eval_expr(value)?;
             if value == Value::Undefined {
                 return Ok(Value::Undefined);
+            }
+            // pushgate patch: `{input.key: v, "privileged": false}` with key
+            // "privileged" holds two entries for one key in OPA, and which
+            // one a reader sees depends on the reader (`.privileged` the
+            // last, `object.get` the first). Keeping either here would
+            // differ from OPA somewhere, so the evaluation fails instead.
+            if let Some(previous) = object.get(&key) {
+                if previous != &value {
+                    let key_text = serde_json::to_string(&key).unwrap_or_default();
+                    bail!(span.error(&format!(
+                        "object key {key_text} is given twice with different values; OPA reads such \
+                         an object inconsistently, so pushgate refuses it: make the keys distinct \
+                         (or build the object with object.union)"
+                    )));
+                }
             }
             object.insert(key, value);
         }

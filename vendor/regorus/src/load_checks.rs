@@ -18,7 +18,8 @@
 #![allow(clippy::indexing_slicing, clippy::pattern_type_mismatch)] // indices are taken below lengths checked beside them
 
 use crate::ast::{AssignOp, Expr, ExprRef, Literal, Module, Query, Ref, Rule, RuleHead};
-use crate::input_free::{package_aliases, package_path, rule_facts, ModuleScope};
+use crate::input_free::{package_aliases, package_path, rule_facts, Alias, ModuleScope};
+use crate::parser::Parser;
 use crate::*;
 use anyhow::Result;
 
@@ -160,10 +161,149 @@ pub(crate) fn refusal(modules: &[Ref<Module>]) -> Result<Option<String>> {
         }
         packages.push(Some(package));
     }
+    if let Some(msg) = unsafe_argument(modules) {
+        return Ok(Some(msg));
+    }
     if let Some(msg) = conflict(&defs) {
         return Ok(Some(msg));
     }
+    if let Some(msg) = foreign_alias(modules, &packages) {
+        return Ok(Some(msg));
+    }
     Ok(recursion(modules, &packages, &defs))
+}
+
+/// A function argument is a pattern: variables, scalars, and arrays,
+/// objects or sets of them. `f(input.x) := ...` reads input there, which
+/// OPA refuses (var input is unsafe); regorus matched it.
+fn unsafe_argument(modules: &[Ref<Module>]) -> Option<String> {
+    fn pattern(expr: &ExprRef) -> Option<&ExprRef> {
+        match expr.as_ref() {
+            Expr::Var { span, .. } if matches!(span.text(), "input" | "data") => Some(expr),
+            Expr::Var { .. }
+            | Expr::String { .. }
+            | Expr::RawString { .. }
+            | Expr::Number { .. }
+            | Expr::Bool { .. }
+            | Expr::Null { .. } => None,
+            Expr::Array { items, .. } | Expr::Set { items, .. } => items.iter().find_map(pattern),
+            Expr::Object { fields, .. } => fields
+                .iter()
+                .find_map(|(_, k, v)| pattern(k).or_else(|| pattern(v))),
+            _ => Some(expr),
+        }
+    }
+    for module in modules.iter() {
+        for rule in &module.policy {
+            let args = match rule.as_ref() {
+                Rule::Spec {
+                    head: RuleHead::Func { args, .. },
+                    ..
+                }
+                | Rule::Default { args, .. } => args,
+                _ => continue,
+            };
+            if let Some(bad) = args.iter().find_map(pattern) {
+                let span = bad.span();
+                return Some(format!(
+                    "{}:{}: function argument `{}` is not a pattern (variables, literals, and \
+                     arrays or objects of them); OPA refuses it (rego_unsafe_var_error): take a \
+                     variable and compare it in the body",
+                    span.source.file(),
+                    span.line,
+                    span.text()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// OPA scopes an import to its file; regorus resolves imports per
+/// package, so an alias imported in one file of a package also worked in
+/// the others. Such a use is refused, naming the file to add the import to.
+fn foreign_alias(modules: &[Ref<Module>], packages: &[Option<Vec<String>>]) -> Option<String> {
+    const FOREIGN: &str = "\u{0}pushgate-foreign-alias";
+    let alias_names = |module: &Module| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for import in &module.imports {
+            let Ok(parts) = Parser::get_static_string_path_components(&import.refr) else {
+                continue;
+            };
+            if !matches!(parts.first().map(String::as_str), Some("input" | "data")) {
+                continue;
+            }
+            let name = match &import.r#as {
+                Some(span) => span.text().to_string(),
+                None => match parts.last() {
+                    Some(last) => last.clone(),
+                    None => continue,
+                },
+            };
+            out.push((name, parts.join(".")));
+        }
+        out
+    };
+    let empty = BTreeSet::new();
+    for (m, module) in modules.iter().enumerate() {
+        let Some(Some(package)) = packages.get(m) else {
+            continue;
+        };
+        let own: BTreeSet<String> = alias_names(module).into_iter().map(|(n, _)| n).collect();
+        // Aliases of the package's other files that this file lacks.
+        let mut foreign: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (other, p) in modules.iter().zip(packages) {
+            if p.as_ref() != Some(package) {
+                continue;
+            }
+            for (name, path) in alias_names(other) {
+                if !own.contains(&name) {
+                    foreign
+                        .entry(name)
+                        .or_insert((path, other.package.span.source.file().clone()));
+                }
+            }
+        }
+        if foreign.is_empty() {
+            continue;
+        }
+        for rule in &module.policy {
+            let locals = rule_locals(rule);
+            let mut aliases = BTreeMap::new();
+            for name in foreign.keys() {
+                if !locals.contains(name) {
+                    aliases.insert(
+                        name.clone(),
+                        alloc::vec![Alias::Data(alloc::vec![FOREIGN.to_string(), name.clone()])],
+                    );
+                }
+            }
+            let scope = ModuleScope {
+                aliases,
+                package: package.clone(),
+                heads: &empty,
+                extensions: &empty,
+            };
+            let facts = rule_facts(rule, &scope);
+            let used = facts
+                .refs
+                .iter()
+                .find(|r| r.first().map(String::as_str) == Some(FOREIGN))
+                .and_then(|r| r.get(1));
+            if let Some(name) = used {
+                let (path, file) = foreign.get(name)?;
+                let span = rule.span();
+                return Some(format!(
+                    "{}:{}: `{name}` is imported in {file}, not in this file; OPA scopes an \
+                     import to its file (var {name} is unsafe): add `import {path} as {name}` \
+                     here",
+                    span.source.file(),
+                    span.line,
+                ));
+            }
+        }
+    }
+    None
 }
 
 fn conflict(defs: &[Def]) -> Option<String> {
