@@ -4670,6 +4670,17 @@ impl Interpreter {
                                     is_set,
                                 )?;
                             }
+                        } else if let Some(prefix) = Self::pushgate_fixed_prefix(refr) {
+                            // pushgate patch: a head with a computed key
+                            // (`ports.byname[c.name].port := ...`, `a.b[x]
+                            // contains y`) and no solution still defines its
+                            // fixed prefix as {} in OPA; `count(ports.byname)
+                            // == 0` was undefined here, so its deny never fired.
+                            if let Ok(mut comps) = self.eval_rule_ref(prefix) {
+                                let mut full_path = package_components;
+                                full_path.append(&mut comps);
+                                self.update_rule_value(span, full_path, Value::Undefined, false)?;
+                            }
                         } else if is_set {
                             if let Ok(mut comps) = self.eval_rule_ref(refr) {
                                 let mut full_path = package_components;
@@ -4738,6 +4749,25 @@ impl Interpreter {
             _ => bail!("internal error: unexpected"),
         }
         Ok(())
+    }
+
+    /// pushgate patch: the part of a rule head before its first computed
+    /// key (`a.b` of `a.b[x].c`), if it has one.
+    fn pushgate_fixed_prefix(refr: &ExprRef) -> Option<&ExprRef> {
+        let mut current = refr;
+        let mut prefix = None;
+        loop {
+            match current.as_ref() {
+                Expr::RefBrack { refr, index, .. } => {
+                    if !matches!(index.as_ref(), Expr::String { .. }) {
+                        prefix = Some(refr);
+                    }
+                    current = refr;
+                }
+                Expr::RefDot { refr, .. } => current = refr,
+                _ => return prefix,
+            }
+        }
     }
 
     pub fn eval_rule(&mut self, module: &Ref<Module>, rule: &Ref<Rule>) -> Result<()> {

@@ -195,6 +195,27 @@ fn unsafe_argument(modules: &[Ref<Module>]) -> Option<String> {
     }
     for module in modules.iter() {
         for rule in &module.policy {
+            // In Rego v1, OPA reads `f() := 1` as the rule `f` and refuses
+            // a call `f()` (undefined function); regorus made it a
+            // function. (v0 policies, Gatekeeper's, call `f()` in both.)
+            if let Rule::Spec {
+                head: RuleHead::Func { refr, args, .. },
+                span,
+                ..
+            } = rule.as_ref()
+            {
+                if args.is_empty() && module.rego_v1 {
+                    let name = utils::get_root_var(refr).map(|v| v.text().to_string());
+                    let name = name.unwrap_or_default();
+                    return Some(format!(
+                        "{}:{}: `{name}()` declares a function without arguments; in Rego v1 OPA \
+                         reads it as the rule `{name}` and refuses a call `{name}()`: write \
+                         `{name} := ...` and read it as `{name}`",
+                        span.source.file(),
+                        span.line,
+                    ));
+                }
+            }
             let args = match rule.as_ref() {
                 Rule::Spec {
                     head: RuleHead::Func { args, .. },
@@ -336,6 +357,35 @@ fn conflict(defs: &[Def]) -> Option<String> {
                 show(path),
                 defaults[0].file,
                 defaults[0].line
+            ));
+        }
+    }
+    // A set at a fixed path under an object with computed keys (`n.o.fixed
+    // contains ...` beside `n.o[x] contains ...`): with no member, OPA
+    // leaves `n.o.fixed` undefined, regorus gives set(). Refused rather
+    // than answered differently.
+    for (path, group) in &by_path {
+        let first = group[0];
+        if first.kind != Kind::Set {
+            continue;
+        }
+        let owner = (1..path.len()).rev().find_map(|n| {
+            by_path
+                .get(&path[..n])
+                .and_then(|g| g.iter().find(|d| d.kind == Kind::Object))
+        });
+        if let Some(owner) = owner {
+            return Some(format!(
+                "{}:{}: set rule {} sits under {}, an object with computed keys (at {}:{}); OPA \
+                 and regorus disagree on its value when it has no member, so pushgate refuses \
+                 this: give the set its own name outside {}",
+                first.file,
+                first.line,
+                show(path),
+                show(&owner.path),
+                owner.file,
+                owner.line,
+                show(&owner.path),
             ));
         }
     }
