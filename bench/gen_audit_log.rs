@@ -42,6 +42,9 @@ fn main() -> Result<()> {
                 approvals: Vec::new(),
                 push_options: vec![],
                 server: Some(format!("git{}", i % 3)),
+                tree: Some(format!("{:040x}", i % 5000)),
+                first_commit_time: Some(format!("2026-{:02}-{:02}T00:00:00Z", 1 + i % 12, 1 + i % 28)),
+                ..DecisionBody::default()
             })
             .collect();
         done += batch.len();

@@ -198,6 +198,7 @@ pub fn apply(
                     approvals: Vec::new(),
                     push_options: Vec::new(),
                     server: Some(audit.server.clone()),
+                    ..crate::audit::DecisionBody::default()
                 };
                 let ids = store.record(std::slice::from_ref(&body)).with_context(|| {
                     format!(

@@ -170,6 +170,9 @@ pub struct RefRule {
     pub require_approvals: Option<u32>,
     /// Who may approve (names or groups); `None` = any key in `keys`.
     pub approvers: Option<Vec<String>>,
+    /// Environments the new tip's tree must have been deployed to, with
+    /// its apply succeeded, before this ref may point at it (all of them).
+    pub promote_from: Option<Vec<String>>,
 }
 
 /// One `paths:` rule (or a CODEOWNERS line): who owns the files it
@@ -345,6 +348,7 @@ struct RawRefRule {
     immutable: Option<bool>,
     require_approvals: Option<u32>,
     approvers: Option<Vec<String>>,
+    promote_from: Option<OneOrMany>,
 }
 
 #[derive(Deserialize)]
@@ -794,6 +798,10 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             immutable: r.immutable,
             require_approvals: r.require_approvals,
             approvers: r.approvers,
+            promote_from: r.promote_from.map(|p| match p {
+                OneOrMany::One(e) => vec![e],
+                OneOrMany::Many(es) => es,
+            }),
         });
     }
 
@@ -1103,6 +1111,53 @@ fn unsupported(config: &Config, has_audit: bool) -> Vec<ConfigError> {
             });
             // One is enough: every such rule has the same cause.
             break;
+        }
+    }
+    let environments: BTreeSet<&str> = config
+        .refs
+        .iter()
+        .filter_map(|r| r.environment.as_deref())
+        .collect();
+    for r in &config.refs {
+        let Some(from) = &r.promote_from else {
+            continue;
+        };
+        let mut problem = |message: String, help: &str| {
+            out.push(ConfigError {
+                file: config.path.clone(),
+                line: Some(r.line),
+                message,
+                help: Some(help.into()),
+                also: Vec::new(),
+            })
+        };
+        if from.is_empty() {
+            problem(
+                format!("`promote_from` of `{}` names no environment", r.pattern),
+                "name the environment (or list of environments) whose deployments this ref may take",
+            );
+        }
+        for e in from {
+            if !environments.contains(e.as_str()) {
+                problem(
+                    format!(
+                        "`promote_from` of `{}` names `{e}`, which no ref rule's `environment` names",
+                        r.pattern
+                    ),
+                    "promotion reads what landed on the refs of that environment: give a ref rule `environment: NAME`, or fix the name",
+                );
+            } else if r.environment.as_deref() == Some(e.as_str()) {
+                problem(
+                    format!("`{}` promotes from its own environment `{e}`", r.pattern),
+                    "name the environment before it, e.g. production's `promote_from: staging`",
+                );
+            }
+        }
+        if !has_audit {
+            problem(
+                format!("`promote_from` of `{}` needs `audit`: promotion reads the deployments recorded there", r.pattern),
+                "add `audit: {database: audit.db}` (or the fleet's PostgreSQL log)",
+            );
         }
     }
     if let (Some(a), false) = (&config.apply, has_audit) {

@@ -139,6 +139,7 @@ codes! {
     ApprovalInvalid => "approval-invalid",
     ApprovalsMissing => "approvals-missing",
     PathSignerNotAllowed => "path-signer-not-allowed",
+    NotPromoted => "not-promoted",
 }
 
 impl From<Code> for Cow<'static, str> {

@@ -531,6 +531,9 @@ fn audit_bodies(
                 approvals: u.approvals.clone(),
                 push_options: decision.push_options.clone(),
                 server: Some(server.to_owned()),
+                tree: u.tree.clone(),
+                first_commit_time: u.first_commit_time.clone(),
+                ..crate::audit::DecisionBody::default()
             }
         })
         .collect()

@@ -55,6 +55,7 @@ pub(crate) mod deadline;
 pub(crate) mod demo;
 pub(crate) mod doctor;
 pub mod env;
+pub(crate) mod environments;
 pub(crate) mod exit;
 pub(crate) mod export;
 pub mod finding;

@@ -104,6 +104,9 @@ pub struct Effective {
     pub approvals: Option<(u32, Source)>,
     /// Expanded approver names; `None` = any key in `keys`.
     pub approvers: Option<(BTreeSet<String>, Source)>,
+    /// Environments the new tree must have run in (every rule's, all of
+    /// them), and the first rule that asked.
+    pub promote_from: Option<(BTreeSet<String>, Source)>,
 }
 
 fn tighten(s: &mut Strict, value: Option<bool>, strict_when: bool, src: impl FnOnce() -> Source) {
@@ -158,6 +161,12 @@ impl Effective {
             }
             if let Some(a) = &rule.approvers {
                 intersect(&mut e.approvers, config.expand(a), src());
+            }
+            if let Some(p) = &rule.promote_from {
+                match &mut e.promote_from {
+                    Some((all, _)) => all.extend(p.iter().cloned()),
+                    None => e.promote_from = Some((p.iter().cloned().collect(), src())),
+                }
             }
         }
         // A reviewed ref is not rewound or deleted and recreated around its

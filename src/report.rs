@@ -179,26 +179,34 @@ pub fn audit_table(records: &[crate::audit::Record]) -> String {
             ]
         })
         .collect();
-    let header = [
-        "ID",
-        "TIME",
-        "DECISION",
-        "LANDED",
-        "APPLY",
-        "REF",
-        "RANGE",
-        "PUSHER",
-        "VIOLATIONS",
-    ]
-    .map(String::from);
-    let mut widths = header.clone().map(|h| h.len());
-    for r in &rows {
+    table(
+        [
+            "ID",
+            "TIME",
+            "DECISION",
+            "LANDED",
+            "APPLY",
+            "REF",
+            "RANGE",
+            "PUSHER",
+            "VIOLATIONS",
+        ],
+        &rows,
+    )
+}
+
+/// Aligned columns under a header, two spaces apart: every table people
+/// read (`audit list`, `env list`, `env history`, `report dora`).
+pub fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let header = header.map(String::from);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.len());
+            *w = (*w).max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in std::iter::once(&header).chain(&rows) {
+    for r in std::iter::once(&header).chain(rows) {
         let line: Vec<String> = r
             .iter()
             .zip(widths)

@@ -32,6 +32,17 @@ pub fn rfc3339(t: git2::Time) -> String {
     }
 }
 
+/// A Unix time as the audit log stores times (UTC, whole seconds).
+pub fn utc_of(seconds: i64) -> String {
+    utc(Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH))
+}
+
+/// Seconds since the epoch of a time the audit log stored (or any RFC
+/// 3339 time); `None` for text that is not one.
+pub fn seconds_of(t: &str) -> Option<i64> {
+    t.parse::<Timestamp>().ok().map(|ts| ts.as_second())
+}
+
 /// Now, as the audit log stores times: `2026-12-02T21:45:00Z`.
 pub fn now_utc() -> String {
     utc(Timestamp::now())

@@ -14,6 +14,7 @@
 //! Everything above [`db::Db`] is shared, so both behave the same.
 
 mod db;
+pub mod deployments;
 mod postgres;
 mod sqlite;
 
@@ -23,12 +24,12 @@ use sha2::{Digest, Sha256};
 
 use db::{all, first, int, opt_text, text, Arg, Db};
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// A decision as recorded: the spec's audit fields, less the facts that
 /// arrive later (`landed`, `apply`) and the chain fields.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DecisionBody {
     pub time: String,
     pub repository: String,
@@ -53,6 +54,21 @@ pub struct DecisionBody {
     /// name), so one log can serve a fleet. Absent in older records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// The new tip's tree: what promotion compares across environments
+    /// and repositories (docs/environments.md). Absent in older records
+    /// and for deletions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<String>,
+    /// The oldest committer time of the commits the update brought (the
+    /// tip's when it brought none): where DORA's lead time starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_commit_time: Option<String>,
+    /// A rollback's reason (`pushgate rollback --reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A rollback's target: the deployment (audit id) re-applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_to: Option<i64>,
 }
 
 /// Whether an entry's `kind` column fits its body: the three kinds the log
@@ -78,6 +94,7 @@ struct Index {
     signers: std::collections::BTreeMap<i64, Vec<String>>,
     approvals: std::collections::BTreeMap<i64, Vec<String>>,
     landed: std::collections::BTreeSet<i64>,
+    deployments: deployments::Builder,
 }
 
 impl Index {
@@ -110,6 +127,7 @@ impl Index {
         if !a.is_empty() {
             self.approvals.insert(id, a);
         }
+        self.deployments.decision(id, d);
     }
 }
 
@@ -336,19 +354,31 @@ impl Store {
                 None => {
                     let schema = db.schema();
                     db.batch(&schema)?;
+                    let int = if schema.contains("BIGINT") {
+                        "BIGINT"
+                    } else {
+                        "INTEGER"
+                    };
+                    db.batch(&deployments::table(int))?;
                     db.exec(
                         "INSERT INTO meta VALUES('schema_version', ?1)",
                         &[text(&SCHEMA_VERSION.to_string())],
                     )?;
                 }
-                // Version 1 logs predate approvals: none to index.
-                Some(1) => {
+                // Version 1 logs predate approvals (none to index), and
+                // versions 1 and 2 the deployments index (built from the
+                // entries, as `verify` recomputes it).
+                Some(v @ (1 | 2)) => {
                     let int = if db.schema().contains("BIGINT") {
                         "BIGINT"
                     } else {
                         "INTEGER"
                     };
-                    db.batch(&db::approvals_table(int))?;
+                    if v == 1 {
+                        db.batch(&db::approvals_table(int))?;
+                    }
+                    db.batch(&deployments::table(int))?;
+                    Self::backfill_deployments(db)?;
                     db.exec(
                         "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
                         &[text(&SCHEMA_VERSION.to_string())],
@@ -361,6 +391,35 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// Fills the deployments index of a log written before it existed.
+    fn backfill_deployments(db: &mut dyn Db) -> Result<()> {
+        let mut builder = deployments::Builder::default();
+        let mut bad = None;
+        db.rows(
+            "SELECT seq, kind, decision_id, body FROM entries ORDER BY seq",
+            &[],
+            &mut |r| {
+                let (seq, kind, body) = (r.int(0)?, r.text(1)?, r.text(3)?);
+                if kind == "decision" {
+                    match serde_json::from_str::<DecisionBody>(&body) {
+                        Ok(d) => builder.decision(seq, &d),
+                        Err(_) => bad = Some(seq),
+                    }
+                } else if let Some(id) = r.opt_int(2)? {
+                    builder.fact(id, &kind, &body);
+                }
+                Ok(())
+            },
+        )?;
+        if let Some(seq) = bad {
+            bail!("entry {seq} is not a decision body; run `pushgate audit verify`");
+        }
+        for d in builder.finish().values() {
+            deployments::insert(db, d)?;
+        }
+        Ok(())
     }
 
     /// Appends one chained entry (the write lock held); returns its
@@ -436,6 +495,12 @@ impl Store {
             "landed" => {
                 if let Some(id) = e.decision_id {
                     db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(id)])?;
+                    deployments::landed(db, id)?;
+                }
+            }
+            "apply" => {
+                if let Some(id) = e.decision_id {
+                    deployments::applied(db, id, &e.body)?;
                 }
             }
             _ => {}
@@ -478,6 +543,13 @@ impl Store {
                 &[int(id), text(a)],
             )?;
         }
+        if deployments::is_rollback(d) {
+            let mut builder = deployments::Builder::default();
+            builder.decision(id, d);
+            for dep in builder.finish().values() {
+                deployments::insert(db, dep)?;
+            }
+        }
         Ok(())
     }
 
@@ -518,6 +590,7 @@ impl Store {
                 let body = serde_json::json!({"landed": true, "time": now_rfc3339()}).to_string();
                 Self::append(db, "landed", Some(id), &body)?;
                 db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(id)])?;
+                deployments::landed(db, id)?;
                 return Ok(Some(id));
             }
             // `audit reconcile` may have run between the ref moving and this
@@ -617,6 +690,7 @@ impl Store {
                         .to_string();
                 Self::append(db, "landed", Some(*id), &body)?;
                 db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(*id)])?;
+                deployments::landed(db, *id)?;
                 out.push(Reconciled::MarkedLanded {
                     refname: refname.to_owned(),
                     id: *id,
@@ -642,7 +716,74 @@ impl Store {
 
     /// Appends a later fact (`apply` progress) about decision `id`.
     pub fn append_fact(&mut self, id: i64, kind: &str, body: &str) -> Result<()> {
-        self.write(|db| Self::append(db, kind, Some(id), body).map(|_| ()))
+        self.write(|db| {
+            Self::append(db, kind, Some(id), body)?;
+            if kind == "apply" {
+                deployments::applied(db, id, body)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The deployments of `environment`, newest first (ids below
+    /// `before`, at most `limit`).
+    pub fn deployments(
+        &mut self,
+        environment: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<deployments::Deployment>> {
+        deployments::of_environment(self.db.as_mut(), environment, before, limit)
+    }
+
+    /// The deployments of `environment` decided in [since, until), oldest first.
+    pub fn deployments_between(
+        &mut self,
+        environment: &str,
+        since: &str,
+        until: &str,
+    ) -> Result<Vec<deployments::Deployment>> {
+        deployments::in_window(self.db.as_mut(), environment, since, until)
+    }
+
+    /// The deployments of `environment` whose tree is `tree`, newest first.
+    pub fn deployments_of_tree(
+        &mut self,
+        environment: &str,
+        tree: &str,
+    ) -> Result<Vec<deployments::Deployment>> {
+        deployments::of_tree(self.db.as_mut(), environment, tree)
+    }
+
+    /// The newest deployment of `environment` that succeeded (or landed,
+    /// when `landed_is_enough`: nothing is applied there).
+    pub fn latest_successful(
+        &mut self,
+        environment: &str,
+        landed_is_enough: bool,
+    ) -> Result<Option<deployments::Deployment>> {
+        const PAGE: usize = 200;
+        let mut before = None;
+        loop {
+            let page = self.deployments(environment, before, PAGE)?;
+            if let Some(d) = page.iter().find(|d| d.succeeded(landed_is_enough)) {
+                return Ok(Some(d.clone()));
+            }
+            match page.last() {
+                Some(d) if page.len() == PAGE => before = Some(d.id),
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// The decisions `ids` with their facts, in the order given.
+    pub fn show_many(&mut self, ids: &[i64]) -> Result<Vec<Record>> {
+        self.records(ids)
+    }
+
+    /// Every environment something was deployed to.
+    pub fn environments(&mut self) -> Result<Vec<String>> {
+        deployments::environments(self.db.as_mut())
     }
 
     pub fn list<'a>(&mut self, f: &'a Filter) -> Result<Vec<Record>> {
@@ -844,10 +985,11 @@ impl Store {
                         ));
                         return Ok(());
                     }
-                    if kind == "landed" {
-                        if let Some(id) = chained.or(column) {
+                    if let Some(id) = chained.or(column) {
+                        if kind == "landed" {
                             want.landed.insert(id);
                         }
+                        want.deployments.fact(id, &kind, &body);
                     }
                 }
                 prev = hash;
@@ -870,7 +1012,7 @@ impl Store {
             }
         }
         // After the chain (a removed tail explains index rows best).
-        if let Some((id, why)) = self.index_differs(&want)? {
+        if let Some((id, why)) = self.index_differs(want)? {
             return Ok(Verification::Broken { id, why });
         }
         Ok(Verification::Intact {
@@ -881,7 +1023,7 @@ impl Store {
 
     /// The first index row (decisions, their commits and signers, landed)
     /// that differs from what the chained bodies say, if any.
-    fn index_differs(&mut self, want: &Index) -> Result<Option<(i64, String)>> {
+    fn index_differs(&mut self, want: Index) -> Result<Option<(i64, String)>> {
         let mut found: Option<(i64, String)> = None;
         let mut seen = std::collections::BTreeSet::new();
         self.db.rows(
@@ -950,6 +1092,20 @@ impl Store {
                         format!("its {table} index rows disagree with the chained record: altered"),
                     )));
                 }
+            }
+        }
+        let got = deployments::every(self.db.as_mut())?;
+        let expected = want.deployments.finish();
+        let ids: std::collections::BTreeSet<&i64> = got.keys().chain(expected.keys()).collect();
+        for id in ids {
+            if got.get(id) != expected.get(id) {
+                return Ok(Some((
+                    *id,
+                    format!(
+                        "its {} index row disagrees with the chained record and its facts: altered",
+                        deployments::TABLE
+                    ),
+                )));
             }
         }
         Ok(None)
@@ -1057,6 +1213,7 @@ mod tests {
             approvals: vec![],
             push_options: vec![],
             server: Some("git1".into()),
+            ..DecisionBody::default()
         };
         let ids = store.record(&[body.clone(), body]).unwrap();
         assert!(matches!(
@@ -1102,13 +1259,14 @@ mod tests {
             approvals,
             push_options: vec![],
             server: None,
+            ..DecisionBody::default()
         };
         {
             let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
             store.record(&[body(vec![])]).unwrap();
             store
                 .db
-                .batch("DROP TABLE decision_approvals; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+                .batch("DROP TABLE decision_approvals; DROP TABLE deployments; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
                 .unwrap();
         }
         let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
@@ -1123,5 +1281,59 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(store.list(&f).unwrap().len(), 1);
+    }
+
+    /// A version-2 log (before the deployments index) gains it, built from
+    /// its entries; an edited row is then found by `verify`.
+    #[test]
+    fn a_version_2_log_gains_the_deployments_index_and_verify_checks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
+        let body = |new: &str| DecisionBody {
+            time: now_rfc3339(),
+            repository: "r".into(),
+            refname: "refs/heads/main".into(),
+            old: "0".repeat(40),
+            new: new.repeat(40),
+            action: "update".into(),
+            environment: Some("production".into()),
+            decision: "accepted".into(),
+            tree: Some("f".repeat(40)),
+            ..DecisionBody::default()
+        };
+        {
+            let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
+            let ids = store.record(&[body("1"), body("2")]).unwrap();
+            store
+                .mark_landed("r", "refs/heads/main", &"0".repeat(40), &"1".repeat(40))
+                .unwrap();
+            store
+                .append_fact(
+                    ids[0],
+                    "apply",
+                    r#"{"status":"succeeded","started":"a","finished":"b"}"#,
+                )
+                .unwrap();
+            store
+                .db
+                .batch("DROP TABLE deployments; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+                .unwrap();
+        }
+        let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
+        let rows = store.deployments("production", None, 10).unwrap();
+        assert_eq!(rows.len(), 1, "only the landed one: {rows:?}");
+        assert_eq!(rows[0].status.as_deref(), Some("succeeded"));
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Intact { .. }
+        ));
+        store
+            .db
+            .exec("UPDATE deployments SET status = 'failed'", &[])
+            .unwrap();
+        match store.verify().unwrap() {
+            Verification::Broken { why, .. } => assert!(why.contains("deployments"), "{why}"),
+            Verification::Intact { .. } => panic!("an edited deployments row verified"),
+        }
     }
 }

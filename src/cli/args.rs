@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    ApplyCommand, ApprovalsArgs, ApproveArgs, AuditCommand, CheckArgs, ConfigCommand, ForgeArg,
-    PolicyCommand, TableFormat, ValidateArgs,
+    ApplyCommand, ApprovalsArgs, ApproveArgs, AuditCommand, CheckArgs, ConfigCommand, EnvCommand,
+    ForgeArg, PolicyCommand, ReportCommand, RollbackArgs, TableFormat, ValidateArgs,
 };
 
 #[derive(Parser)]
@@ -140,6 +140,15 @@ pub(crate) enum Command {
     /// Downstream apply.
     #[command(subcommand)]
     Apply(ApplyCommand),
+    /// Environments: what runs where, and what ran before (from the log).
+    #[command(subcommand)]
+    Env(EnvCommand),
+    /// On the server: re-apply an environment's last good tree, recorded;
+    /// never moves a ref.
+    Rollback(RollbackArgs),
+    /// Reports from the audit log (DORA metrics).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
     /// Print a shell completion script: `pushgate completions bash >

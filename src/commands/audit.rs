@@ -34,8 +34,8 @@ pub(crate) enum AuditCommand {
         /// approval counting for the ref (docs/approvals.md).
         #[arg(long)]
         approver: Option<String>,
-        /// Only accepted, or only rejected, decisions.
-        #[arg(long, value_parser = ["accepted", "rejected"])]
+        /// Only accepted, only rejected, or only rollback decisions.
+        #[arg(long, value_parser = ["accepted", "rejected", "rollback"])]
         decision: Option<String>,
         /// Decisions about refs of this environment (`refs[].environment`).
         #[arg(long)]

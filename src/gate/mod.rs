@@ -31,6 +31,7 @@ pub mod approvals;
 mod history;
 mod manifests;
 mod policies;
+mod promotion;
 mod push_input;
 mod signatures;
 
@@ -216,6 +217,13 @@ pub struct Outcome {
     /// Signers of the approvals of the new tip that counted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<String>,
+    /// The new tip's tree, recorded for promotion (docs/environments.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree: Option<String>,
+    /// Oldest committer time of the commits brought (RFC 3339), recorded
+    /// for lead time; only for refs with an environment.
+    #[serde(skip)]
+    pub first_commit_time: Option<String>,
     pub violations: Vec<Finding>,
     pub warnings: Vec<Finding>,
 }
@@ -403,6 +411,8 @@ impl Decision {
                     commits: Vec::new(),
                     signers: Vec::new(),
                     approvals: Vec::new(),
+                    tree: None,
+                    first_commit_time: None,
                     violations: vec![finding.clone()],
                     warnings: Vec::new(),
                 })
@@ -434,6 +444,17 @@ fn replace_ref(config: &Config, u: &RefUpdate, action: Action) -> Option<Finding
     ))
 }
 
+/// Where lead time starts: the oldest committer time among the commits
+/// the update brings, or the tip's when it brings none (a promotion of
+/// commits another ref already had).
+fn first_commit_time(repo: &Repo, commits: &[crate::git::CommitInfo], tip: Oid) -> Result<String> {
+    let mut oldest = repo.git.find_commit(tip)?.committer().when().seconds();
+    for c in commits {
+        oldest = oldest.min(repo.git.find_commit(c.id)?.committer().when().seconds());
+    }
+    Ok(crate::time::utc_of(oldest))
+}
+
 pub(super) fn oid(hex: &str) -> Result<Oid> {
     Oid::from_str(hex).with_context(|| format!("`{hex}` is not an object id"))
 }
@@ -462,6 +483,8 @@ fn decide_one(
         commits: Vec::new(),
         signers: Vec::new(),
         approvals: Vec::new(),
+        tree: None,
+        first_commit_time: None,
         violations: vec![violation],
         warnings: Vec::new(),
     };
@@ -501,6 +524,8 @@ fn decide_one(
             commits: Vec::new(),
             signers: Vec::new(),
             approvals: Vec::new(),
+            tree: None,
+            first_commit_time: None,
             violations,
             warnings: Vec::new(),
         });
@@ -533,6 +558,25 @@ fn decide_one(
     };
     let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
     violations.extend(replace_ref(config, u, action));
+    let tree = match new_commit {
+        Some(c) => Some(repo.tree_of(c)?.to_string()),
+        None => None,
+    };
+    let first_commit_time = match (&rules.environment, new_commit) {
+        (Some(_), Some(tip)) => Some(first_commit_time(repo, &commits, tip)?),
+        _ => None,
+    };
+    if let (Some((from, rule)), Some(tree)) = (&rules.promote_from, &tree) {
+        if action != Action::Delete {
+            violations.extend(promotion::judge(
+                config,
+                (from, rule),
+                &u.refname,
+                &u.new,
+                tree,
+            )?);
+        }
+    }
     // A tree, or a tag of one, has no commit to sign or approve: on a ref
     // that asks for either it would pass every such check by having none.
     if new_commit.is_none()
@@ -711,6 +755,8 @@ fn decide_one(
         commits: commits.iter().map(|c| c.id.to_string()).collect(),
         signers: signers.into_iter().collect(),
         approvals: counted_approvals,
+        tree,
+        first_commit_time,
         violations,
         warnings,
     })

@@ -14,6 +14,7 @@ mod cli_conventions;
 mod conftest_compat;
 mod crash;
 mod demo;
+mod environments;
 mod forges;
 mod gpg_parity;
 mod hostile;
