@@ -43,7 +43,11 @@ fn main() -> Result<()> {
                 push_options: vec![],
                 server: Some(format!("git{}", i % 3)),
                 tree: Some(format!("{:040x}", i % 5000)),
-                first_commit_time: Some(format!("2026-{:02}-{:02}T00:00:00Z", 1 + i % 12, 1 + i % 28)),
+                first_commit_time: Some(format!(
+                    "2026-{:02}-{:02}T00:00:00Z",
+                    1 + i % 12,
+                    1 + i % 28
+                )),
                 ..DecisionBody::default()
             })
             .collect();

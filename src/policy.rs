@@ -1612,7 +1612,7 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
         let text = format!("{err:#?}");
         assert!(
             text.contains("b.rego:3: `meta` is imported in")
-                && text.contains("add `import input.metadata as meta` here"),
+                && text.contains("add `import input.metadata as meta` to this file"),
             "{text}"
         );
         // A local of that name is not the alias.
@@ -1622,6 +1622,18 @@ deny contains x if {\n x := 1\n some x in [2]\n}\n",
         )
         .unwrap();
         assert!(Bundle::load(&[dir.path().to_path_buf()], &[]).is_ok());
+    }
+
+    #[test]
+    fn patch_every_binds_its_variables_for_the_body() {
+        // `not bad[c]` in the body reads `c`, not a loop over `bad`.
+        let (_d, b) = bundle(&[(
+            "p.rego",
+            "package main\nimport rego.v1\nbad contains \"evil\"\ndeny contains \"x\" if { every c in input.cs { not bad[c] } }\nindexed if { some i, [i, _] in input.pairs }\ndeny contains \"pairs\" if not indexed\n",
+        )]);
+        let m = |doc| messages_of(&b.evaluate("main", input(doc)).unwrap());
+        assert_eq!(m(r#"{"cs": ["a"], "pairs": [[0, 1]]}"#), ["x"]);
+        assert_eq!(m(r#"{"cs": ["evil"], "pairs": [[1, 0]]}"#), ["pairs"]);
     }
 
     #[test]

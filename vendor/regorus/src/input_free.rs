@@ -54,6 +54,9 @@ pub(crate) struct Facts {
     pub(crate) direct: bool,
     /// The static prefixes of the `data` paths it reads (without `data`).
     pub(crate) refs: Vec<Vec<String>>,
+    /// The same references whole: `None` for a computed key, which may be
+    /// any (load_checks.rs matches rule paths against them).
+    pub(crate) full_refs: Vec<Vec<Option<String>>>,
 }
 
 pub(crate) enum Alias {
@@ -115,15 +118,22 @@ fn static_prefix(comps: &[Option<String>]) -> Vec<String> {
 fn reference(expr: &ExprRef, facts: &mut Facts, scope: &ModuleScope<'_>) {
     let (root, comps) = chain(expr, facts, scope);
     let Some(root) = root else { return };
+    let whole = |base: &[String]| -> Vec<Option<String>> {
+        base.iter().cloned().map(Some).chain(comps.iter().cloned()).collect()
+    };
     match root {
         "input" => facts.direct = true,
-        "data" => facts.refs.push(static_prefix(&comps)),
+        "data" => {
+            facts.full_refs.push(whole(&[]));
+            facts.refs.push(static_prefix(&comps));
+        }
         name => {
             if let Some(targets) = scope.aliases.get(name) {
                 for alias in targets {
                     match alias {
                         Alias::Input => facts.direct = true,
                         Alias::Data(target) => {
+                            facts.full_refs.push(whole(target));
                             let mut path = target.clone();
                             path.extend(static_prefix(&comps));
                             facts.refs.push(path);
@@ -135,6 +145,7 @@ fn reference(expr: &ExprRef, facts: &mut Facts, scope: &ModuleScope<'_>) {
             if scope.heads.contains(name) {
                 let mut path = scope.package.clone();
                 path.push(name.to_string());
+                facts.full_refs.push(whole(&path));
                 path.extend(static_prefix(&comps));
                 facts.refs.push(path);
             }

@@ -1096,14 +1096,21 @@ impl Interpreter {
             bail!("internal error: missing binding plan for some..in expression");
         };
 
-        // pushgate patch: `some i, i in xs` binds one variable twice; OPA
-        // unifies, so only the members whose key equals their value count.
-        // The value plan would rebind `i` instead.
-        let same_var = match (key_expr.as_ref().map(|k| k.as_ref()), value_expr.as_ref()) {
-            (Some(Expr::Var { span: k, .. }), Expr::Var { span: v, .. }) => {
-                k.text() == v.text() && k.text() != "_"
+        // pushgate patch: `some i, i in xs`, `some i, [i, _] in pairs` bind a
+        // variable in both the key and the value; OPA unifies, so only the
+        // members where both agree count. The value plan alone rebinds it.
+        let shared: Vec<SourceStr> = match key_expr {
+            Some(k) => {
+                let mut in_key = Vec::new();
+                Self::pushgate_pattern_vars(k, &mut in_key);
+                let mut in_value = Vec::new();
+                Self::pushgate_pattern_vars(value_expr, &mut in_value);
+                in_key
+                    .into_iter()
+                    .filter(|n| n.text() != "_" && in_value.contains(n))
+                    .collect()
             }
-            _ => false,
+            None => Vec::new(),
         };
 
         match self.eval_expr(collection)? {
@@ -1119,13 +1126,7 @@ impl Interpreter {
                     };
 
                     // Execute value binding
-                    success = success
-                        && if same_var {
-                            &Value::from(idx) == value
-                        } else {
-                            self.execute_destructuring_plan(&value_plan, value)?
-                                == Value::from(true)
-                        };
+                    success = success && self.pushgate_bind_value(&value_plan, value, &shared)?;
 
                     if !success {
                         *self.current_scope_mut()? = scope_saved.clone();
@@ -1159,13 +1160,7 @@ impl Interpreter {
                     };
 
                     // Execute value binding
-                    success = success
-                        && if same_var {
-                            value == value
-                        } else {
-                            self.execute_destructuring_plan(&value_plan, value)?
-                                == Value::from(true)
-                        };
+                    success = success && self.pushgate_bind_value(&value_plan, value, &shared)?;
 
                     if !success {
                         *self.current_scope_mut()? = scope_saved.clone();
@@ -1200,13 +1195,7 @@ impl Interpreter {
                     };
 
                     // Execute value binding
-                    success = success
-                        && if same_var {
-                            key == value
-                        } else {
-                            self.execute_destructuring_plan(&value_plan, value)?
-                                == Value::from(true)
-                        };
+                    success = success && self.pushgate_bind_value(&value_plan, value, &shared)?;
 
                     if !success {
                         *self.current_scope_mut()? = scope_saved.clone();
@@ -1236,6 +1225,51 @@ impl Interpreter {
         }
 
         Ok(count > 0)
+    }
+
+    /// pushgate patch: the variables a `some` pattern names.
+    fn pushgate_pattern_vars(expr: &ExprRef, out: &mut Vec<SourceStr>) {
+        match expr.as_ref() {
+            Expr::Var { span, .. } => out.push(span.source_str()),
+            Expr::Array { items, .. } | Expr::Set { items, .. } => {
+                for item in items {
+                    Self::pushgate_pattern_vars(item, out);
+                }
+            }
+            Expr::Object { fields, .. } => {
+                for (_, _, value) in fields {
+                    Self::pushgate_pattern_vars(value, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// pushgate patch: binds a `some` member's value; the variables in
+    /// `shared`, bound by its key, must keep the key's values.
+    fn pushgate_bind_value(
+        &mut self,
+        plan: &DestructuringPlan,
+        value: &Value,
+        shared: &[SourceStr],
+    ) -> Result<bool> {
+        let kept: Vec<(SourceStr, Value)> = if shared.is_empty() {
+            Vec::new()
+        } else {
+            let scope = self.current_scope()?;
+            shared
+                .iter()
+                .filter_map(|n| scope.get(n).map(|v| (n.clone(), v.clone())))
+                .collect()
+        };
+        if self.execute_destructuring_plan(plan, value)? != Value::from(true) {
+            return Ok(false);
+        }
+        if kept.is_empty() {
+            return Ok(true);
+        }
+        let scope = self.current_scope()?;
+        Ok(kept.iter().all(|(n, v)| scope.get(n) == Some(v)))
     }
 
     /// pushgate patch: whether an operand OPA would hoist out of `not expr`

@@ -316,8 +316,9 @@ fn foreign_alias(modules: &[Ref<Module>], packages: &[Option<Vec<String>>]) -> O
                 let span = rule.span();
                 return Some(format!(
                     "{}:{}: `{name}` is imported in {file}, not in this file; OPA scopes an \
-                     import to its file (var {name} is unsafe): add `import {path} as {name}` \
-                     here",
+                     import to its file, pushgate's evaluator to the package, so `{name}` would \
+                     read differently here: add `import {path} as {name}` to this file, or give \
+                     this file's variable another name",
                     span.source.file(),
                     span.line,
                 ));
@@ -572,9 +573,15 @@ fn recursion(modules: &[Ref<Module>], packages: &[Option<Vec<String>>], defs: &[
         };
         let facts = rule_facts(&def.rule, &scope);
         let out = edges.entry(def.path.as_slice()).or_default();
-        for r in &facts.refs {
+        // A computed key matches any component (`data.checks[pkg].violation`
+        // reads `checks.foo.violation`, not `checks.foo.exemptions`).
+        for r in &facts.full_refs {
             for node in &nodes {
-                if node.starts_with(r) || r.starts_with(node) {
+                let agrees = node
+                    .iter()
+                    .zip(r)
+                    .all(|(n, c)| c.as_ref().is_none_or(|c| c == n));
+                if agrees {
                     out.entry(node).or_insert(index);
                 }
             }

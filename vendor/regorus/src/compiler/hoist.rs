@@ -620,10 +620,25 @@ impl LoopHoister {
             Expr { expr, .. } => {
                 self.analyze_expr(module_idx, expr, context, loops)?;
             }
-            Every { domain, query, .. } => {
+            Every {
+                key,
+                value,
+                domain,
+                query,
+                ..
+            } => {
                 self.analyze_expr(module_idx, domain, context, loops)?;
 
-                let every_context = context.child_with_output_exprs(ContextType::Every, None, None);
+                let mut every_context =
+                    context.child_with_output_exprs(ContextType::Every, None, None);
+                // pushgate patch: the body sees `every`'s key and value
+                // bound. Unbound here, `not bad[c]` in the body was planned
+                // as a loop over `bad`'s keys, so `every c in xs { not
+                // bad[c] }` answered as if `bad` were empty or full.
+                if let Some(key) = key {
+                    every_context.bind_variable(key.text());
+                }
+                every_context.bind_variable(value.text());
                 let populated_context =
                     self.populate_query(module_idx, query.as_ref(), &every_context)?;
                 self.lookup.ensure_query_capacity(module_idx, query.qidx);

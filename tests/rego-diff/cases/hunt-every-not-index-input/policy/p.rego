@@ -1,0 +1,6 @@
+package main
+import rego.v1
+
+deny contains "x" if {
+  every c in input.cs { not input.bad[c] }
+}

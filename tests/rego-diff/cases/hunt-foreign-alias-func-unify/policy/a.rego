@@ -1,0 +1,4 @@
+package main
+import rego.v1
+import data.lib.name
+deny contains "a" if name == "z"

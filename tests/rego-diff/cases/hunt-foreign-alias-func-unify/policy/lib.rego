@@ -1,0 +1,3 @@
+package lib
+import rego.v1
+name := "q"

@@ -1,0 +1,4 @@
+package main
+import rego.v1
+import input.spec
+deny contains "nospec" if not spec

@@ -1,0 +1,3 @@
+package lib.k8s
+import rego.v1
+bad := false

@@ -1,0 +1,3 @@
+package main
+import data.lib.containers
+deny[msg] { containers.bad; msg := "lib" }

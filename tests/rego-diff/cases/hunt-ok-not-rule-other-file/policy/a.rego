@@ -1,0 +1,3 @@
+package main
+import rego.v1
+deny contains "x" if not exempt

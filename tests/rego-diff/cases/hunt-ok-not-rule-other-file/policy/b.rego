@@ -1,0 +1,3 @@
+package main
+import rego.v1
+exempt if input.metadata.labels.exempt == "true"

@@ -1,0 +1,3 @@
+package main.cfg.sub
+import rego.v1
+z := 3

@@ -1,0 +1,4 @@
+package main
+import rego.v1
+
+deny contains sprintf("%v", [k]) if { some k, {"name": k} in input.m }
