@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Audit query benchmark: `pushgate audit list --pusher X --limit 20` and
-# `audit verify` over 1,000,000 decisions, on SQLite and on PostgreSQL
+# Audit query benchmark: `pushgate audit list --pusher X --limit 20`, `env
+# list`, `env history`, `report dora` and `audit verify` over 1,000,000 decisions, on SQLite and on PostgreSQL
 # (a server of its own in a temp dir, on a Unix socket, default settings).
 #
 #   apt-get install hyperfine postgresql   # once
@@ -45,8 +45,14 @@ for engine in $ENGINES; do
     -n "$engine: audit list --signer signer3 --limit 20" "$PGATE audit list --config $C --signer signer3 --limit 20" \
     -n "$engine: audit list --commit <id> (json)" "$PGATE audit list --config $C --commit $(printf '%040x' 4242) --format json" \
     -n "$engine: audit list --pusher p7 --since 2026-06-01 --limit 20" "$PGATE audit list --config $C --pusher p7 --since 2026-06-01 --limit 20"
+  # Environments (issue #21): read from the deployments index, never the bodies.
+  hyperfine -N --warmup 3 --runs 30 --export-json "$T/$engine-e.json" \
+    -n "$engine: env list ($N records)" "$PGATE env list --config $C" \
+    -n "$engine: env history production --limit 20" "$PGATE env history production --config $C --limit 20" \
+    -n "$engine: report dora (30 days to 2026-12-01)" "$PGATE report dora --config $C --until 2026-12-01" \
+    -n "$engine: report dora (one year)" "$PGATE report dora --config $C --since 2026-01-01 --until 2027-01-01"
   hyperfine -N --runs 3 --export-json "$T/$engine-v.json" -n "$engine: audit verify ($N records)" "$PGATE audit verify --config $C"
-  python3 - "$T/$engine-a.json" "$T/$engine-v.json" <<'PY' | tee -a "$OUT/audit-medians.txt"
+  python3 - "$T/$engine-a.json" "$T/$engine-e.json" "$T/$engine-v.json" <<'PY' | tee -a "$OUT/audit-medians.txt"
 import json, statistics, sys
 for f in sys.argv[1:]:
     for r in json.load(open(f))["results"]:

@@ -1,6 +1,7 @@
 //! Benchmark fixture: an audit database with N decisions (100 pushers,
-//! 20 refs, a commit each), written through pushgate's own store so the
-//! chain and indexes are real.
+//! 20 refs, a commit each; the accepted ones landed and applied, one in
+//! eight failing), written through pushgate's own store so the chain and
+//! indexes are real.
 //!
 //!   cargo run --release --example gen-audit-log -- <audit.db | postgres://...> <count>
 //!
@@ -51,8 +52,29 @@ fn main() -> Result<()> {
                 ..DecisionBody::default()
             })
             .collect();
+        let first = done;
         done += batch.len();
-        store.record(&batch)?;
+        let ids = store.record(&batch)?;
+        // Accepted updates land and are applied (one in eight fails), so
+        // the deployments index (env list, history, report dora) is full.
+        let mut facts = Vec::new();
+        for (k, (id, d)) in ids.iter().zip(&batch).enumerate() {
+            if d.decision != "accepted" {
+                continue;
+            }
+            let i = first + k;
+            facts.push((*id, "landed", format!(r#"{{"landed":true,"time":"{}"}}"#, d.time)));
+            let status = if i % 8 == 3 { "failed" } else { "succeeded" };
+            facts.push((
+                *id,
+                "apply",
+                format!(
+                    r#"{{"status":"{status}","started":"{t}","finished":"{t}","duration_ms":1000}}"#,
+                    t = d.time
+                ),
+            ));
+        }
+        store.append_facts(&facts)?;
     }
     println!("{done} decisions in {db}");
     Ok(())

@@ -725,6 +725,26 @@ impl Store {
         })
     }
 
+    /// Appends many facts in one transaction (a log generated for a
+    /// benchmark; an import of facts): as [`Store::append_fact`] each,
+    /// `landed` ones marking their decision.
+    pub fn append_facts(&mut self, facts: &[(i64, &str, String)]) -> Result<()> {
+        self.write(|db| {
+            for (id, kind, body) in facts {
+                Self::append(db, kind, Some(*id), body)?;
+                match *kind {
+                    "landed" => {
+                        db.exec("UPDATE decisions SET landed = 1 WHERE id = ?1", &[int(*id)])?;
+                        deployments::landed(db, *id)?;
+                    }
+                    "apply" => deployments::applied(db, *id, body)?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// The deployments of `environment`, newest first (ids below
     /// `before`, at most `limit`).
     pub fn deployments(
