@@ -1,6 +1,6 @@
 //! Benchmark fixture: an audit database with N decisions (100 pushers,
 //! 20 refs, a commit each; the accepted ones landed and applied, one in
-//! eight failing), written through pushgate's own store so the chain and
+//! seven failing), written through pushgate's own store so the chain and
 //! indexes are real.
 //!
 //!   cargo run --release --example gen-audit-log -- <audit.db | postgres://...> <count>
@@ -55,7 +55,7 @@ fn main() -> Result<()> {
         let first = done;
         done += batch.len();
         let ids = store.record(&batch)?;
-        // Accepted updates land and are applied (one in eight fails), so
+        // Accepted updates land and are applied (one in seven fails), so
         // the deployments index (env list, history, report dora) is full.
         let mut facts = Vec::new();
         for (k, (id, d)) in ids.iter().zip(&batch).enumerate() {
@@ -63,8 +63,12 @@ fn main() -> Result<()> {
                 continue;
             }
             let i = first + k;
-            facts.push((*id, "landed", format!(r#"{{"landed":true,"time":"{}"}}"#, d.time)));
-            let status = if i % 8 == 3 { "failed" } else { "succeeded" };
+            facts.push((
+                *id,
+                "landed",
+                format!(r#"{{"landed":true,"time":"{}"}}"#, d.time),
+            ));
+            let status = if i % 7 == 3 { "failed" } else { "succeeded" };
             facts.push((
                 *id,
                 "apply",

@@ -116,8 +116,16 @@ pub fn rollback_target(
                 target.status.as_deref().unwrap_or("not applied")
             ));
         }
-        if target.id == current.id {
-            return Err(format!("audit #{id} is what runs now"));
+        if target.id == current.id || (target.tree.is_some() && target.tree == current.tree) {
+            return Err(format!(
+                "audit #{id} has the tree that runs now: nothing would change"
+            ));
+        }
+        if target.action == "rollback" {
+            return Err(format!(
+                "audit #{id} is a rollback; roll back to the deployment it re-applied (#{})",
+                target.rollback_to.unwrap_or(target.id)
+            ));
         }
         return Ok((current, target));
     }
@@ -128,8 +136,8 @@ pub fn rollback_target(
         _ => current.id,
     };
     rows.iter()
-        .filter(|d| d.id < floor && d.succeeded(landed_is_enough))
-        .find(|d| d.tree != current.tree || d.commit != current.commit)
+        .filter(|d| d.id < floor && d.succeeded(landed_is_enough) && d.action != "rollback")
+        .find(|d| d.tree != current.tree)
         .map(|target| (current, target))
         .ok_or_else(|| "no earlier successful deployment to go back to".to_owned())
 }
@@ -241,7 +249,7 @@ pub fn dora(
             .filter(|d| finished(d) && d.succeeded(landed_is_enough))
             .find_map(done_at);
         match fixed {
-            Some(t) => restores.push(t - started),
+            Some(t) => restores.push((t - started).max(0)),
             None => unrestored += 1,
         }
     }

@@ -55,6 +55,7 @@ pub(super) fn table(int: &str) -> String {
             time TEXT NOT NULL, pusher TEXT, first_commit_time TEXT, rollback_to {int},
             status TEXT, started TEXT, finished TEXT);
          CREATE INDEX deployments_env ON deployments(environment, decision_id);
+         CREATE INDEX deployments_window ON deployments(environment, time, decision_id, action, status, finished, first_commit_time);
          CREATE INDEX deployments_tree ON deployments(tree, environment);"
     )
 }
@@ -253,15 +254,125 @@ pub(super) fn applied(db: &mut dyn Db, id: i64, body: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every row, for `verify`.
-pub(super) fn every(db: &mut dyn Db) -> Result<BTreeMap<i64, Deployment>> {
-    let rows = all(
-        db,
-        &format!("SELECT {COLUMNS} FROM deployments ORDER BY decision_id"),
-        &[],
-        Deployment::read,
-    )?;
-    Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+/// What `verify` expects of the index, kept as fingerprints rather than
+/// rows: a log of millions of deployments fits in tens of megabytes
+/// (whole rows took gigabytes).
+#[derive(Default)]
+pub(super) struct Expected {
+    /// Decision id → fingerprint of the row's decision part, and whether
+    /// it is a rollback (a row without landing).
+    decisions: BTreeMap<i64, (u64, bool)>,
+    /// Decision id → fingerprint of its newest apply state.
+    applies: BTreeMap<i64, u64>,
+    landed: std::collections::BTreeSet<i64>,
+}
+
+fn fingerprint(parts: &[Option<&str>]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+fn row_fingerprint(d: &Deployment) -> u64 {
+    let rollback_to = d.rollback_to.map(|r| r.to_string());
+    fingerprint(&[
+        Some(&d.environment),
+        Some(&d.repository),
+        Some(&d.refname),
+        Some(&d.commit),
+        d.tree.as_deref(),
+        Some(&d.action),
+        Some(&d.time),
+        d.pusher.as_deref(),
+        d.first_commit_time.as_deref(),
+        rollback_to.as_deref(),
+    ])
+}
+
+fn apply_fingerprint(
+    status: &Option<String>,
+    started: &Option<String>,
+    finished: &Option<String>,
+) -> u64 {
+    fingerprint(&[status.as_deref(), started.as_deref(), finished.as_deref()])
+}
+
+impl Expected {
+    pub(super) fn decision(&mut self, id: i64, d: &DecisionBody) {
+        if d.decision != "accepted" && !is_rollback(d) {
+            return;
+        }
+        if let Some(dep) = Deployment::of(id, d) {
+            self.decisions
+                .insert(id, (row_fingerprint(&dep), is_rollback(d)));
+        }
+    }
+
+    pub(super) fn fact(&mut self, id: i64, kind: &str, body: &str) {
+        match kind {
+            "landed" => {
+                self.landed.insert(id);
+            }
+            "apply" => {
+                if let Ok(b) = serde_json::from_str::<serde_json::Value>(body) {
+                    let (status, started, finished) = apply_state(&b);
+                    self.applies
+                        .insert(id, apply_fingerprint(&status, &started, &finished));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Streams the table and returns the first row (decision id) that
+    /// differs from what the entries say, or is missing or extra.
+    pub(super) fn first_difference(&self, db: &mut dyn Db) -> Result<Option<i64>> {
+        let mut bad: Option<i64> = None;
+        let mut seen = std::collections::BTreeSet::new();
+        db.rows(
+            &format!("SELECT {COLUMNS} FROM deployments ORDER BY decision_id"),
+            &[],
+            &mut |r| {
+                if bad.is_some() {
+                    return Ok(());
+                }
+                let d = Deployment::read(r)?;
+                seen.insert(d.id);
+                let ok = match self.decisions.get(&d.id) {
+                    Some((fp, rollback)) => {
+                        (*rollback || self.landed.contains(&d.id))
+                            && *fp == row_fingerprint(&d)
+                            && match self.applies.get(&d.id) {
+                                Some(a) => {
+                                    *a == apply_fingerprint(&d.status, &d.started, &d.finished)
+                                }
+                                None => {
+                                    d.status.is_none()
+                                        && d.started.is_none()
+                                        && d.finished.is_none()
+                                }
+                            }
+                    }
+                    None => false,
+                };
+                if !ok {
+                    bad = Some(d.id);
+                }
+                Ok(())
+            },
+        )?;
+        if bad.is_some() {
+            return Ok(bad);
+        }
+        Ok(self
+            .decisions
+            .iter()
+            .find(|(id, (_, rollback))| {
+                (*rollback || self.landed.contains(id)) && !seen.contains(id)
+            })
+            .map(|(id, _)| *id))
+    }
 }
 
 /// The deployments of `environment`, newest first, at most `limit`, with
@@ -284,23 +395,42 @@ pub(super) fn of_environment(
 }
 
 /// The deployments of `environment` decided in [since, until), oldest
-/// first, and the one before the window (where a failure that started
-/// earlier is restored from).
+/// first, with only what `report dora` reads (id, action, time, apply
+/// status and end, first commit time; the rest left empty): read from one
+/// covering index, so a window of a year of a million-record log is one
+/// sequential scan, not a page read per row.
 pub(super) fn in_window(
     db: &mut dyn Db,
     environment: &str,
     since: &str,
     until: &str,
 ) -> Result<Vec<Deployment>> {
-    all(
+    let mut rows = all(
         db,
-        &format!(
-            "SELECT {COLUMNS} FROM deployments WHERE environment = ?1 AND time >= ?2 AND time < ?3
-             ORDER BY decision_id"
-        ),
+        "SELECT decision_id, action, status, time, finished, first_commit_time FROM deployments
+         WHERE environment = ?1 AND time >= ?2 AND time < ?3",
         &[text(environment), text(since), text(until)],
-        Deployment::read,
-    )
+        |r| {
+            Ok(Deployment {
+                id: r.int(0)?,
+                environment: environment.to_owned(),
+                repository: String::new(),
+                refname: String::new(),
+                commit: String::new(),
+                tree: None,
+                action: r.text(1)?,
+                time: r.text(3)?,
+                pusher: None,
+                first_commit_time: r.opt_text(5)?,
+                rollback_to: None,
+                status: r.opt_text(2)?,
+                started: None,
+                finished: r.opt_text(4)?,
+            })
+        },
+    )?;
+    rows.sort_by_key(|d| d.id);
+    Ok(rows)
 }
 
 /// Every environment the index knows.
@@ -325,13 +455,16 @@ pub(super) fn environments(db: &mut dyn Db) -> Result<Vec<String>> {
     }
 }
 
-/// The deployments of `environment` whose tree is `tree`, newest first.
+/// The deployments of `environment` whose tree is `tree`: those that ran
+/// (or were not applied) first, then the others, newest first in each, so
+/// that many failed attempts never hide an older success.
 pub(super) fn of_tree(db: &mut dyn Db, environment: &str, tree: &str) -> Result<Vec<Deployment>> {
     all(
         db,
         &format!(
             "SELECT {COLUMNS} FROM deployments WHERE tree = ?1 AND environment = ?2
-             ORDER BY decision_id DESC LIMIT 100"
+             ORDER BY CASE WHEN status = 'succeeded' OR status IS NULL THEN 0 ELSE 1 END,
+                      decision_id DESC LIMIT 100"
         ),
         &[text(tree), text(environment)],
         Deployment::read,

@@ -94,7 +94,7 @@ struct Index {
     signers: std::collections::BTreeMap<i64, Vec<String>>,
     approvals: std::collections::BTreeMap<i64, Vec<String>>,
     landed: std::collections::BTreeSet<i64>,
-    deployments: deployments::Builder,
+    deployments: deployments::Expected,
 }
 
 impl Index {
@@ -1114,19 +1114,14 @@ impl Store {
                 }
             }
         }
-        let got = deployments::every(self.db.as_mut())?;
-        let expected = want.deployments.finish();
-        let ids: std::collections::BTreeSet<&i64> = got.keys().chain(expected.keys()).collect();
-        for id in ids {
-            if got.get(id) != expected.get(id) {
-                return Ok(Some((
-                    *id,
-                    format!(
-                        "its {} index row disagrees with the chained record and its facts: altered",
-                        deployments::TABLE
-                    ),
-                )));
-            }
+        if let Some(id) = want.deployments.first_difference(self.db.as_mut())? {
+            return Ok(Some((
+                id,
+                format!(
+                    "its {} index row disagrees with the chained record and its facts (altered, inserted or removed)",
+                    deployments::TABLE
+                ),
+            )));
         }
         Ok(None)
     }

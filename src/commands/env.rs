@@ -152,7 +152,7 @@ fn env(cmd: EnvCommand) -> Result<Exit> {
             format,
         } => {
             let mut store = audit_store(&source)?;
-            let rows = store.deployments(&environment, None, limit)?;
+            let rows = store.deployments(&environment, None, limit.min(1_000_000))?;
             if rows.is_empty() && !store.environments()?.contains(&environment) {
                 note!("pushgate env history: nothing was ever deployed to `{environment}`");
             }
@@ -286,6 +286,12 @@ fn rollback(args: RollbackArgs) -> Result<Exit> {
         .context("the config names no audit log")?;
     let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))?;
     let rows = store.deployments(&args.environment, None, 10_000)?;
+    if rows.is_empty() {
+        bail!(
+            "nothing was ever deployed to `{}` (`pushgate env list` names the environments)",
+            args.environment
+        );
+    }
     let (current, target) = environments::rollback_target(&rows, args.to, false)
         .map_err(|why| anyhow::anyhow!("cannot roll back {}: {why}", args.environment))?;
     if target.repository != repo.name {
@@ -296,6 +302,28 @@ fn rollback(args: RollbackArgs) -> Result<Exit> {
             repo.name
         );
     }
+    // Both ends must be here: the target is exported, the current one is
+    // what the changed files are computed against (it may have come from
+    // another repository sharing the log). Checked before anything is
+    // recorded.
+    let present = |id: &str| {
+        git2::Oid::from_str(id)
+            .ok()
+            .is_some_and(|o| repo.git.find_commit(o).is_ok())
+    };
+    if !present(&target.commit) {
+        bail!(
+            "commit {} (audit #{}) is not in {}: run the rollback in the repository that deployed it",
+            target.commit,
+            target.id,
+            repo.name
+        );
+    }
+    let old = if present(&current.commit) {
+        current.commit.clone()
+    } else {
+        "0".repeat(40)
+    };
     let operator = args
         .operator
         .clone()
@@ -340,7 +368,7 @@ fn rollback(args: RollbackArgs) -> Result<Exit> {
         audit_id: id,
         repository: repo.name.clone(),
         refname: target.refname.clone(),
-        old: current.commit.clone(),
+        old,
         new: target.commit.clone(),
         environment: args.environment.clone(),
         pusher: Some(operator),
@@ -397,10 +425,23 @@ fn report_dora(cmd: ReportCommand) -> Result<Exit> {
             crate::time::utc_of(end - 30 * 86_400)
         }
     };
+    match (
+        crate::time::seconds_of(&since),
+        crate::time::seconds_of(&until),
+    ) {
+        (Some(a), Some(b)) if a < b => {}
+        (Some(_), Some(_)) => bail!("--since ({since}) is not before --until ({until})"),
+        _ => bail!("the window {since} .. {until} is outside the dates pushgate can count"),
+    }
     let enough = landed_is_enough(&config_of(&source));
     let mut store = audit_store(&source)?;
     let names = match environment {
-        Some(e) => vec![e],
+        Some(e) => {
+            if !store.environments()?.contains(&e) {
+                note!("pushgate report dora: nothing was ever deployed to `{e}`");
+            }
+            vec![e]
+        }
         None => store.environments()?,
     };
     let mut out = Vec::new();

@@ -581,18 +581,22 @@ fn decide_one(
     // that asks for either it would pass every such check by having none.
     if new_commit.is_none()
         && action != Action::Delete
-        && (rules.approvals.is_some() || rules.signed_commits.on)
+        && (rules.approvals.is_some() || rules.signed_commits.on || rules.promote_from.is_some())
     {
         let code = if rules.approvals.is_some() {
             Code::ApprovalsMissing
-        } else {
+        } else if rules.signed_commits.on {
             Code::Unsigned
+        } else {
+            // A tree has no deployment to promote from: what would run is
+            // unreviewed by any environment.
+            Code::NotPromoted
         };
         violations.push(
             Finding::new(
                 code,
                 format!(
-                    "{} would point at {}, which is not a commit: nothing there can be signed or approved",
+                    "{} would point at {}, which is not a commit: nothing there can be signed, approved or promoted",
                     u.refname,
                     protection::short(&u.new)
                 ),
