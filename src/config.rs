@@ -91,6 +91,12 @@ pub struct Config {
     pub audit: Option<Audit>,
     pub apply: Option<Apply>,
     pub limits: Limits,
+    /// `exceptions:`, read and checked with the config (docs/rollout.md).
+    pub exceptions: Option<crate::rollout::Exceptions>,
+    pub break_glass: Option<crate::rollout::BreakGlass>,
+    /// The day rollout dates were read against (`PUSHGATE_NOW` or today,
+    /// UTC): one day for the whole push.
+    pub today: jiff::civil::Date,
 }
 
 /// Bounds on everything a pusher controls (`limits:`; docs/reliability.md
@@ -173,6 +179,8 @@ pub struct RefRule {
     /// Environments the new tip's tree must have been deployed to, with
     /// its apply succeeded, before this ref may point at it (all of them).
     pub promote_from: Option<Vec<String>>,
+    /// `enforce:` / `enforce_from:` (docs/rollout.md).
+    pub enforce: crate::rollout::Enforce,
 }
 
 /// One `paths:` rule (or a CODEOWNERS line): who owns the files it
@@ -222,6 +230,7 @@ pub struct PolicySet {
     pub push_namespace: Option<String>,
     pub refs: Option<Vec<String>>,
     pub line: u64,
+    pub enforce: crate::rollout::Enforce,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +314,18 @@ struct RawConfig {
     apply: Option<Spanned<RawApply>>,
     #[serde(default)]
     limits: Option<Spanned<RawLimits>>,
+    #[serde(default)]
+    exceptions: Option<Spanned<String>>,
+    #[serde(default)]
+    break_glass: Option<Spanned<RawBreakGlass>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreakGlass {
+    signers: Vec<String>,
+    bypass: Vec<String>,
+    max_per_day: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -349,6 +370,8 @@ struct RawRefRule {
     require_approvals: Option<u32>,
     approvers: Option<Vec<String>>,
     promote_from: Option<OneOrMany>,
+    enforce: Option<String>,
+    enforce_from: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -380,6 +403,8 @@ struct RawPolicySet {
     manifest_namespaces: Vec<String>,
     push_namespace: Option<String>,
     refs: Option<Vec<String>>,
+    enforce: Option<String>,
+    enforce_from: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -480,11 +505,27 @@ impl Config {
         validate(raw, path)
     }
 
-    /// The rules whose `match` fits `refname`, in config order.
+    /// The rules whose `match` fits `refname` and that enforce today, in
+    /// config order: a rule in evaluate mode is, for every verdict, as if
+    /// it were not there (it never vouches for history, never permits).
     pub fn rules_for<'a>(&'a self, refname: &'a str) -> impl Iterator<Item = &'a RefRule> + 'a {
+        self.rules_for_all(refname)
+            .filter(move |r| !r.enforce.evaluating(self.today))
+    }
+
+    /// [`Config::rules_for`] with the rules in evaluate mode too: what
+    /// the gate would decide once they enforce (their `would_reject`).
+    pub fn rules_for_all<'a>(&'a self, refname: &'a str) -> impl Iterator<Item = &'a RefRule> + 'a {
         self.refs
             .iter()
             .filter(move |r| r.matcher.is_match(refname))
+    }
+
+    /// Whether a rule for `refname` is in evaluate mode today.
+    pub fn evaluating_rules<'a>(&'a self, refname: &'a str) -> Vec<&'a RefRule> {
+        self.rules_for_all(refname)
+            .filter(|r| r.enforce.evaluating(self.today))
+            .collect()
     }
 
     /// Expands names and group names into the set of signer/pusher names.
@@ -783,7 +824,18 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 "approvals are tags signed by keys under `keys:` (see docs/approvals.md)",
             ));
         }
+        let enforce =
+            crate::rollout::Enforce::parse(r.enforce.as_deref(), r.enforce_from.as_deref())
+                .unwrap_or_else(|m| {
+                    problems.push(at(
+                        line,
+                        format!("ref rule `{}`: {m}", r.pattern),
+                        "see docs/rollout.md",
+                    ));
+                    Default::default()
+                });
         refs.push(RefRule {
+            enforce,
             pattern: r.pattern,
             matcher,
             line,
@@ -954,7 +1006,18 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 "",
             ));
         }
+        let enforce =
+            crate::rollout::Enforce::parse(v.enforce.as_deref(), v.enforce_from.as_deref())
+                .unwrap_or_else(|m| {
+                    problems.push(at(
+                        line,
+                        format!("policy set `{}`: {m}", v.path),
+                        "see docs/rollout.md",
+                    ));
+                    Default::default()
+                });
         policies.push(PolicySet {
+            enforce,
             path: resolve(&v.path),
             data: v.data.iter().map(|d| resolve(d)).collect(),
             manifest_namespaces: v.manifest_namespaces,
@@ -1069,7 +1132,84 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         }
     };
 
+    let today = match crate::time::rollout_now() {
+        Ok(t) => crate::time::utc_day(t),
+        Err(m) => {
+            problems.push(ConfigError {
+                file: path.to_path_buf(),
+                line: None,
+                message: m,
+                help: Some("unset PUSHGATE_NOW, or give a date".into()),
+                also: Vec::new(),
+            });
+            jiff::civil::Date::default()
+        }
+    };
+    let known = |n: &str| keys.contains_key(n) || groups.contains_key(n);
+    let exceptions = match raw.exceptions {
+        None => None,
+        Some(f) => match crate::rollout::load(&resolve(&f.value), &known, today) {
+            Ok(e) => Some(e),
+            Err(errors) => {
+                problems.extend(errors);
+                None
+            }
+        },
+    };
+    let break_glass = match raw.break_glass {
+        None => None,
+        Some(b) => {
+            let line = b.referenced.line();
+            let b = b.value;
+            if b.signers.is_empty() {
+                problems.push(at(line, "`break_glass.signers` is empty, so no one could use it".into(), "name the keys or groups (e.g. on-call) whose signed tip may carry a break-glass"));
+            }
+            for n in b.signers.iter().filter(|n| !known(n)) {
+                problems.push(at(line, format!("`break_glass.signers` names `{n}`, which is neither in `keys:` nor in `groups:`"), "add it under `keys:` or `groups:`, or fix the name"));
+            }
+            let mut bypass = BTreeSet::new();
+            for what in &b.bypass {
+                use crate::finding::Category;
+                match what.as_str() {
+                    "policies" => { bypass.insert(Category::Policies); }
+                    "approvals" => { bypass.insert(Category::Approvals); }
+                    "promotion" => { bypass.insert(Category::Promotion); }
+                    "signatures" | "protection" => problems.push(at(line, format!("`break_glass.bypass` lists `{what}`, which break-glass never skips"), "who may push and what must be signed hold in an emergency too; list policies, approvals or promotion")),
+                    other => problems.push(at(line, format!("`break_glass.bypass` lists `{other}`, which is not policies, approvals or promotion"), "")),
+                }
+            }
+            if bypass.is_empty() && !b.bypass.is_empty() {
+                // Errors above say why.
+            } else if b.bypass.is_empty() {
+                problems.push(at(
+                    line,
+                    "`break_glass.bypass` is empty, so a break-glass would skip nothing".into(),
+                    "list what it may skip: policies, approvals, promotion",
+                ));
+            }
+            let max_per_day = b.max_per_day.unwrap_or(1);
+            if max_per_day == 0 {
+                problems.push(at(
+                    line,
+                    "`break_glass.max_per_day` is 0, so no one could use it".into(),
+                    "remove `break_glass:` instead, or allow at least 1",
+                ));
+            }
+            if !raw_audit {
+                problems.push(at(line, "`break_glass` needs `audit`: every use is recorded there and counted against `max_per_day`".into(), "add `audit: {database: audit.db}` (or the fleet's PostgreSQL log)"));
+            }
+            Some(crate::rollout::BreakGlass {
+                signers: b.signers,
+                bypass,
+                max_per_day,
+                line,
+            })
+        }
+    };
     let config = Config {
+        exceptions,
+        break_glass,
+        today,
         path: path.to_path_buf(),
         pusher_env,
         keys,

@@ -214,6 +214,7 @@ pub fn examine(path: &Path, version: &str) -> Report {
                     fix: Some(format!("correct the pattern at {} (or ignore this if the ref is yet to come)", t.at)),
                 });
             }
+            checks.extend(exceptions(&gate.config));
             if let Some(audit) = &gate.config.audit {
                 checks.push(match crate::audit::Store::open(&crate::audit::Target::from(audit))
                     .and_then(|mut s| s.check_writable())
@@ -240,6 +241,60 @@ pub fn examine(path: &Path, version: &str) -> Report {
         guarded: checks.iter().all(|c| c.ok),
         checks,
     }
+}
+
+/// Exceptions that rot: expired entries, and entries that covered no
+/// finding in the last 30 days of the audit log (advice, not a failure:
+/// the repository is still guarded).
+fn exceptions(config: &crate::config::Config) -> Vec<Check> {
+    let Some(ex) = &config.exceptions else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let advice = |message: String, fix: String| Check {
+        what: "exceptions".into(),
+        ok: true,
+        message,
+        fix: Some(fix),
+    };
+    for e in ex.entries.iter().filter(|e| e.expired(config.today)) {
+        let u = e.used(&ex.file);
+        out.push(advice(
+            format!(
+                "{} (`{}`, owner {}) expired on {}; it covers nothing now",
+                u.entry, e.rule, e.owner, e.expires
+            ),
+            format!("remove the entry, or have {} renew it", e.owner),
+        ));
+    }
+    let Some(audit) = &config.audit else {
+        return out;
+    };
+    let since = crate::time::utc_of(jiff::Timestamp::now().as_second() - 30 * 86_400);
+    let seen = crate::audit::Store::open(&crate::audit::Target::from(audit))
+        .and_then(|mut s| s.exception_entries_since(&since));
+    let seen = match seen {
+        Ok(s) => s,
+        Err(e) => {
+            out.push(advice(
+                format!(
+                    "cannot tell which exceptions are used: the audit log cannot be read: {e:#}"
+                ),
+                "check the audit log (the `audit` line below)".into(),
+            ));
+            return out;
+        }
+    };
+    for e in ex.entries.iter().filter(|e| !e.expired(config.today)) {
+        let u = e.used(&ex.file);
+        if !seen.contains(&format!("{}|{}", e.rule, u.entry)) {
+            out.push(advice(
+                format!("{} (`{}` {}, owner {}) covered no finding in the last 30 days", u.entry, e.rule, e.describe_match(), e.owner),
+                "remove it if what it excepted is gone (or ignore this if it is newer than 30 days)".into(),
+            ));
+        }
+    }
+    out
 }
 
 /// A `refs:` pattern that looks like a misspelling of a ref that exists.

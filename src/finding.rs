@@ -36,6 +36,88 @@ pub struct Finding {
     /// A Rego rule's object value, kept whole (conftest's metadata).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    /// The Kubernetes object a manifest finding is about, as written in
+    /// the document (what exceptions match `kind`/`name`/`namespace` on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<Box<Object>>,
+    /// An evaluate-mode finding: the day its rule starts rejecting (None:
+    /// evaluating until the config changes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforce_from: Option<String>,
+    /// The exception that turned this finding into an `exception`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<Box<crate::rollout::ExceptionUse>>,
+}
+
+/// A manifest's identity: `kind`, `metadata.name`, `metadata.namespace`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Object {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+impl Object {
+    /// Read from a decoded manifest; None when it names none of the three.
+    pub fn of(document: &serde_json::Value) -> Option<Box<Object>> {
+        let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
+        let meta = document.get("metadata");
+        let o = Object {
+            kind: text(document.get("kind")),
+            name: text(meta.and_then(|m| m.get("name"))),
+            namespace: text(meta.and_then(|m| m.get("namespace"))),
+        };
+        (o.kind.is_some() || o.name.is_some() || o.namespace.is_some()).then(|| Box::new(o))
+    }
+}
+
+/// What part of the gate a finding comes from: what break-glass may
+/// bypass and exceptions may cover is said in these terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// Ref protection: who may push, force pushes, deletion, replace refs.
+    Protection,
+    /// Signed commits and tags, signers of paths.
+    Signatures,
+    Approvals,
+    Promotion,
+    /// Reading manifests as kubectl would.
+    Manifests,
+    /// The gate's bounds.
+    Limits,
+    /// The gate itself could not decide, or its config is broken.
+    Gate,
+    /// Rego rules (and their evaluation failing).
+    Policies,
+    /// Evaluate mode, exceptions and break-glass themselves.
+    Rollout,
+}
+
+impl Category {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Category::Protection => "protection",
+            Category::Signatures => "signatures",
+            Category::Approvals => "approvals",
+            Category::Promotion => "promotion",
+            Category::Manifests => "manifests",
+            Category::Limits => "limits",
+            Category::Gate => "gate",
+            Category::Policies => "policies",
+            Category::Rollout => "rollout",
+        }
+    }
+}
+
+/// The category of a finding's `rule`: a gate code's, or a Rego rule's.
+pub fn category_of(rule: &str) -> Category {
+    Code::ALL
+        .iter()
+        .find(|c| c.as_str() == rule)
+        .map_or(Category::Policies, |c| c.category())
 }
 
 impl Finding {
@@ -60,6 +142,9 @@ impl Finding {
             column: None,
             document: None,
             metadata: None,
+            object: None,
+            enforce_from: None,
+            exception: None,
         }
     }
 
@@ -140,6 +225,38 @@ codes! {
     ApprovalsMissing => "approvals-missing",
     PathSignerNotAllowed => "path-signer-not-allowed",
     NotPromoted => "not-promoted",
+    ExceptionExpired => "exception-expired",
+    BreakGlassRefused => "break-glass-refused",
+}
+
+impl Code {
+    pub const fn category(self) -> Category {
+        use Code::*;
+        match self {
+            ForcePush | DeleteForbidden | ImmutableTag | MergeCommit | PusherUnknown
+            | PusherNotAllowed | ReplaceRef => Category::Protection,
+            Unsigned | BadSignature | UnknownKey | ExpiredKey | RevokedKey | SignerNotAllowed
+            | LightweightTag | TagNameMismatch | TagNotCommit | PathSignerNotAllowed => {
+                Category::Signatures
+            }
+            ApprovalInvalid | ApprovalsMissing => Category::Approvals,
+            NotPromoted => Category::Promotion,
+            ManifestInvalid
+            | ManifestTooComplex
+            | ManifestAmbiguous
+            | ManifestSymlink
+            | ManifestSubmodule
+            | ManifestCheckoutFilter
+            | PathNotUtf8
+            | ManifestTooLarge
+            | ManifestNotText => Category::Manifests,
+            TooManyCommits | TooManyFiles | ManifestsOverBudget | TooManyDocuments
+            | ObjectTooLarge | GateTimeout => Category::Limits,
+            GateError | ConfigBroken => Category::Gate,
+            PolicyError | PolicyTimeout => Category::Policies,
+            ExceptionExpired | BreakGlassRefused => Category::Rollout,
+        }
+    }
 }
 
 impl From<Code> for Cow<'static, str> {

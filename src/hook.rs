@@ -533,6 +533,12 @@ fn audit_bodies(
                 server: Some(server.to_owned()),
                 tree: u.tree.clone(),
                 first_commit_time: u.first_commit_time.clone(),
+                would_reject: serde_json::to_value(&u.would_reject).unwrap_or_default(),
+                exceptions: serde_json::to_value(&u.exceptions).unwrap_or_default(),
+                break_glass: u
+                    .break_glass
+                    .as_ref()
+                    .and_then(|b| serde_json::to_value(b).ok()),
                 ..crate::audit::DecisionBody::default()
             }
         })

@@ -71,6 +71,7 @@ pub mod policy;
 pub(crate) mod protection;
 pub(crate) mod protocol;
 pub(crate) mod report;
+pub mod rollout;
 pub mod signature;
 pub(crate) mod time;
 pub(crate) mod validate;

@@ -124,14 +124,31 @@ fn intersect(slot: &mut Option<(BTreeSet<String>, Source)>, names: BTreeSet<Stri
 }
 
 impl Effective {
+    /// The settings of the rules that enforce today.
     pub fn resolve(config: &Config, refname: &str) -> Effective {
-        let mut e = Effective::default();
-        for rule in config.rules_for(refname) {
-            let src = || Source::of(config, rule);
-            // The first rule that names an environment decides it.
-            if e.environment.is_none() {
-                e.environment.clone_from(&rule.environment);
+        Effective::resolve_with(config, refname, false)
+    }
+
+    /// `with_evaluating`: also the rules in evaluate mode, for what the
+    /// gate would decide once they enforce. The environment is always
+    /// every rule's: evaluate mode changes verdicts, not where a ref
+    /// deploys.
+    pub fn resolve_with(config: &Config, refname: &str, with_evaluating: bool) -> Effective {
+        let rules = || -> Box<dyn Iterator<Item = &RefRule> + '_> {
+            if with_evaluating {
+                Box::new(config.rules_for_all(refname))
+            } else {
+                Box::new(config.rules_for(refname))
             }
+        };
+        let mut e = Effective {
+            environment: config
+                .rules_for_all(refname)
+                .find_map(|r| r.environment.clone()),
+            ..Effective::default()
+        };
+        for rule in rules() {
+            let src = || Source::of(config, rule);
             tighten(&mut e.deny_force_push, rule.allow_force_push, false, src);
             tighten(&mut e.deny_delete, rule.allow_delete, false, src);
             tighten(
@@ -172,9 +189,7 @@ impl Effective {
         // A reviewed ref is not rewound or deleted and recreated around its
         // reviews, unless a rule says so in as many words.
         if let Some((_, src)) = &e.approvals {
-            let explicit = |f: fn(&RefRule) -> Option<bool>| {
-                config.rules_for(refname).any(|r| f(r) == Some(true))
-            };
+            let explicit = |f: fn(&RefRule) -> Option<bool>| rules().any(|r| f(r) == Some(true));
             if !e.deny_force_push.on && !explicit(|r| r.allow_force_push) {
                 e.deny_force_push = Strict {
                     on: true,

@@ -72,7 +72,25 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
             if n == 1 { "" } else { "s" }
         );
     }
-    for (label, list) in [("error", &u.violations), ("warning", &u.warnings)] {
+    if let Some(b) = &u.break_glass {
+        let n = b.bypassed.len();
+        let _ = writeln!(
+            out,
+            "pushgate: {r}: BREAK-GLASS by {} ({}): {n} finding{} let through, recorded in the audit log",
+            printable(&b.signer),
+            printable_up_to(&b.reason, MESSAGE_CHARS),
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    let empty = Vec::new();
+    let bypassed = u.break_glass.as_ref().map_or(&empty, |b| &b.bypassed);
+    for (label, list) in [
+        ("error", &u.violations),
+        ("warning", &u.warnings),
+        ("would-reject", &u.would_reject),
+        ("exception", &u.exceptions),
+        ("bypassed", bypassed),
+    ] {
         if list.len() > SHOWN {
             let _ = writeln!(
                 out,
@@ -81,37 +99,58 @@ fn outcome_text(out: &mut String, u: &Outcome, held_back: bool) {
             );
         }
         for f in list.iter().take(SHOWN) {
-            let mut loc = String::new();
-            // Signature findings name the object in their message already.
-            if let Some(c) = f
-                .commit
-                .as_deref()
-                .filter(|c| !f.message.contains(short(c)))
-            {
-                let _ = write!(loc, " commit {}", short(c));
-            }
-            if let Some(p) = &f.path {
-                let _ = write!(loc, " {}", printable(p));
-                if let Some(l) = f.line {
-                    let _ = write!(loc, ":{l}");
-                    if let Some(c) = f.column {
-                        let _ = write!(loc, ":{c}");
-                    }
-                }
-            }
-            let _ = writeln!(
-                out,
-                "  {label}[{}]{}: {}",
-                f.rule,
-                loc,
-                printable_up_to(&f.message, MESSAGE_CHARS)
-            );
-            if let Some(by) = &f.required_by {
-                let _ = writeln!(out, "    rule: {by}");
-            }
-            // A policy's `fix` can be built from pushed values.
-            let _ = writeln!(out, "    fix: {}", printable_up_to(&f.help, MESSAGE_CHARS));
+            finding_text(out, label, f);
         }
+    }
+}
+
+fn finding_text(out: &mut String, label: &str, f: &crate::finding::Finding) {
+    let mut loc = String::new();
+    // Signature findings name the object in their message already.
+    if let Some(c) = f
+        .commit
+        .as_deref()
+        .filter(|c| !f.message.contains(short(c)))
+    {
+        let _ = write!(loc, " commit {}", short(c));
+    }
+    if let Some(p) = &f.path {
+        let _ = write!(loc, " {}", printable(p));
+        if let Some(l) = f.line {
+            let _ = write!(loc, ":{l}");
+            if let Some(c) = f.column {
+                let _ = write!(loc, ":{c}");
+            }
+        }
+    }
+    // Evaluate mode says so where the pusher reads the code.
+    let (label, mode) = match (label, &f.enforce_from) {
+        ("would-reject", Some(d)) => ("warning", format!(" (evaluate mode: will reject from {d})")),
+        ("would-reject", None) => ("warning", " (evaluate mode)".to_owned()),
+        _ => (label, String::new()),
+    };
+    let _ = writeln!(
+        out,
+        "  {label}[{}]{mode}{}: {}",
+        f.rule,
+        loc,
+        printable_up_to(&f.message, MESSAGE_CHARS)
+    );
+    if let Some(by) = &f.required_by {
+        let _ = writeln!(out, "    rule: {by}");
+    }
+    if let Some(e) = &f.exception {
+        let _ = writeln!(
+            out,
+            "    exception: {} (owner {}, until {}): {}",
+            printable(&e.entry),
+            printable(&e.owner),
+            e.expires,
+            printable_up_to(&e.reason, MESSAGE_CHARS)
+        );
+    } else {
+        // A policy's `fix` can be built from pushed values.
+        let _ = writeln!(out, "    fix: {}", printable_up_to(&f.help, MESSAGE_CHARS));
     }
 }
 
@@ -262,7 +301,24 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
     ] {
         let _ = writeln!(out, "  {k:13} {v}");
     }
-    for (label, list) in [("violation", &b.violations), ("warning", &b.warnings)] {
+    if let Some(g) = &b.break_glass {
+        let _ = writeln!(
+            out,
+            "  {:13} by {}: {}",
+            "break-glass",
+            printable(g["signer"].as_str().unwrap_or("?")),
+            printable(g["reason"].as_str().unwrap_or(""))
+        );
+    }
+    let no_list = serde_json::Value::Null;
+    let bypassed = b.break_glass.as_ref().map_or(&no_list, |g| &g["bypassed"]);
+    for (label, list) in [
+        ("violation", &b.violations),
+        ("warning", &b.warnings),
+        ("would reject", &b.would_reject),
+        ("exception", &b.exceptions),
+        ("bypassed", bypassed),
+    ] {
         for f in list.as_array().into_iter().flatten() {
             // Where, as the pusher read it: the commit (unless the message
             // names it), then file:line:column. Messages quote pushed text
@@ -291,6 +347,16 @@ pub fn audit_record(r: &crate::audit::Record) -> String {
                 if at.is_empty() { at } else { format!(" {at}:") },
                 printable_up_to(message, MESSAGE_CHARS)
             );
+            if let Some(e) = f.get("exception") {
+                let _ = writeln!(
+                    out,
+                    "    by {} (owner {}, until {}): {}",
+                    printable(e["entry"].as_str().unwrap_or("?")),
+                    printable(e["owner"].as_str().unwrap_or("?")),
+                    printable(e["expires"].as_str().unwrap_or("?")),
+                    printable_up_to(e["reason"].as_str().unwrap_or(""), MESSAGE_CHARS)
+                );
+            }
         }
     }
     if let Some(a) = &r.apply {

@@ -48,6 +48,36 @@ pub fn now_utc() -> String {
     utc(Timestamp::now())
 }
 
+/// The clock rollout dates are read against (`enforce_from`, exception
+/// expiry): now, or `PUSHGATE_NOW` (RFC 3339 or
+/// YYYY-MM-DD) when set, so that tests and operators rehearsing a date
+/// (`PUSHGATE_NOW=2027-01-15 pushgate check ...`) see what that day will
+/// decide. Only these dates move: signatures are judged against the real
+/// clock. A value that is not a time is an error, never "now".
+pub fn rollout_now() -> Result<Timestamp, String> {
+    match std::env::var("PUSHGATE_NOW") {
+        Err(std::env::VarError::NotPresent) => Ok(Timestamp::now()),
+        Err(std::env::VarError::NotUnicode(_)) => Err("PUSHGATE_NOW is not UTF-8".into()),
+        Ok(t) => parse_bound(&t)
+            .ok()
+            .and_then(|t| t.parse::<Timestamp>().ok())
+            .ok_or_else(|| format!("PUSHGATE_NOW=`{t}` is not a time: use RFC 3339 or YYYY-MM-DD")),
+    }
+}
+
+/// The UTC calendar day of `t`.
+pub fn utc_day(t: Timestamp) -> jiff::civil::Date {
+    t.to_zoned(tz::TimeZone::UTC).date()
+}
+
+/// A `YYYY-MM-DD` date as config files write it (the calendar day, UTC).
+pub fn parse_day(t: &str) -> Option<jiff::civil::Date> {
+    if t.len() != 10 {
+        return None;
+    }
+    t.parse::<jiff::civil::Date>().ok()
+}
+
 fn utc(ts: Timestamp) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

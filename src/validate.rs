@@ -378,6 +378,48 @@ fn check_file(
     Ok(out)
 }
 
+/// What the server does with findings before it rejects (docs/rollout.md):
+/// a namespace only evaluating sets use reports warnings, not failures;
+/// an unexpired exception of the config's file covers what it matches.
+pub fn roll_out(report: &mut Report, config: &crate::config::Config) {
+    let today = config.today;
+    let evaluating = |ns: &str| -> Option<Option<String>> {
+        let sets: Vec<_> = config
+            .policies
+            .iter()
+            .filter(|p| p.manifest_namespaces.iter().any(|n| n == ns))
+            .collect();
+        (!sets.is_empty() && sets.iter().all(|p| p.enforce.evaluating(today))).then(|| {
+            sets.iter()
+                .filter_map(|p| p.enforce.from)
+                .min()
+                .map(|d| d.to_string())
+        })
+    };
+    for r in &mut report.results {
+        if let Some(ex) = &config.exceptions {
+            let mut excepted = Vec::new();
+            ex.apply(&mut r.failures, &mut excepted, &mut r.warnings, today);
+            for f in excepted {
+                if let Some(e) = &f.exception {
+                    r.exceptions
+                        .push(format!("{} ({}, owner {})", f.rule, e.entry, e.owner));
+                }
+            }
+        }
+        if let Some(from) = evaluating(&r.namespace) {
+            for mut f in r.failures.drain(..) {
+                f.message = match &from {
+                    Some(d) => format!("{} (evaluate mode: will reject from {d})", f.message),
+                    None => format!("{} (evaluate mode)", f.message),
+                };
+                f.enforce_from.clone_from(&from);
+                r.warnings.push(f);
+            }
+        }
+    }
+}
+
 fn loc(f: &Finding) -> String {
     let mut s = f.path.clone().unwrap_or_default();
     if let Some(l) = f.line {

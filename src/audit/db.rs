@@ -133,6 +133,15 @@ pub fn schema(int: &str, seq: &str) -> String {
     )
 }
 
+/// Schema version 4 indexes rollout marks (docs/rollout.md): evaluate
+/// mode's would-rejects, exceptions used, break-glass grants.
+pub fn marks_table(int: &str) -> String {
+    format!(
+        "CREATE TABLE decision_marks(decision_id {int} NOT NULL, mark TEXT NOT NULL);
+         CREATE INDEX decision_marks_mark ON decision_marks(mark, decision_id);"
+    )
+}
+
 /// Schema version 2 adds who approved (docs/approvals.md): one table.
 pub fn approvals_table(int: &str) -> String {
     format!(

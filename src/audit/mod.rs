@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use db::{all, first, int, opt_text, text, Arg, Db};
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// A decision as recorded: the spec's audit fields, less the facts that
@@ -69,6 +69,41 @@ pub struct DecisionBody {
     /// A rollback's target: the deployment (audit id) re-applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback_to: Option<i64>,
+    /// Findings of rules in evaluate mode (docs/rollout.md).
+    #[serde(default, skip_serializing_if = "is_empty_list")]
+    pub would_reject: serde_json::Value,
+    /// Findings exceptions covered, each with its entry, owner and reason.
+    #[serde(default, skip_serializing_if = "is_empty_list")]
+    pub exceptions: serde_json::Value,
+    /// A granted break-glass: `{reason, signer, bypassed}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_glass: Option<serde_json::Value>,
+}
+
+fn is_empty_list(v: &serde_json::Value) -> bool {
+    v.is_null() || v.as_array().is_some_and(Vec::is_empty)
+}
+
+/// The rollout marks a decision is indexed under (`decision_marks`):
+/// `would_reject:RULE`, `exception:RULE`, `break_glass`. Derived from the
+/// chained body alone, so `verify` recomputes them.
+pub fn marks(d: &DecisionBody) -> Vec<String> {
+    let rules = |v: &serde_json::Value, kind: &str| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get("rule").and_then(|r| r.as_str()))
+            .map(|r| format!("{kind}:{r}"))
+            .collect()
+    };
+    let mut out = rules(&d.would_reject, "would_reject");
+    out.extend(rules(&d.exceptions, "exception"));
+    if d.break_glass.is_some() {
+        out.push("break_glass".into());
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Whether an entry's `kind` column fits its body: the three kinds the log
@@ -93,6 +128,7 @@ struct Index {
     commits: std::collections::BTreeMap<i64, Vec<String>>,
     signers: std::collections::BTreeMap<i64, Vec<String>>,
     approvals: std::collections::BTreeMap<i64, Vec<String>>,
+    marks: std::collections::BTreeMap<i64, Vec<String>>,
     landed: std::collections::BTreeSet<i64>,
     deployments: deployments::Expected,
 }
@@ -127,6 +163,10 @@ impl Index {
         if !a.is_empty() {
             self.approvals.insert(id, a);
         }
+        let m = marks(d);
+        if !m.is_empty() {
+            self.marks.insert(id, m);
+        }
         self.deployments.decision(id, d);
     }
 }
@@ -155,6 +195,11 @@ pub struct Filter {
     pub commit: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// Decisions where a rule in evaluate mode found something (this rule
+    /// only, with `rule`).
+    pub would_reject: bool,
+    pub break_glass: bool,
+    pub rule: Option<String>,
     pub limit: usize,
 }
 
@@ -360,6 +405,7 @@ impl Store {
                         "INTEGER"
                     };
                     db.batch(&deployments::table(int))?;
+                    db.batch(&db::marks_table(int))?;
                     db.exec(
                         "INSERT INTO meta VALUES('schema_version', ?1)",
                         &[text(&SCHEMA_VERSION.to_string())],
@@ -368,7 +414,8 @@ impl Store {
                 // Version 1 logs predate approvals (none to index), and
                 // versions 1 and 2 the deployments index (built from the
                 // entries, as `verify` recomputes it).
-                Some(v @ (1 | 2)) => {
+                // Version 3 logs predate rollout marks: no body has any.
+                Some(v @ (1..=3)) => {
                     let int = if db.schema().contains("BIGINT") {
                         "BIGINT"
                     } else {
@@ -377,8 +424,11 @@ impl Store {
                     if v == 1 {
                         db.batch(&db::approvals_table(int))?;
                     }
-                    db.batch(&deployments::table(int))?;
-                    Self::backfill_deployments(db)?;
+                    if v <= 2 {
+                        db.batch(&deployments::table(int))?;
+                        Self::backfill_deployments(db)?;
+                    }
+                    db.batch(&db::marks_table(int))?;
                     db.exec(
                         "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
                         &[text(&SCHEMA_VERSION.to_string())],
@@ -541,6 +591,12 @@ impl Store {
             db.exec(
                 "INSERT INTO decision_approvals VALUES(?1, ?2)",
                 &[int(id), text(a)],
+            )?;
+        }
+        for m in marks(d) {
+            db.exec(
+                "INSERT INTO decision_marks VALUES(?1, ?2)",
+                &[int(id), text(&m)],
             )?;
         }
         if deployments::is_rollback(d) {
@@ -801,6 +857,63 @@ impl Store {
         self.records(ids)
     }
 
+    /// Break-glass grants on accepted updates decided at or after `since`
+    /// (`break_glass.max_per_day`).
+    pub fn break_glass_since(&mut self, since: &str) -> Result<u64> {
+        let n = first(
+            self.db.as_mut(),
+            "SELECT count(*) FROM decision_marks m JOIN decisions d ON d.id = m.decision_id
+             WHERE m.mark = 'break_glass' AND d.decision = 'accepted' AND d.time >= ?1",
+            &[text(since)],
+            |r| r.int(0),
+        )?
+        .unwrap_or(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Per rollout mark (`would_reject:RULE`, `exception:RULE`,
+    /// `break_glass`): how many decisions in `[since, until)` carry it, and
+    /// the newest one's time.
+    pub fn mark_counts(&mut self, since: &str, until: &str) -> Result<Vec<(String, i64, String)>> {
+        all(
+            self.db.as_mut(),
+            "SELECT m.mark, count(*), max(d.time) FROM decision_marks m JOIN decisions d ON d.id = m.decision_id
+             WHERE d.time >= ?1 AND d.time < ?2 GROUP BY m.mark ORDER BY m.mark",
+            &[text(since), text(until)],
+            |r| Ok((r.text(0)?, r.int(1)?, r.text(2)?)),
+        )
+    }
+
+    /// The newest decision at or after `since` an exception entry (`file:line`
+    /// as recorded) covered a finding in, by rule: for `doctor`'s unused
+    /// exceptions. Returns the entries seen.
+    pub fn exception_entries_since(
+        &mut self,
+        since: &str,
+    ) -> Result<std::collections::BTreeSet<String>> {
+        let ids = all(
+            self.db.as_mut(),
+            "SELECT DISTINCT m.decision_id FROM decision_marks m JOIN decisions d ON d.id = m.decision_id
+             WHERE m.mark >= 'exception:' AND m.mark < 'exception;' AND d.time >= ?1",
+            &[text(since)],
+            |r| r.int(0),
+        )?;
+        let mut seen = std::collections::BTreeSet::new();
+        for chunk in ids.chunks(500) {
+            for rec in self.records(chunk)? {
+                for f in rec.body.exceptions.as_array().into_iter().flatten() {
+                    if let Some(e) = f.pointer("/exception/entry").and_then(|e| e.as_str()) {
+                        seen.insert(format!(
+                            "{}|{e}",
+                            f.get("rule").and_then(|r| r.as_str()).unwrap_or("")
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(seen)
+    }
+
     /// Every environment something was deployed to.
     pub fn environments(&mut self) -> Result<Vec<String>> {
         deployments::environments(self.db.as_mut())
@@ -839,6 +952,22 @@ impl Store {
             " AND d.id IN (SELECT decision_id FROM decision_approvals WHERE approver = ?)",
             &f.approver,
         );
+        let would_reject = f.rule.as_ref().map(|r| format!("would_reject:{r}"));
+        if f.would_reject && would_reject.is_none() {
+            sql.push_str(" AND d.id IN (SELECT decision_id FROM decision_marks WHERE mark >= 'would_reject:' AND mark < 'would_reject;')");
+        }
+        if f.break_glass {
+            sql.push_str(
+                " AND d.id IN (SELECT decision_id FROM decision_marks WHERE mark = 'break_glass')",
+            );
+        }
+        if let Some(m) = &would_reject {
+            args.push(m.as_str());
+            sql.push_str(&format!(
+                " AND d.id IN (SELECT decision_id FROM decision_marks WHERE mark = ?{})",
+                args.len()
+            ));
+        }
         sql.push_str(&format!(" ORDER BY d.id DESC LIMIT {}", f.limit));
         let args: Vec<Arg<'_>> = args.into_iter().map(text).collect();
         let ids = all(self.db.as_mut(), &sql, &args, |r| r.int(0))?;
@@ -1090,6 +1219,7 @@ impl Store {
             ("decision_commits", "commit_id", &want.commits),
             ("decision_signers", "signer", &want.signers),
             ("decision_approvals", "approver", &want.approvals),
+            ("decision_marks", "mark", &want.marks),
         ] {
             let mut got: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
             self.db.rows(
@@ -1281,7 +1411,7 @@ mod tests {
             store.record(&[body(vec![])]).unwrap();
             store
                 .db
-                .batch("DROP TABLE decision_approvals; DROP TABLE deployments; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+                .batch("DROP TABLE decision_approvals; DROP TABLE deployments; DROP TABLE decision_marks; UPDATE meta SET value = '1' WHERE key = 'schema_version';")
                 .unwrap();
         }
         let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
@@ -1331,7 +1461,7 @@ mod tests {
                 .unwrap();
             store
                 .db
-                .batch("DROP TABLE deployments; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+                .batch("DROP TABLE deployments; DROP TABLE decision_marks; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
                 .unwrap();
         }
         let mut store = Store::open_url(path.to_str().unwrap()).unwrap();

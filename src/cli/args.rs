@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::{
     ApplyCommand, ApprovalsArgs, ApproveArgs, AuditCommand, CheckArgs, ConfigCommand, EnvCommand,
-    ForgeArg, PolicyCommand, ReportCommand, RollbackArgs, TableFormat, ValidateArgs,
+    ExceptionsCommand, ForgeArg, PolicyCommand, ReportCommand, RollbackArgs, TableFormat,
+    ValidateArgs,
 };
 
 #[derive(Parser)]
@@ -146,9 +147,12 @@ pub(crate) enum Command {
     /// On the server: re-apply an environment's last good tree, recorded;
     /// never moves a ref.
     Rollback(RollbackArgs),
-    /// Reports from the audit log (DORA metrics).
+    /// Reports from the audit log (DORA metrics, rule rollout).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The exceptions file: what is exempted, by whom, until when.
+    #[command(subcommand)]
+    Exceptions(ExceptionsCommand),
     /// Run a throwaway server with the example config and watch it decide.
     Demo,
     /// Print a shell completion script: `pushgate completions bash >

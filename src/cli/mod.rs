@@ -110,6 +110,7 @@ pub fn main() -> ExitCode {
         Command::Env(cmd) => crate::commands::cmd_env(cmd),
         Command::Rollback(args) => crate::commands::cmd_rollback(args),
         Command::Report(cmd) => crate::commands::cmd_report(cmd),
+        Command::Exceptions(cmd) => crate::commands::cmd_exceptions(cmd),
         Command::Apply(ApplyCommand::Run { id, source, log }) => cmd_apply_run(id, &source, log),
         Command::Apply(ApplyCommand::Log { id, source }) => cmd_apply_log(id, &source),
         Command::Demo => crate::demo::run(),

@@ -49,6 +49,16 @@ pub(crate) enum AuditCommand {
         /// Decisions before this time: RFC 3339 or YYYY-MM-DD (UTC).
         #[arg(long)]
         until: Option<String>,
+        /// Decisions where a rule in evaluate mode found something it will
+        /// reject once enforced (docs/rollout.md).
+        #[arg(long)]
+        would_reject: bool,
+        /// With --would-reject: only this rule's (a finding code).
+        #[arg(long, requires = "would_reject")]
+        rule: Option<String>,
+        /// Decisions a break-glass was granted on.
+        #[arg(long)]
+        break_glass: bool,
         /// At most this many decisions, newest first.
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -155,10 +165,16 @@ pub(crate) fn cmd_audit(cmd: AuditCommand) -> ExitCode {
                 commit,
                 since,
                 until,
+                would_reject,
+                rule,
+                break_glass,
                 limit,
                 format,
             } => {
                 let filter = Filter {
+                    would_reject,
+                    rule,
+                    break_glass,
                     refname,
                     pusher,
                     signer,

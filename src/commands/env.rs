@@ -86,6 +86,21 @@ pub(crate) enum ReportCommand {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+    /// Per rule: updates a rule in evaluate mode would have rejected, and
+    /// those an exception let through; break-glass grants (docs/rollout.md).
+    Rollout {
+        #[command(flatten)]
+        source: AuditSource,
+        /// Window start: RFC 3339 or YYYY-MM-DD (default: 30 days ago).
+        #[arg(long)]
+        since: Option<String>,
+        /// Window end, exclusive (default: now).
+        #[arg(long)]
+        until: Option<String>,
+        /// `table` for people, `json` for scripts.
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
 }
 
 /// The config, when it loads: which refs make each environment, and
@@ -399,17 +414,31 @@ fn rollback(args: RollbackArgs) -> Result<Exit> {
 }
 
 pub(crate) fn cmd_report(cmd: ReportCommand) -> ExitCode {
-    finish("report dora", report_dora(cmd))
+    match cmd {
+        ReportCommand::Dora {
+            source,
+            environment,
+            since,
+            until,
+            format,
+        } => finish(
+            "report dora",
+            window(since, until).and_then(|w| report_dora(source, environment, w, format)),
+        ),
+        ReportCommand::Rollout {
+            source,
+            since,
+            until,
+            format,
+        } => finish(
+            "report rollout",
+            window(since, until).and_then(|w| super::rollout::report_rollout(source, w, format)),
+        ),
+    }
 }
 
-fn report_dora(cmd: ReportCommand) -> Result<Exit> {
-    let ReportCommand::Dora {
-        source,
-        environment,
-        since,
-        until,
-        format,
-    } = cmd;
+/// `--since`/`--until` as the log stores times; 30 days up to now by default.
+fn window(since: Option<String>, until: Option<String>) -> Result<(String, String)> {
     let until = match until {
         Some(u) => crate::audit::normalize_time(&u)?,
         // The window ends after this second: what was decided in it counts.
@@ -433,6 +462,15 @@ fn report_dora(cmd: ReportCommand) -> Result<Exit> {
         (Some(_), Some(_)) => bail!("--since ({since}) is not before --until ({until})"),
         _ => bail!("the window {since} .. {until} is outside the dates pushgate can count"),
     }
+    Ok((since, until))
+}
+
+fn report_dora(
+    source: AuditSource,
+    environment: Option<String>,
+    (since, until): (String, String),
+    format: TableFormat,
+) -> Result<Exit> {
     let enough = landed_is_enough(&config_of(&source));
     let mut store = audit_store(&source)?;
     let names = match environment {

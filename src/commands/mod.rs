@@ -19,6 +19,7 @@ mod doctor;
 mod env;
 mod install;
 mod man;
+mod rollout;
 mod validate;
 
 pub(crate) use apply::{cmd_apply_log, cmd_apply_run};
@@ -30,6 +31,7 @@ pub(crate) use doctor::{cmd_config_check, cmd_config_export, cmd_doctor};
 pub(crate) use env::{cmd_env, cmd_report, cmd_rollback, EnvCommand, ReportCommand, RollbackArgs};
 pub(crate) use install::{cmd_install, cmd_install_client};
 pub(crate) use man::cmd_man;
+pub(crate) use rollout::{cmd_exceptions, ExceptionsCommand};
 pub(crate) use validate::{cmd_policy_test, cmd_validate};
 
 pub(crate) use apply::ApplyCommand;

@@ -336,7 +336,7 @@ pub(super) enum Changes {
         files: Vec<ChangedFile>,
     },
     /// Over limits.max_changed_files: rejected as such, nothing checked.
-    TooMany(Finding),
+    TooMany(Box<Finding>),
 }
 
 pub(super) fn changes(
@@ -385,7 +385,7 @@ pub(super) fn changes(
         } else {
             files.len().to_string()
         };
-        return Ok(Changes::TooMany(Finding::new(
+        return Ok(Changes::TooMany(Box::new(Finding::new(
             Code::TooManyFiles,
             format!(
                 "{} changes {} files; the limit is {} (limits.max_changed_files); none of them was checked",
@@ -394,7 +394,7 @@ pub(super) fn changes(
                 limits.max_changed_files
             ),
             "push the change in smaller steps, or ask an operator to raise limits.max_changed_files",
-        )));
+        ))));
     }
     Ok(Changes::Files { new_tree, files })
 }

@@ -33,6 +33,7 @@ mod manifests;
 mod policies;
 mod promotion;
 mod push_input;
+mod rollout;
 mod signatures;
 
 use history::History;
@@ -226,6 +227,16 @@ pub struct Outcome {
     pub first_commit_time: Option<String>,
     pub violations: Vec<Finding>,
     pub warnings: Vec<Finding>,
+    /// Findings of rules in evaluate mode (docs/rollout.md): recorded,
+    /// shown as warnings, never reject.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub would_reject: Vec<Finding>,
+    /// Findings an unexpired exception covered, each naming its entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Finding>,
+    /// A granted break-glass and what it let through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub break_glass: Option<crate::rollout::BreakGlassUse>,
 }
 
 impl Outcome {
@@ -264,10 +275,11 @@ pub fn decide_with_refs(
 ) -> Result<Decision> {
     let deadline = Deadline::after(gate.config.limits.timeout_seconds);
     let now = SystemTime::now();
+    let mut glass = rollout::Glass::new(push);
     let mut updates = Vec::with_capacity(push.updates.len());
     for u in &push.updates {
         deadline.check()?;
-        let outcome = decide_one(repo, gate, push, u, existing, now, &deadline)
+        let outcome = decide_rolled_out(repo, gate, push, u, existing, now, &deadline, &mut glass)
             .with_context(|| format!("deciding {}", u.refname))?;
         updates.push(outcome);
     }
@@ -415,6 +427,9 @@ impl Decision {
                     first_commit_time: None,
                     violations: vec![finding.clone()],
                     warnings: Vec::new(),
+                    would_reject: Vec::new(),
+                    exceptions: Vec::new(),
+                    break_glass: None,
                 })
                 .collect(),
         }
@@ -459,7 +474,12 @@ pub(super) fn oid(hex: &str) -> Result<Oid> {
     Oid::from_str(hex).with_context(|| format!("`{hex}` is not an object id"))
 }
 
-fn decide_one(
+/// One update as the rollout controls shape it (docs/rollout.md): decided
+/// with the rules that enforce today; when a ref rule is in evaluate mode,
+/// decided again with it to find what it would reject; then exceptions,
+/// then break-glass.
+#[allow(clippy::too_many_arguments)]
+fn decide_rolled_out(
     repo: &Repo,
     gate: &Gate,
     push: &Push,
@@ -467,11 +487,61 @@ fn decide_one(
     existing: &[(String, Oid)],
     now: SystemTime,
     deadline: &Deadline,
+    glass: &mut rollout::Glass,
+) -> Result<Outcome> {
+    let config = &gate.config;
+    let enforced = Effective::resolve(config, &u.refname);
+    let mut out = decide_one(
+        repo,
+        gate,
+        push,
+        u,
+        existing,
+        (now, deadline),
+        &enforced,
+        true,
+    )?;
+    let evaluating = config.evaluating_rules(&u.refname);
+    if !evaluating.is_empty() {
+        // Only the ref-rule checks: policy findings do not depend on them,
+        // and were judged above.
+        let all = Effective::resolve_with(config, &u.refname, true);
+        let shadow = decide_one(repo, gate, push, u, existing, (now, deadline), &all, false)?;
+        // The day shown is the nearest; a rule without one evaluates until
+        // the config changes, and then no day is promised.
+        let from = evaluating
+            .iter()
+            .map(|r| r.enforce.from)
+            .collect::<Option<Vec<_>>>()
+            .and_then(|d| d.into_iter().min())
+            .map(|d| d.to_string());
+        for mut f in shadow.violations {
+            if !out.violations.contains(&f) && !out.would_reject.contains(&f) {
+                f.enforce_from.clone_from(&from);
+                out.would_reject.push(f);
+            }
+        }
+    }
+    rollout::finish(gate, repo, u, &mut out, glass)?;
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_one(
+    repo: &Repo,
+    gate: &Gate,
+    push: &Push,
+    u: &RefUpdate,
+    existing: &[(String, Oid)],
+    (now, deadline): (SystemTime, &Deadline),
+    rules: &Effective,
+    with_policies: bool,
 ) -> Result<Outcome> {
     let config = &gate.config;
     let limits = &config.limits;
-    let rules = Effective::resolve(config, &u.refname);
     let action = Action::of(u);
+    let today = config.today;
+    let mut would_reject = Vec::new();
     let too_big = |violation: Finding| Outcome {
         refname: u.refname.clone(),
         old: u.old.clone(),
@@ -487,6 +557,9 @@ fn decide_one(
         first_commit_time: None,
         violations: vec![violation],
         warnings: Vec::new(),
+        would_reject: Vec::new(),
+        exceptions: Vec::new(),
+        break_glass: None,
     };
 
     // An approval is judged as one, and is nothing else: a tag on a
@@ -502,7 +575,7 @@ fn decide_one(
                 fast_forward: None,
                 merges: Vec::new(),
             },
-            &rules,
+            rules,
             push.pusher.as_deref(),
         );
         violations.extend(approvals::judge_ref(
@@ -528,11 +601,14 @@ fn decide_one(
             first_commit_time: None,
             violations,
             warnings: Vec::new(),
+            would_reject: Vec::new(),
+            exceptions: Vec::new(),
+            break_glass: None,
         });
     }
 
     let (commits, fast_forward, old_commit, new_commit, vouching) =
-        match history::walk(repo, gate, u, action, &rules, existing, deadline)? {
+        match history::walk(repo, gate, u, action, rules, existing, deadline)? {
             History::TooBig(finding) => return Ok(too_big(finding)),
             History::Brought {
                 commits,
@@ -556,7 +632,7 @@ fn decide_one(
             .map(|c| (c.id.to_string(), repo.commit_summary(c.id)))
             .collect(),
     };
-    let mut violations = protection::check(&facts, &rules, push.pusher.as_deref());
+    let mut violations = protection::check(&facts, rules, push.pusher.as_deref());
     violations.extend(replace_ref(config, u, action));
     let tree = match new_commit {
         Some(c) => Some(repo.tree_of(c)?.to_string()),
@@ -609,7 +685,7 @@ fn decide_one(
     let policy_sets: Vec<&LoadedSet> = gate
         .policies
         .iter()
-        .filter(|p| p.applies_to(&u.refname))
+        .filter(|p| with_policies && p.applies_to(&u.refname))
         .collect();
     let push_input_needed =
         action != Action::Delete && policy_sets.iter().any(|p| p.set.push_namespace.is_some());
@@ -622,7 +698,7 @@ fn decide_one(
         repo,
         &gate.keyring,
         &commits,
-        &rules,
+        rules,
         &u.refname,
         (push_input_needed || path_signers, approvals_possible),
         (now, deadline),
@@ -652,14 +728,14 @@ fn decide_one(
         )? {
             manifests::Changes::Files { new_tree, files } => (new_tree, files),
             manifests::Changes::TooMany(finding) => {
-                let mut out = too_big(finding);
+                let mut out = too_big(*finding);
                 out.commits = commits.iter().map(|c| c.id.to_string()).collect();
                 return Ok(out);
             }
         };
         let needs = if approvals_possible {
             let changed: Vec<&str> = files.iter().flat_map(|f| f.paths()).collect();
-            approvals::needs(config, &rules, &u.refname, &changed)
+            approvals::needs(config, rules, &u.refname, &changed)
         } else {
             Vec::new()
         };
@@ -690,7 +766,7 @@ fn decide_one(
         }
         if approvals_possible && path_signers {
             violations.extend(approvals::path_signers(
-                repo, config, &rules, &u.refname, &commits, &verdicts, deadline,
+                repo, config, rules, &u.refname, &commits, &verdicts, deadline,
             )?);
         }
         // Manifests are read only where something judges them: a policy
@@ -714,10 +790,33 @@ fn decide_one(
         // Built once per update, for every policy set that asks for it.
         let mut push_value: Option<regorus::Value> = None;
         for set in &policy_sets {
+            // A set in evaluate mode records what it would reject, a
+            // failure to evaluate included: it never rejects.
+            let evaluating = set.set.enforce.evaluating(today);
+            let mut sort = |found: Result<(Vec<Finding>, Vec<Finding>)>| -> Result<()> {
+                match found {
+                    Ok((v, w)) if evaluating => {
+                        would_reject
+                            .extend(v.into_iter().map(|f| rollout::until(f, &set.set.enforce)));
+                        warnings.extend(w);
+                    }
+                    Ok((v, w)) => {
+                        violations.extend(v);
+                        warnings.extend(w);
+                    }
+                    Err(e)
+                        if evaluating
+                            && e.chain()
+                                .any(|c| c.downcast_ref::<PolicyFailed>().is_some()) =>
+                    {
+                        would_reject.push(rollout::until(failure_finding(&e), &set.set.enforce));
+                    }
+                    Err(e) => return Err(e),
+                }
+                Ok(())
+            };
             for ns in &set.set.manifest_namespaces {
-                let (v, w) = policies::on_manifests(set, ns, &docs, deadline)?;
-                violations.extend(v);
-                warnings.extend(w);
+                sort(policies::on_manifests(set, ns, &docs, deadline))?;
             }
             if let (Some(ns), true) = (&set.set.push_namespace, push_input_needed) {
                 deadline.check()?;
@@ -730,7 +829,7 @@ fn decide_one(
                             u,
                             action,
                             fast_forward,
-                            &rules,
+                            rules,
                             &commits,
                             &verdicts,
                             &files,
@@ -740,10 +839,9 @@ fn decide_one(
                         regorus::Value::from(serde_json::to_value(&input)?)
                     }
                 };
-                let (v, w) = policies::on_push(set, ns, input.clone())?;
+                let found = policies::on_push(set, ns, input.clone());
                 push_value = Some(input);
-                violations.extend(v);
-                warnings.extend(w);
+                sort(found)?;
             }
         }
     }
@@ -763,5 +861,8 @@ fn decide_one(
         first_commit_time,
         violations,
         warnings,
+        would_reject,
+        exceptions: Vec::new(),
+        break_glass: None,
     })
 }

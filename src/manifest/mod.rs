@@ -40,6 +40,7 @@ impl Document {
         f.path = Some(self.path.clone());
         f.line = Some(self.line);
         f.document = Some(self.index);
+        f.object = crate::finding::Object::of(&self.document);
         if let Some(field) = f
             .metadata
             .as_ref()

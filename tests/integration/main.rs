@@ -26,5 +26,6 @@ mod manifest_attacks;
 mod policies;
 mod protection;
 mod rego_parity;
+mod rollout;
 mod signatures;
 mod snapshots;
