@@ -1381,6 +1381,96 @@ mod tests {
         ));
     }
 
+    /// Rollout marks are found by `list`, counted for break-glass only on
+    /// accepted updates, and recomputed by `verify`: a grant removed from
+    /// the index (to free the daily cap) is caught.
+    #[test]
+    fn rollout_marks_are_indexed_counted_and_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
+        let mut store = Store::open_url(path.to_str().unwrap()).unwrap();
+        let body = |decision: &str, glass: bool, would: &[&str]| DecisionBody {
+            time: now_rfc3339(),
+            repository: "r".into(),
+            refname: "refs/heads/main".into(),
+            old: "0".repeat(40),
+            new: "1".repeat(40),
+            action: "create".into(),
+            decision: decision.into(),
+            violations: serde_json::json!([]),
+            warnings: serde_json::json!([]),
+            would_reject: serde_json::json!(would
+                .iter()
+                .map(|r| serde_json::json!({"rule": r}))
+                .collect::<Vec<_>>()),
+            break_glass: glass
+                .then(|| serde_json::json!({"reason": "x", "signer": "oncall", "bypassed": []})),
+            ..DecisionBody::default()
+        };
+        store
+            .record(&[
+                body("accepted", true, &["a.deny", "a.deny", "b.deny"]),
+                body("rejected", true, &[]),
+                body("accepted", false, &["b.deny"]),
+            ])
+            .unwrap();
+        let list =
+            |store: &mut Store, f: Filter| store.list(&Filter { limit: 10, ..f }).unwrap().len();
+        assert_eq!(
+            list(
+                &mut store,
+                Filter {
+                    would_reject: true,
+                    ..Filter::default()
+                }
+            ),
+            2
+        );
+        assert_eq!(
+            list(
+                &mut store,
+                Filter {
+                    would_reject: true,
+                    rule: Some("a.deny".into()),
+                    ..Filter::default()
+                }
+            ),
+            1
+        );
+        assert_eq!(
+            list(
+                &mut store,
+                Filter {
+                    break_glass: true,
+                    ..Filter::default()
+                }
+            ),
+            2
+        );
+        assert_eq!(store.break_glass_since("2000-01-01T00:00:00Z").unwrap(), 1);
+        let counts = store
+            .mark_counts("2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z")
+            .unwrap();
+        let b = counts
+            .iter()
+            .find(|c| c.0 == "would_reject:b.deny")
+            .unwrap();
+        assert_eq!(b.1, 2);
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Intact { .. }
+        ));
+        store
+            .db
+            .exec("DELETE FROM decision_marks WHERE mark = 'break_glass'", &[])
+            .unwrap();
+        assert_eq!(store.break_glass_since("2000-01-01T00:00:00Z").unwrap(), 0);
+        assert!(matches!(
+            store.verify().unwrap(),
+            Verification::Broken { .. }
+        ));
+    }
+
     /// A version-1 log (before approvals) opens as version 2: the approvals
     /// index is added, old records verify, new ones are found by approver.
     #[test]
