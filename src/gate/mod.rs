@@ -522,7 +522,7 @@ fn decide_rolled_out(
             }
         }
     }
-    rollout::finish(gate, repo, u, &mut out, glass)?;
+    rollout::finish(gate, repo, u, existing, &mut out, glass)?;
     Ok(out)
 }
 

@@ -75,6 +75,7 @@ pub(super) fn finish(
     gate: &Gate,
     repo: &Repo,
     u: &RefUpdate,
+    existing: &[(String, git2::Oid)],
     out: &mut Outcome,
     glass: &mut Glass,
 ) -> Result<()> {
@@ -142,6 +143,16 @@ pub(super) fn finish(
         );
         return Ok(());
     }
+    // The signature is the on-call's consent to this push: a signed commit
+    // the server already has (any on-call commit of main's history) would
+    // let anyone replay it onto another ref with the option.
+    if let Some(on) = already_on_server(repo, &u.new, existing)? {
+        refuse(
+            out,
+            format!("the tip is already on the server ({on}); break-glass needs a new commit signed for this push (git commit --allow-empty -S -m \"break-glass: REASON\")"),
+        );
+        return Ok(());
+    }
     let tip_signer = tip_signer(gate, repo, &u.new)?;
     let used = match glass.used(gate) {
         Ok(n) => n,
@@ -173,6 +184,29 @@ pub(super) fn finish(
         }
     }
     Ok(())
+}
+
+/// A ref whose history already holds `new`, if any.
+fn already_on_server(
+    repo: &Repo,
+    new: &str,
+    existing: &[(String, git2::Oid)],
+) -> Result<Option<String>> {
+    let tip = oid(new)?;
+    for (name, id) in existing {
+        let Ok(commit) = repo
+            .git
+            .find_object(*id, None)
+            .and_then(|o| o.peel_to_commit())
+        else {
+            continue;
+        };
+        let c = commit.id();
+        if c == tip || repo.git.graph_descendant_of(c, tip).unwrap_or(false) {
+            return Ok(Some(name.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// The name of the key that signed the tip commit well, if any.

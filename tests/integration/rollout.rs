@@ -508,6 +508,15 @@ fn break_glass_by_an_on_call_signer_lets_policies_through_recorded_and_counted()
     );
     assert_eq!(used[0]["break_glass"]["bypassed"][0]["rule"], LATEST);
 
+    // Replaying an on-call commit the server has, onto another ref: the
+    // signature was consent to one push, not a token.
+    let mut c = s.w.cmd("git", &s.work);
+    c.args(["push", "-o", GLASS, "origin", "HEAD:refs/heads/elsewhere"])
+        .env("PUSHGATE_PUSHER", "alice");
+    Run::from(c.output().unwrap())
+        .assert_rejected()
+        .assert_says("the tip is already on the server (refs/heads/main)");
+
     // Signed by someone not on call: refused, saying why.
     s.commit(Some(&dev), "k8s/api.yaml", &deployment("api", "latest"));
     s.push("2027-01-01", &[GLASS])
