@@ -894,7 +894,7 @@ impl Store {
         let ids = all(
             self.db.as_mut(),
             "SELECT DISTINCT m.decision_id FROM decision_marks m JOIN decisions d ON d.id = m.decision_id
-             WHERE m.mark >= 'exception:' AND m.mark < 'exception;' AND d.time >= ?1",
+             WHERE substr(m.mark, 1, 10) = 'exception:' AND d.time >= ?1",
             &[text(since)],
             |r| r.int(0),
         )?;
@@ -954,7 +954,7 @@ impl Store {
         );
         let would_reject = f.rule.as_ref().map(|r| format!("would_reject:{r}"));
         if f.would_reject && would_reject.is_none() {
-            sql.push_str(" AND d.id IN (SELECT decision_id FROM decision_marks WHERE mark >= 'would_reject:' AND mark < 'would_reject;')");
+            sql.push_str(" AND d.id IN (SELECT decision_id FROM decision_marks WHERE substr(mark, 1, 13) = 'would_reject:')");
         }
         if f.break_glass {
             sql.push_str(

@@ -51,6 +51,17 @@ fn site(refs: &str, policy_extra: &str, extra: &str) -> Site {
 
 /// [`site`] with `files` written beside the config before it is installed.
 fn site_with(refs: &str, policy_extra: &str, extra: &str, files: &[(&str, &str)]) -> Site {
+    site_on("audit.db", refs, policy_extra, extra, files)
+}
+
+/// [`site_with`] on the audit log `database`.
+fn site_on(
+    database: &str,
+    refs: &str,
+    policy_extra: &str,
+    extra: &str,
+    files: &[(&str, &str)],
+) -> Site {
     let w = World::new();
     let server = w.path("server.git");
     w.git_ok(
@@ -70,7 +81,7 @@ keys:
 groups:
   security: [dev]
 audit:
-  database: audit.db
+  database: {database}
 refs:
 {refs}policies:
   - path: {}
@@ -567,4 +578,37 @@ fn break_glass_is_refused_where_the_config_has_none() {
     s.push("2027-01-01", &[GLASS])
         .assert_rejected()
         .assert_says("this server has no `break_glass:`");
+}
+
+/// The same controls on a PostgreSQL log (a fleet's): evaluate mode's
+/// records are found, and the daily cap counts what the shared log holds.
+#[test]
+fn rollout_marks_and_the_break_glass_cap_work_on_postgresql() {
+    let pg = PgServer::start();
+    let s = site_on(
+        &pg.url,
+        "  - match: refs/heads/main\n    require_signed_commits: true\n  - match: refs/heads/main\n    pushers: [bob]\n    enforce: evaluate\n",
+        "",
+        "break_glass:\n  signers: [oncall]\n  bypass: [policies]\n  max_per_day: 1\n",
+        &[],
+    );
+    let oncall = s.oncall.clone();
+    s.commit(Some(&oncall), "k8s/web.yaml", &deployment("web", "latest"));
+    s.push("2027-01-01", &[GLASS]).assert_ok();
+    s.commit(Some(&oncall), "k8s/api.yaml", &deployment("api", "latest"));
+    s.push("2027-01-01", &[GLASS])
+        .assert_rejected()
+        .assert_says("used 1 time in the last 24 hours; `break_glass.max_per_day` is 1");
+    assert_eq!(s.records(&["--break-glass"]).len(), 1);
+    assert_eq!(
+        s.records(&["--would-reject", "--rule", "pusher-not-allowed"])
+            .len(),
+        2
+    );
+    assert_eq!(s.records(&["--would-reject"]).len(), 2);
+    let verify = s.w.pushgate(
+        s.w.dir.path(),
+        &["audit", "verify", "--config", &s.config()],
+    );
+    verify.assert_ok();
 }
