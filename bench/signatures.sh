@@ -61,6 +61,9 @@ run() { # kind count loop_runs
   printf 'version: 1\nkeys:\n  alice: keys/%s\nrefs:\n  - match: refs/heads/main\n    require_signed_commits: true\n    signers: [alice]\n' \
     "$keyfile" >"$d/server.git/pushgate.yaml"
   "$PG" install "$d/server.git" >/dev/null
+  # The same rule in evaluate mode (docs/rollout.md): two passes over the
+  # ref-rule checks, signatures verified in the second only.
+  sed 's/    signers: \[alice\]/    signers: [alice]\n    enforce: evaluate/' "$d/server.git/pushgate.yaml" >"$d/server.git/evaluate.yaml"
 
   # Baseline setup: gpg trusts alice; git knows bob's... alice's SSH key.
   if [ "$keyfile" = alice.asc ]; then
@@ -76,6 +79,8 @@ run() { # kind count loop_runs
   local cmds=(
     --prepare true -n "pushgate check ($kind, $count commits)"
     "$PG check --repo $d/server.git $ZERO $tip refs/heads/main"
+    --prepare true -n "pushgate check, the rule in evaluate mode ($kind, $count)"
+    "$PG check --repo $d/server.git --config $d/server.git/evaluate.yaml $ZERO $tip refs/heads/main"
     --prepare "git -C $d/server.git update-ref -d refs/heads/main" -n "git push through pushgate pre-receive ($kind, $count)"
     "git -C $d/src.git push -q $d/server.git big:refs/heads/main"
   )
