@@ -255,6 +255,24 @@ fn evaluate_mode_records_what_it_would_reject_and_enforces_from_its_date() {
     );
     report.assert_ok().assert_says(LATEST);
 
+    // validate with the server's config: warnings the day before, failures from the day.
+    let config = s.config();
+    s.pushgate(
+        "2027-01-14",
+        &s.work,
+        &["validate", "--config", &config, "k8s/"],
+    )
+    .assert_ok()
+    .assert_says("WARN - k8s/web.yaml")
+    .assert_says("(evaluate mode: will reject from 2027-01-15)");
+    s.pushgate(
+        "2027-01-15",
+        &s.work,
+        &["validate", "--config", &config, "k8s/"],
+    )
+    .assert_exit(1)
+    .assert_says("FAIL - k8s/web.yaml");
+
     // From the date on, the policy set rejects (the ref rule, undated, still evaluates).
     s.commit(None, "k8s/api.yaml", &deployment("api", "latest"));
     s.check("2027-01-15", &[]).assert_rejected();
