@@ -1148,13 +1148,22 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
     let known = |n: &str| keys.contains_key(n) || groups.contains_key(n);
     let exceptions = match raw.exceptions {
         None => None,
-        Some(f) => match crate::rollout::load(&resolve(&f.value), &known, today) {
-            Ok(e) => Some(e),
-            Err(errors) => {
-                problems.extend(errors);
-                None
+        Some(f) => {
+            let file = resolve(&f.value);
+            match crate::rollout::load(&file, &known, today) {
+                Ok(e) => Some(e),
+                Err(errors) => {
+                    problems.extend(errors.into_iter().map(|(line, message, help)| ConfigError {
+                        file: file.clone(),
+                        line,
+                        message,
+                        help: Some(help),
+                        also: Vec::new(),
+                    }));
+                    None
+                }
             }
-        },
+        }
     };
     let break_glass = match raw.break_glass {
         None => None,

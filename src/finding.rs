@@ -46,7 +46,17 @@ pub struct Finding {
     pub enforce_from: Option<String>,
     /// The exception that turned this finding into an `exception`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception: Option<Box<crate::rollout::ExceptionUse>>,
+    pub exception: Option<Box<ExceptionUse>>,
+}
+
+/// An exception as recorded on a finding it covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ExceptionUse {
+    /// `exceptions.yaml:3`.
+    pub entry: String,
+    pub owner: String,
+    pub reason: String,
+    pub expires: String,
 }
 
 /// A manifest's identity: `kind`, `metadata.name`, `metadata.namespace`.

@@ -16,8 +16,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::config::ConfigError;
-use crate::finding::{Category, Code, Finding};
+use crate::finding::{Category, Code, ExceptionUse, Finding};
 
 /// `enforce:` / `enforce_from:` of a ref rule or a policy set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -158,16 +157,6 @@ fn display_name(file: &Path) -> String {
         .unwrap_or_else(|| file.display().to_string())
 }
 
-/// An exception as recorded on a finding it covered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExceptionUse {
-    /// `exceptions.yaml:3`.
-    pub entry: String,
-    pub owner: String,
-    pub reason: String,
-    pub expires: String,
-}
-
 /// The exceptions file, read and checked with the config.
 #[derive(Debug, Clone, Default)]
 pub struct Exceptions {
@@ -267,20 +256,20 @@ struct RawMatch {
 /// Exceptions files are short lists; anything this large is a mistake.
 const MAX_EXCEPTIONS_BYTES: u64 = 1024 * 1024;
 
-/// Reads `file`; every problem is a [`ConfigError`] at its line. `known`
+/// A problem with the exceptions file: its line (None: the whole file),
+/// what is wrong, and how to fix it (the config turns it into its error).
+pub type Problem = (Option<u64>, String, String);
+
+/// Reads `file`; every problem is reported at its line. `known`
 /// says whether a name is in `keys:` or `groups:`; `today` bounds
 /// `expires` (at most a year ahead).
 pub(crate) fn load(
     file: &Path,
     known: &dyn Fn(&str) -> bool,
     today: Date,
-) -> Result<Exceptions, Vec<ConfigError>> {
-    let err = |line: Option<u64>, message: String, help: &str| ConfigError {
-        file: file.to_path_buf(),
-        line,
-        message,
-        help: Some(help.to_owned()),
-        also: Vec::new(),
+) -> Result<Exceptions, Vec<Problem>> {
+    let err = |line: Option<u64>, message: String, help: &str| -> Problem {
+        (line, message, help.to_owned())
     };
     let text = std::fs::metadata(file)
         .ok()
