@@ -135,15 +135,19 @@ impl Site {
         self.w.git_ok(&self.work, &["rev-parse", "HEAD"])
     }
 
-    /// `git push origin main` on day `today`, with push options.
+    /// `git push origin main` as alice on day `today`, with push options.
     fn push(&self, today: &str, options: &[&str]) -> Run {
+        self.push_as("alice", "HEAD:refs/heads/main", today, options)
+    }
+
+    fn push_as(&self, pusher: &str, refspec: &str, today: &str, options: &[&str]) -> Run {
         let mut c = self.w.cmd("git", &self.work);
         c.arg("push");
         for o in options {
             c.args(["-o", o]);
         }
-        c.args(["origin", "HEAD:refs/heads/main"])
-            .env("PUSHGATE_PUSHER", "alice")
+        c.args(["origin", refspec])
+            .env("PUSHGATE_PUSHER", pusher)
             .env("PUSHGATE_NOW", today);
         Run::from(c.output().unwrap())
     }
@@ -297,9 +301,7 @@ fn an_evaluating_ref_rule_never_vouches_for_history() {
         "",
     );
     s.commit(None, "README", "unsigned");
-    let mut c = s.w.cmd("git", &s.work);
-    c.args(["push", "origin", "HEAD:refs/heads/dev"]);
-    Run::from(c.output().unwrap())
+    s.push_as("alice", "HEAD:refs/heads/dev", "2027-01-01", &[])
         .assert_ok()
         .assert_says("warning[unsigned] (evaluate mode)");
     s.push("2027-01-01", &[])
@@ -539,10 +541,7 @@ fn break_glass_by_an_on_call_signer_lets_policies_through_recorded_and_counted()
 
     // Replaying an on-call commit the server has, onto another ref: the
     // signature was consent to one push, not a token.
-    let mut c = s.w.cmd("git", &s.work);
-    c.args(["push", "-o", GLASS, "origin", "HEAD:refs/heads/elsewhere"])
-        .env("PUSHGATE_PUSHER", "alice");
-    Run::from(c.output().unwrap())
+    s.push_as("alice", "HEAD:refs/heads/elsewhere", "2027-01-01", &[GLASS])
         .assert_rejected()
         .assert_says("the tip is already on the server (refs/heads/main)");
 
@@ -567,10 +566,7 @@ fn break_glass_by_an_on_call_signer_lets_policies_through_recorded_and_counted()
         .assert_rejected()
         .assert_says("gives no reason");
     // A pusher not allowed on the ref: protection holds.
-    let mut c = s.w.cmd("git", &s.work);
-    c.args(["push", "-o", GLASS, "origin", "HEAD:refs/heads/main"])
-        .env("PUSHGATE_PUSHER", "mallory");
-    Run::from(c.output().unwrap())
+    s.push_as("mallory", "HEAD:refs/heads/main", "2027-01-01", &[GLASS])
         .assert_rejected()
         .assert_says("error[pusher-not-allowed]");
     // The second use of the day is granted; the third is over the cap.
