@@ -129,18 +129,44 @@ impl Effective {
         Effective::resolve_with(config, refname, false)
     }
 
+    /// What `refname`'s history was held to, for vouching: only the rules
+    /// that never evaluated. A rule with `enforce: evaluate` (whatever its
+    /// `enforce_from`) let commits in unjudged while it evaluated, so the
+    /// ref's history does not vouch for what the rule demands, even after
+    /// it enforces.
+    pub fn resolve_vouching(config: &Config, refname: &str) -> Effective {
+        Effective::resolve_from(config, refname, || {
+            Box::new(
+                config
+                    .rules_for_all(refname)
+                    .filter(|r| !r.enforce.evaluate),
+            )
+        })
+    }
+
     /// `with_evaluating`: also the rules in evaluate mode, for what the
     /// gate would decide once they enforce. The environment is always
     /// every rule's: evaluate mode changes verdicts, not where a ref
     /// deploys.
     pub fn resolve_with(config: &Config, refname: &str, with_evaluating: bool) -> Effective {
-        let rules = || -> Box<dyn Iterator<Item = &RefRule> + '_> {
-            if with_evaluating {
-                Box::new(config.rules_for_all(refname))
-            } else {
-                Box::new(config.rules_for(refname))
-            }
-        };
+        Effective::resolve_from(
+            config,
+            refname,
+            || -> Box<dyn Iterator<Item = &RefRule> + '_> {
+                if with_evaluating {
+                    Box::new(config.rules_for_all(refname))
+                } else {
+                    Box::new(config.rules_for(refname))
+                }
+            },
+        )
+    }
+
+    fn resolve_from<'c>(
+        config: &'c Config,
+        refname: &str,
+        rules: impl Fn() -> Box<dyn Iterator<Item = &'c RefRule> + 'c>,
+    ) -> Effective {
         let mut e = Effective {
             environment: config
                 .rules_for_all(refname)

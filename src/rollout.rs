@@ -70,10 +70,27 @@ pub fn exceptable(c: Category) -> bool {
     )
 }
 
-/// Whether an exception may name `rule`: an approval that is itself
-/// invalid is never excepted (it would pass as a review).
+/// Whether an exception may name `rule`. Never an approval that is itself
+/// invalid (it would pass as a review), nor a policy that failed to
+/// evaluate: one failure discards every finding of its namespace for the
+/// push, so excepting it by path would except them all.
 pub fn exceptable_rule(rule: &str) -> bool {
-    rule != Code::ApprovalInvalid.as_str() && exceptable(crate::finding::category_of(rule))
+    ![
+        Code::ApprovalInvalid,
+        Code::PolicyError,
+        Code::PolicyTimeout,
+    ]
+    .iter()
+    .any(|c| c.as_str() == rule)
+        && exceptable(crate::finding::category_of(rule))
+}
+
+/// Codes whose findings name no file or object: an entry matching them by
+/// `path`, `kind`, `name` or `namespace` would match nothing.
+fn pathless(rule: &str) -> bool {
+    [Code::ApprovalsMissing, Code::NotPromoted]
+        .iter()
+        .any(|c| c.as_str() == rule)
 }
 
 /// One entry of the exceptions file.
@@ -84,6 +101,8 @@ pub struct Exception {
     pub kind: Option<String>,
     pub name: Option<String>,
     pub namespace: Option<String>,
+    /// `match.ref`: only on updates of these refs (a glob).
+    pub refname: Option<(String, GlobMatcher)>,
     pub reason: String,
     pub owner: String,
     /// The last day (UTC) the exception holds.
@@ -96,9 +115,17 @@ impl Exception {
         today > self.expires
     }
 
-    fn covers(&self, f: &Finding) -> bool {
+    /// Whether the entry covers `f`, found on an update of `refname`
+    /// (None: `validate`, which judges files, not an update; an entry
+    /// limited to refs then covers nothing, so CI is the stricter).
+    fn covers(&self, f: &Finding, refname: Option<&str>) -> bool {
         if f.rule != self.rule {
             return false;
+        }
+        if let Some((_, glob)) = &self.refname {
+            if !refname.is_some_and(|r| glob.is_match(r)) {
+                return false;
+            }
         }
         if let Some((_, glob)) = &self.path {
             match &f.path {
@@ -129,6 +156,9 @@ impl Exception {
     /// The entry's `match:` as written, for listings.
     pub fn describe_match(&self) -> String {
         let mut parts = Vec::new();
+        if let Some((r, _)) = &self.refname {
+            parts.push(format!("ref={r}"));
+        }
         if let Some((p, _)) = &self.path {
             parts.push(format!("path={p}"));
         }
@@ -174,12 +204,12 @@ pub enum Cover<'a> {
 }
 
 impl Exceptions {
-    pub fn cover(&self, f: &Finding, today: Date) -> Cover<'_> {
+    pub fn cover(&self, f: &Finding, refname: Option<&str>, today: Date) -> Cover<'_> {
         if !exceptable_rule(&f.rule) {
             return Cover::None;
         }
         let mut expired = None;
-        for e in self.entries.iter().filter(|e| e.covers(f)) {
+        for e in self.entries.iter().filter(|e| e.covers(f, refname)) {
             if !e.expired(today) {
                 return Cover::Active(e);
             }
@@ -194,14 +224,14 @@ impl Exceptions {
     pub fn apply(
         &self,
         findings: &mut Vec<Finding>,
-        excepted: &mut Vec<Finding>,
-        warnings: &mut Vec<Finding>,
+        (excepted, warnings): (&mut Vec<Finding>, &mut Vec<Finding>),
+        refname: Option<&str>,
         today: Date,
     ) {
         let mut warned = BTreeSet::new();
         let mut kept = Vec::with_capacity(findings.len());
         for mut f in findings.drain(..) {
-            match self.cover(&f, today) {
+            match self.cover(&f, refname, today) {
                 Cover::Active(e) => {
                     f.exception = Some(Box::new(e.used(&self.file)));
                     excepted.push(f);
@@ -247,6 +277,8 @@ struct RawException {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMatch {
+    #[serde(rename = "ref")]
+    refname: Option<String>,
     path: Option<String>,
     kind: Option<String>,
     name: Option<String>,
@@ -307,10 +339,17 @@ pub(crate) fn load(
             bad("`rule` is empty".into(), "name the finding code the exception covers, e.g. `pushgate.kubernetes.deny_privileged`");
             continue;
         }
-        if !exceptable_rule(&r.rule) {
+        if !exceptable(category) {
             bad(
                 format!("`rule: {}` is a {} check, which exceptions never cover", r.rule, category.as_str()),
                 "exceptions cover policy, approval and promotion findings; loosen who may push or what must be signed in the ref rules instead",
+            );
+            continue;
+        }
+        if !exceptable_rule(&r.rule) {
+            bad(
+                format!("`rule: {}` is never excepted: a failed evaluation discards every finding of its namespace, and an invalid approval would count as a review", r.rule),
+                "fix the policy (or the approval) instead; `enforce: evaluate` stages a policy that still fails",
             );
             continue;
         }
@@ -357,11 +396,40 @@ pub(crate) fn load(
             continue;
         }
         let m = r.matches.unwrap_or(RawMatch {
+            refname: None,
             path: None,
             kind: None,
             name: None,
             namespace: None,
         });
+        if pathless(&r.rule)
+            && (m.path.is_some() || m.kind.is_some() || m.name.is_some() || m.namespace.is_some())
+        {
+            bad(
+                format!("`{}` findings name no file or object, so `match` by path, kind, name or namespace would cover nothing", r.rule),
+                "limit the entry with `match: {ref: GLOB}` instead",
+            );
+            continue;
+        }
+        let glob = |p: &str| {
+            globset::GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .map(|g| g.compile_matcher())
+        };
+        let refname = match m.refname {
+            None => None,
+            Some(p) => match glob(&p) {
+                Ok(g) => Some((p, g)),
+                Err(e) => {
+                    bad(
+                        format!("`match.ref: {p}` is not a valid glob: {}", e.kind()),
+                        "write the full ref name, e.g. refs/heads/main or refs/heads/release/*",
+                    );
+                    continue;
+                }
+            },
+        };
         let path = match m.path {
             None => None,
             Some(p) => match globset::GlobBuilder::new(&p)
@@ -384,6 +452,7 @@ pub(crate) fn load(
             kind: m.kind,
             name: m.name,
             namespace: m.namespace,
+            refname,
             reason,
             owner,
             expires,
@@ -424,6 +493,25 @@ pub const OPTION: &str = "pushgate.break-glass";
 /// The reason given with the push option, if the push asked; `Err` when
 /// it asked more than once or gave no reason.
 pub fn requested(push_options: &[String]) -> Option<Result<String, String>> {
+    // A near miss (`Pushgate.Break-Glass=`, a space before `=`) is a
+    // request too: refused, never read as no request.
+    let near = |o: &String| {
+        let o = o.trim_start().to_ascii_lowercase();
+        o.starts_with("pushgate.break-glass")
+            || o.starts_with("pushgate.break_glass")
+            || o.starts_with("pushgate.breakglass")
+    };
+    if let Some(miss) = push_options.iter().find(|o| {
+        near(o)
+            && !o
+                .strip_prefix(OPTION)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+    }) {
+        return Some(Err(format!(
+            "the push option `{}` is not spelled `{OPTION}=REASON`",
+            miss.chars().take(80).collect::<String>()
+        )));
+    }
     let asked: Vec<&str> = push_options
         .iter()
         .filter_map(|o| {
@@ -514,7 +602,14 @@ mod tests {
     #[test]
     fn break_glass_needs_one_reasoned_option() {
         assert!(requested(&["ci.skip".into()]).is_none());
-        assert!(requested(&["pushgate.break-glass-x=1".into()]).is_none());
+        for miss in [
+            "pushgate.break-glass-x=1",
+            "Pushgate.Break-Glass=x",
+            "pushgate.break-glass =x",
+            " pushgate.break_glass=x",
+        ] {
+            assert!(matches!(requested(&[miss.into()]), Some(Err(_))), "{miss}");
+        }
         assert_eq!(
             requested(&["pushgate.break-glass=db down".into()]),
             Some(Ok("db down".into()))
@@ -573,6 +668,12 @@ mod tests {
                 kind: Some("DaemonSet".into()),
                 name: None,
                 namespace: None,
+                refname: Some((
+                    "refs/heads/main".into(),
+                    globset::Glob::new("refs/heads/main")
+                        .unwrap()
+                        .compile_matcher(),
+                )),
                 reason: "reviewed".into(),
                 owner: "security".into(),
                 expires: day("2027-03-31"),
@@ -590,9 +691,17 @@ mod tests {
             f
         };
         let today = day("2027-03-31");
+        let main = Some("refs/heads/main");
+        let agent = finding("k8s.deny_privileged", "k8s/agent/ds.yaml", "DaemonSet");
+        assert!(matches!(
+            ex.cover(&agent, Some("refs/heads/prod"), today),
+            Cover::None
+        ));
+        assert!(matches!(ex.cover(&agent, None, today), Cover::None));
         assert!(matches!(
             ex.cover(
                 &finding("k8s.deny_privileged", "k8s/agent/ds.yaml", "DaemonSet"),
+                main,
                 today
             ),
             Cover::Active(_)
@@ -600,6 +709,7 @@ mod tests {
         assert!(matches!(
             ex.cover(
                 &finding("k8s.deny_privileged", "k8s/agent/ds.yaml", "Pod"),
+                main,
                 today
             ),
             Cover::None
@@ -607,6 +717,7 @@ mod tests {
         assert!(matches!(
             ex.cover(
                 &finding("k8s.deny_privileged", "k8s/web/ds.yaml", "DaemonSet"),
+                main,
                 today
             ),
             Cover::None
@@ -614,6 +725,7 @@ mod tests {
         assert!(matches!(
             ex.cover(
                 &finding("k8s.deny_latest", "k8s/agent/ds.yaml", "DaemonSet"),
+                main,
                 today
             ),
             Cover::None
@@ -621,6 +733,7 @@ mod tests {
         assert!(matches!(
             ex.cover(
                 &finding("k8s.deny_privileged", "k8s/agent/ds.yaml", "DaemonSet"),
+                main,
                 day("2027-04-01")
             ),
             Cover::Expired(_)
@@ -633,14 +746,19 @@ mod tests {
             vec![],
             vec![],
         );
-        ex.apply(&mut v, &mut excepted, &mut warnings, day("2027-04-01"));
+        ex.apply(
+            &mut v,
+            (&mut excepted, &mut warnings),
+            main,
+            day("2027-04-01"),
+        );
         assert_eq!(
             (v.len(), excepted.len(), warnings.len()),
             (2, 0, 1),
             "one warning per lapsed entry"
         );
         assert!(warnings[0].message.contains("exceptions.yaml:4"));
-        ex.apply(&mut v, &mut excepted, &mut warnings, today);
+        ex.apply(&mut v, (&mut excepted, &mut warnings), main, today);
         assert_eq!((v.len(), excepted.len()), (0, 2));
         assert_eq!(
             excepted[0].exception.as_ref().unwrap().entry,

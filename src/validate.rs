@@ -399,7 +399,12 @@ pub fn roll_out(report: &mut Report, config: &crate::config::Config) {
     for r in &mut report.results {
         if let Some(ex) = &config.exceptions {
             let mut excepted = Vec::new();
-            ex.apply(&mut r.failures, &mut excepted, &mut r.warnings, today);
+            ex.apply(
+                &mut r.failures,
+                (&mut excepted, &mut r.warnings),
+                None,
+                today,
+            );
             for f in excepted {
                 if let Some(e) = &f.exception {
                     r.exceptions

@@ -871,6 +871,28 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// Whether an accepted update, in any repository of the log, brought
+    /// commit `id` or set a ref to it: a break-glass tip must be new.
+    pub fn ever_accepted(&mut self, id: &str) -> Result<bool> {
+        let brought = first(
+            self.db.as_mut(),
+            "SELECT 1 FROM decision_commits c JOIN decisions d ON d.id = c.decision_id
+             WHERE c.commit_id = ?1 AND d.decision = 'accepted' LIMIT 1",
+            &[text(id)],
+            |r| r.int(0),
+        )?;
+        if brought.is_some() {
+            return Ok(true);
+        }
+        Ok(first(
+            self.db.as_mut(),
+            "SELECT 1 FROM decisions WHERE new = ?1 AND decision = 'accepted' LIMIT 1",
+            &[text(id)],
+            |r| r.int(0),
+        )?
+        .is_some())
+    }
+
     /// Per rollout mark (`would_reject:RULE`, `exception:RULE`,
     /// `break_glass`): how many decisions in `[since, until)` carry it, and
     /// the newest one's time.

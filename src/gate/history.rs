@@ -95,7 +95,7 @@ pub(super) fn walk(
                             // it makes reachable was never checked.
                             .filter(|(name, _)| !name.starts_with(super::approvals::PREFIX))
                             .filter(|(name, _)| {
-                                let theirs = Effective::resolve(config, name);
+                                let theirs = Effective::resolve_vouching(config, name);
                                 theirs.covers(rules)
                                     // The same owners were asked there.
                                     && config.paths.iter().all(|p| {
@@ -104,7 +104,12 @@ pub(super) fn walk(
                                     })
                             })
                             .filter(|(name, _)| {
-                                sets_here.iter().all(|&i| gate.policies[i].applies_to(name))
+                                // A set that evaluates (or once did) recorded
+                                // its findings there instead of rejecting.
+                                sets_here.iter().all(|&i| {
+                                    gate.policies[i].applies_to(name)
+                                        && !gate.policies[i].set.enforce.evaluate
+                                })
                             })
                             .map(|(_, id)| *id)
                             .collect();

@@ -49,26 +49,46 @@ impl Glass {
     }
 }
 
+/// The audit log, to read; None when it is a SQLite file not yet
+/// created (it holds nothing). Unreadable: an error that grants nothing.
+fn log(gate: &Gate) -> Result<Option<crate::audit::Store>, String> {
+    let Some(audit) = &gate.config.audit else {
+        return Err("the config names no audit log to record it in".into());
+    };
+    let target = crate::audit::Target::from(audit);
+    if !target.is_postgres() && !std::path::Path::new(&target.database).exists() {
+        return Ok(None);
+    }
+    crate::audit::Store::open(&target)
+        .map(Some)
+        .map_err(|e| format!("the audit log cannot be read: {e:#}"))
+}
+
 /// Break-glass uses the log holds from the last 24 hours. A log that
 /// cannot be read grants nothing: uses that cannot be counted are not
 /// allowed.
 fn recorded_uses(gate: &Gate) -> Result<u64, String> {
-    let Some(audit) = &gate.config.audit else {
-        return Err("the config names no audit log to record it in".into());
-    };
     // The log's times are the real clock's, so the window is too
     // (PUSHGATE_NOW moves rollout dates, not the log).
     let now = jiff::Timestamp::now();
     let since = crate::time::utc_of(now.as_second() - 24 * 3600);
-    let target = crate::audit::Target::from(audit);
-    if !target.is_postgres() && !std::path::Path::new(&target.database).exists() {
-        return Ok(0);
+    match log(gate)? {
+        None => Ok(0),
+        Some(mut store) => store
+            .break_glass_since(&since)
+            .map_err(|e| format!("the audit log cannot be read to count its uses: {e:#}")),
     }
-    let mut store = crate::audit::Store::open(&target)
-        .map_err(|e| format!("the audit log cannot be read to count its uses: {e:#}"))?;
-    store
-        .break_glass_since(&since)
-        .map_err(|e| format!("the audit log cannot be read to count its uses: {e:#}"))
+}
+
+/// Whether the log saw `tip` land anywhere (any repository sharing it,
+/// any ref since deleted or rewound).
+fn landed_before(gate: &Gate, tip: &str) -> Result<bool, String> {
+    match log(gate)? {
+        None => Ok(false),
+        Some(mut store) => store
+            .ever_accepted(tip)
+            .map_err(|e| format!("the audit log cannot be read: {e:#}")),
+    }
 }
 
 pub(super) fn finish(
@@ -84,15 +104,15 @@ pub(super) fn finish(
         let before = out.warnings.len();
         ex.apply(
             &mut out.violations,
-            &mut out.exceptions,
-            &mut out.warnings,
+            (&mut out.exceptions, &mut out.warnings),
+            Some(&u.refname),
             config.today,
         );
         let mut lapsed = out.warnings[before..].to_vec();
         ex.apply(
             &mut out.would_reject,
-            &mut out.exceptions,
-            &mut lapsed,
+            (&mut out.exceptions, &mut lapsed),
+            Some(&u.refname),
             config.today,
         );
         // One warning per lapsed entry, whichever list it would have covered.
@@ -146,12 +166,24 @@ pub(super) fn finish(
     // The signature is the on-call's consent to this push: a signed commit
     // the server already has (any on-call commit of main's history) would
     // let anyone replay it onto another ref with the option.
+    let fresh = "break-glass needs a new commit signed for this push (git commit --allow-empty -S -m \"break-glass: REASON\")";
     if let Some(on) = already_on_server(repo, &u.new, existing)? {
         refuse(
             out,
-            format!("the tip is already on the server ({on}); break-glass needs a new commit signed for this push (git commit --allow-empty -S -m \"break-glass: REASON\")"),
+            format!("the tip is already on the server ({on}); {fresh}"),
         );
         return Ok(());
+    }
+    match landed_before(gate, &u.new) {
+        Ok(false) => {}
+        Ok(true) => {
+            refuse(out, format!("the audit log shows the tip landed before (in this or another repository sharing the log); {fresh}"));
+            return Ok(());
+        }
+        Err(why) => {
+            refuse(out, why);
+            return Ok(());
+        }
     }
     let tip_signer = tip_signer(gate, repo, &u.new)?;
     let used = match glass.used(gate) {

@@ -288,13 +288,18 @@ fn evaluate_mode_records_what_it_would_reject_and_enforces_from_its_date() {
 
 #[test]
 fn an_evaluating_ref_rule_never_vouches_for_history() {
-    // dev is evaluated for signatures; main enforces them. A commit that
-    // reached dev unsigned must still be judged when it comes to main.
+    // dev is evaluated for signatures until the 15th; main and release/*
+    // enforce them. A commit that reached dev unsigned must still be judged
+    // when it comes to either, before the date and after it (dev's history
+    // then holds what it let in while it only evaluated).
     let s = site(
         "  - match: refs/heads/dev
     require_signed_commits: true
     enforce: evaluate
+    enforce_from: 2027-01-15
   - match: refs/heads/main
+    require_signed_commits: true
+  - match: refs/heads/release/*
     require_signed_commits: true
 ",
         "    refs: [refs/heads/none]\n",
@@ -303,10 +308,15 @@ fn an_evaluating_ref_rule_never_vouches_for_history() {
     s.commit(None, "README", "unsigned");
     s.push_as("alice", "HEAD:refs/heads/dev", "2027-01-01", &[])
         .assert_ok()
-        .assert_says("warning[unsigned] (evaluate mode)");
+        .assert_says("warning[unsigned] (evaluate mode: will reject from 2027-01-15)");
     s.push("2027-01-01", &[])
         .assert_rejected()
         .assert_says("error[unsigned]");
+    for day in ["2027-01-01", "2027-01-20"] {
+        s.push_as("alice", "HEAD:refs/heads/release/1", day, &[])
+            .assert_rejected()
+            .assert_says("error[unsigned]");
+    }
 }
 
 fn exceptions_site(entries: &str) -> Site {
@@ -453,6 +463,15 @@ fn malformed_exceptions_are_config_errors_naming_their_line() {
 - rule: pushgate.kubernetes.deny_latest_tag
   reason: no end
   owner: dev
+- rule: approvals-missing
+  match: {path: \"k8s/**\"}
+  reason: approvals name no file
+  owner: dev
+  expires: 2027-02-01
+- rule: policy-error
+  reason: one failure hides its namespace
+  owner: dev
+  expires: 2027-02-01
 ",
     )
     .unwrap();
@@ -468,6 +487,8 @@ fn malformed_exceptions_are_config_errors_naming_their_line() {
         (9, "more than a year ahead"),
         (13, "is a signatures check"),
         (17, "has no `expires`"),
+        (20, "findings name no file or object"),
+        (25, "`rule: policy-error` is never excepted"),
     ] {
         assert!(
             out.contains(&format!("exceptions.yaml:{line}:")) && out.contains(says),
@@ -575,6 +596,23 @@ fn break_glass_by_an_on_call_signer_lets_policies_through_recorded_and_counted()
     s.push("2027-01-01", &[GLASS])
         .assert_rejected()
         .assert_says("used 2 times in the last 24 hours; `break_glass.max_per_day` is 2");
+    // An on-call commit that landed once on a branch since deleted: the
+    // log remembers it, so it is no token either.
+    s.w.git_ok(&s.work, &["fetch", "-q", "origin"]);
+    s.w.git_ok(&s.work, &["reset", "-q", "--hard", "origin/main"]);
+    s.commit(Some(&oncall), "notes.txt", "on-call notes");
+    s.push_as("alice", "HEAD:refs/heads/scratch", "2027-01-01", &[])
+        .assert_ok();
+    s.push_as("alice", ":refs/heads/scratch", "2027-01-01", &[])
+        .assert_ok();
+    s.push("2027-01-01", &[GLASS])
+        .assert_rejected()
+        .assert_says("the audit log shows the tip landed before");
+    // A misspelt option is refused, not read as no request.
+    s.push("2027-01-01", &["Pushgate.Break-Glass=INC-8"])
+        .assert_rejected()
+        .assert_says("is not spelled `pushgate.break-glass=REASON`");
+
     // Listed: every update it was granted on, the two where something it
     // may not skip stood included; counted: the accepted ones.
     assert_eq!(s.records(&["--break-glass"]).len(), 4);
