@@ -46,7 +46,7 @@ fn broken_gate(
         .unwrap_or_default(),
         updates,
     };
-    let decision = Decision::rejected(
+    let mut decision = Decision::rejected(
         &repo.name,
         &push,
         gate::broken_config_finding(&error.to_string()),
@@ -60,7 +60,7 @@ fn broken_gate(
     if let Some(audit) = audit.filter(|_| records) {
         // Best effort: the push is rejected whether or not this lands, and
         // `doctor` reports an audit log it cannot write.
-        let _ = write_audit(&audit, &decision, all_or_nothing);
+        let _ = write_audit(&audit, &mut decision, all_or_nothing, None);
     }
     decision
 }
@@ -138,9 +138,9 @@ pub(crate) fn hook_pre_receive() -> ExitCode {
         let push = push_for(&gate.config, updates, options);
         let audit = gate.config.audit.clone();
         start_watchdog(&repo, &gate, &push, audit, Atomicity::AllOrNothing);
-        let decision = gate::decide_or_reject(&repo, &gate, &push);
+        let mut decision = gate::decide_or_reject(&repo, &gate, &push);
         claim_or_wait();
-        audit_record(&gate, &decision, true)?;
+        audit_record(&gate, &mut decision, true)?;
         Ok(decision)
     })();
     finish_hook(result, Atomicity::AllOrNothing)
@@ -166,10 +166,10 @@ pub(crate) fn hook_update(refname: &str, old: &str, new: &str) -> ExitCode {
         let push = push_for(&gate.config, vec![update], options);
         let audit = gate.config.audit.clone().filter(|_| records);
         start_watchdog(&repo, &gate, &push, audit, Atomicity::PerRef);
-        let decision = gate::decide_or_reject(&repo, &gate, &push);
+        let mut decision = gate::decide_or_reject(&repo, &gate, &push);
         claim_or_wait();
         if records {
-            audit_record(&gate, &decision, false)?;
+            audit_record(&gate, &mut decision, false)?;
         }
         Ok(decision)
     })();
@@ -363,28 +363,44 @@ pub(crate) fn hook_pre_push(remote: &str, url: &str) -> ExitCode {
 
 /// Records the decision when the config has an audit log. Failing to write
 /// it fails the hook: an unrecorded push must not land.
-fn audit_record(gate: &Gate, decision: &Decision, all_or_nothing: bool) -> Result<()> {
+/// Break-glass grants are counted again as they are written, under the
+/// log's lock: a push that lost the race for the last grant is rejected
+/// (and recorded) with the grant taken back.
+fn audit_record(gate: &Gate, decision: &mut Decision, all_or_nothing: bool) -> Result<()> {
     match &gate.config.audit {
-        Some(audit) => write_audit(audit, decision, all_or_nothing),
+        Some(audit) => write_audit(
+            audit,
+            decision,
+            all_or_nothing,
+            gate.config.break_glass.as_ref().map(|b| b.max_per_day),
+        ),
         None => Ok(()),
     }
 }
 
 fn write_audit(
     audit: &crate::config::Audit,
-    decision: &Decision,
+    decision: &mut Decision,
     all_or_nothing: bool,
+    max_per_day: Option<u32>,
 ) -> Result<()> {
+    let since = crate::time::utc_of(jiff::Timestamp::now().as_second() - 24 * 3600);
+    let cap = max_per_day.map(|m| (u64::from(m), since.as_str()));
+    let context = || {
+        format!(
+            "writing to the audit log {}; the push is not accepted",
+            audit.database
+        )
+    };
     let mut store = crate::audit::Store::open(&crate::audit::Target::from(audit))
         .context("the audit log cannot be written, so the push is not accepted")?;
-    store
-        .record(&audit_bodies(decision, all_or_nothing, &audit.server))
-        .with_context(|| {
-            format!(
-                "writing to the audit log {}; the push is not accepted",
-                audit.database
-            )
-        })?;
+    let bodies = audit_bodies(decision, all_or_nothing, &audit.server);
+    if let Err(have) = store.record_capped(&bodies, cap).with_context(context)? {
+        gate::revoke_break_glass(decision, have, cap.map_or(0, |c| c.0));
+        store
+            .record(&audit_bodies(decision, all_or_nothing, &audit.server))
+            .with_context(context)?;
+    }
     Ok(())
 }
 

@@ -612,7 +612,38 @@ impl Store {
     /// Records decisions (one per ref update) in one transaction; returns
     /// their ids in order.
     pub fn record(&mut self, decisions: &[DecisionBody]) -> Result<Vec<i64>> {
+        self.record_capped(decisions, None)?
+            .map_err(|_| anyhow::anyhow!("no cap was given"))
+    }
+
+    /// [`Store::record`], unless the decisions' break-glass grants would
+    /// take the grants on accepted updates since `cap.1` past `cap.0`:
+    /// then nothing is written and the grants already recorded are
+    /// returned. Counted under the chain's write lock, so concurrent pushes
+    /// (a fleet's, on PostgreSQL) cannot all take the last grant.
+    pub fn record_capped(
+        &mut self,
+        decisions: &[DecisionBody],
+        cap: Option<(u64, &str)>,
+    ) -> Result<Result<Vec<i64>, u64>> {
         self.write(|db| {
+            let granted = decisions
+                .iter()
+                .filter(|d| d.decision == "accepted" && d.break_glass.is_some())
+                .count() as u64;
+            if let (Some((max, since)), true) = (cap, granted > 0) {
+                let have = first(
+                    db,
+                    "SELECT count(*) FROM decision_marks m JOIN decisions d ON d.id = m.decision_id
+                     WHERE m.mark = 'break_glass' AND d.decision = 'accepted' AND d.time >= ?1",
+                    &[text(since)],
+                    |r| r.int(0),
+                )?
+                .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+                if have + granted > max {
+                    return Ok(Err(have));
+                }
+            }
             let mut ids = Vec::new();
             for d in decisions {
                 let body = serde_json::to_string(d)?;
@@ -620,7 +651,7 @@ impl Store {
                 Self::index(db, id, d)?;
                 ids.push(id);
             }
-            Ok(ids)
+            Ok(Ok(ids))
         })
     }
 
@@ -1470,6 +1501,21 @@ mod tests {
             2
         );
         assert_eq!(store.break_glass_since("2000-01-01T00:00:00Z").unwrap(), 1);
+        // A grant past the cap is not written: the one recorded is returned.
+        let since = "2000-01-01T00:00:00Z";
+        let entries = |store: &mut Store| store.export(&mut std::io::sink()).unwrap();
+        let before = entries(&mut store);
+        assert_eq!(
+            store
+                .record_capped(&[body("accepted", true, &[])], Some((1, since)))
+                .unwrap(),
+            Err(1)
+        );
+        assert_eq!(entries(&mut store), before);
+        assert!(store
+            .record_capped(&[body("accepted", false, &[])], Some((1, since)))
+            .unwrap()
+            .is_ok());
         let counts = store
             .mark_counts("2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z")
             .unwrap();

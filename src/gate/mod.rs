@@ -357,6 +357,7 @@ pub fn broken_config_finding(detail: &str) -> Finding {
 }
 
 pub use policies::PolicyFailed;
+pub use rollout::revoke_break_glass;
 
 /// The finding for an error that stopped the decision.
 pub fn failure_finding(e: &anyhow::Error) -> Finding {

@@ -255,3 +255,25 @@ fn tip_signer(gate: &Gate, repo: &Repo, new: &str) -> Result<Option<String>> {
         .then_some(v.signer)
         .flatten())
 }
+
+/// Takes back the break-glass grants of `decision`: other pushes used the
+/// last of `max` while it was decided (`have` are recorded).
+pub fn revoke_break_glass(decision: &mut super::Decision, have: u64, max: u64) {
+    for out in &mut decision.updates {
+        let Some(glass) = out.break_glass.take() else {
+            continue;
+        };
+        out.violations.extend(glass.bypassed);
+        out.violations.push(
+            Finding::new(
+                Code::BreakGlassRefused,
+                format!(
+                    "break-glass refused for {}: while this push was decided, other pushes took the last grants ({have} in the last 24 hours; `break_glass.max_per_day` is {max})",
+                    out.refname
+                ),
+                "wait for the 24 hours to pass, or ask an operator to raise break_glass.max_per_day",
+            )
+            .commit(out.new.clone()),
+        );
+    }
+}
