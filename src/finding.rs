@@ -57,6 +57,10 @@ pub struct ExceptionUse {
     pub owner: String,
     pub reason: String,
     pub expires: String,
+    /// The entry's `match.ref`, when it is limited to some refs: the
+    /// content it let onto them was not let onto others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refs: Option<String>,
 }
 
 /// A manifest's identity: `kind`, `metadata.name`, `metadata.namespace`.

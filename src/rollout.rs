@@ -150,6 +150,7 @@ impl Exception {
             owner: self.owner.clone(),
             reason: self.reason.clone(),
             expires: self.expires.to_string(),
+            refs: self.refname.as_ref().map(|(g, _)| g.clone()),
         }
     }
 

@@ -84,6 +84,12 @@ fn is_empty_list(v: &serde_json::Value) -> bool {
     v.is_null() || v.as_array().is_some_and(Vec::is_empty)
 }
 
+/// Marks of content let onto a ref that other refs did not let in: a
+/// break-glass that bypassed something, an exception limited by `match.ref`.
+pub const BYPASSED: &str = "bypassed";
+pub const SCOPED_EXCEPTION: &str = "scoped_exception";
+pub const BASELINE: &str = "baseline";
+
 /// The rollout marks a decision is indexed under (`decision_marks`):
 /// `would_reject:RULE`, `exception:RULE`, `break_glass`. Derived from the
 /// chained body alone, so `verify` recomputes them.
@@ -98,8 +104,23 @@ pub fn marks(d: &DecisionBody) -> Vec<String> {
     };
     let mut out = rules(&d.would_reject, "would_reject");
     out.extend(rules(&d.exceptions, "exception"));
-    if d.break_glass.is_some() {
+    if let Some(g) = &d.break_glass {
         out.push("break_glass".into());
+        if g["bypassed"].as_array().is_some_and(|b| !b.is_empty()) {
+            out.push(BYPASSED.into());
+        }
+    }
+    if d.exceptions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|f| !f["exception"]["refs"].is_null())
+    {
+        out.push(SCOPED_EXCEPTION.into());
+    }
+    // A baseline declares the ref's history trusted again.
+    if d.action == "baseline" {
+        out.push(BASELINE.into());
     }
     out.sort();
     out.dedup();
@@ -429,6 +450,7 @@ impl Store {
                         Self::backfill_deployments(db)?;
                     }
                     db.batch(&db::marks_table(int))?;
+                    Self::backfill_marks(db)?;
                     db.exec(
                         "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
                         &[text(&SCHEMA_VERSION.to_string())],
@@ -441,6 +463,32 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// Fills the marks index of a log written before it existed (its
+    /// baselines; older bodies carry no rollout fields).
+    fn backfill_marks(db: &mut dyn Db) -> Result<()> {
+        let mut rows = Vec::new();
+        db.rows(
+            "SELECT seq, body FROM entries WHERE kind = 'decision' ORDER BY seq",
+            &[],
+            &mut |r| {
+                let (seq, body) = (r.int(0)?, r.text(1)?);
+                if let Ok(d) = serde_json::from_str::<DecisionBody>(&body) {
+                    for m in marks(&d) {
+                        rows.push((seq, m));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        for (id, m) in rows {
+            db.exec(
+                "INSERT INTO decision_marks VALUES(?1, ?2)",
+                &[int(id), text(&m)],
+            )?;
+        }
+        Ok(())
     }
 
     /// Fills the deployments index of a log written before it existed.
@@ -900,6 +948,23 @@ impl Store {
         )?
         .unwrap_or(0);
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Refs of `repository` an accepted update marked `BYPASSED` or
+    /// `SCOPED_EXCEPTION`: their history holds content only they let in,
+    /// so they vouch for no new ref.
+    pub fn refs_let_in(&mut self, repository: &str) -> Result<std::collections::BTreeSet<String>> {
+        Ok(all(
+            self.db.as_mut(),
+            "SELECT DISTINCT d.ref FROM decision_marks m JOIN decisions d ON d.id = m.decision_id
+             WHERE d.repository = ?1 AND d.decision = 'accepted' AND m.mark IN ('bypassed', 'scoped_exception')
+             AND d.id > COALESCE((SELECT max(b.id) FROM decision_marks bm JOIN decisions b ON b.id = bm.decision_id
+                                  WHERE bm.mark = 'baseline' AND b.repository = d.repository AND b.ref = d.ref), 0)",
+            &[text(repository)],
+            |r| r.text(0),
+        )?
+        .into_iter()
+        .collect())
     }
 
     /// Whether an accepted update, in any repository of the log, brought

@@ -88,9 +88,13 @@ pub(super) fn walk(
                             .filter(|(_, p)| p.applies_to(&u.refname))
                             .map(|(i, _)| i)
                             .collect();
+                        let let_in = super::rollout::unvouching_refs(gate, &repo.name);
                         vouching = existing
                             .iter()
                             .filter(|(name, _)| *name != u.refname)
+                            // Content a break-glass or a ref-limited exception
+                            // let onto that ref alone.
+                            .filter(|(name, _)| let_in.as_ref().is_some_and(|l| !l.contains(name)))
                             // An approval ref is judged by its tag alone: what
                             // it makes reachable was never checked.
                             .filter(|(name, _)| !name.starts_with(super::approvals::PREFIX))

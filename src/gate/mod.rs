@@ -516,8 +516,14 @@ fn decide_rolled_out(
             .collect::<Option<Vec<_>>>()
             .and_then(|d| d.into_iter().min())
             .map(|d| d.to_string());
+        // The same finding, whichever rule's line `required_by` names.
+        let same = |a: &Finding, b: &Finding| {
+            (&a.rule, &a.commit, &a.path, a.line, a.document, &a.message)
+                == (&b.rule, &b.commit, &b.path, b.line, b.document, &b.message)
+        };
         for mut f in shadow.violations {
-            if !out.violations.contains(&f) && !out.would_reject.contains(&f) {
+            let known = |list: &[Finding]| list.iter().any(|g| same(g, &f));
+            if !known(&out.violations) && !known(&out.would_reject) {
                 f.enforce_from.clone_from(&from);
                 out.would_reject.push(f);
             }

@@ -29,6 +29,8 @@ pub(super) struct Glass {
     recorded: Option<Result<u64, String>>,
     /// Uses granted so far in this push.
     granted: u64,
+    /// Their tips: one signed commit serves one ref update.
+    tips: Vec<git2::Oid>,
 }
 
 impl Glass {
@@ -37,6 +39,7 @@ impl Glass {
             request: crate::rollout::requested(&push.push_options),
             recorded: None,
             granted: 0,
+            tips: Vec::new(),
         }
     }
 
@@ -62,6 +65,24 @@ fn log(gate: &Gate) -> Result<Option<crate::audit::Store>, String> {
     crate::audit::Store::open(&target)
         .map(Some)
         .map_err(|e| format!("the audit log cannot be read: {e:#}"))
+}
+
+/// Refs that vouch for no new ref: what a break-glass or a ref-limited
+/// exception let onto them was never judged acceptable for another ref,
+/// and a new ref at their commit would carry it unjudged. `None`: the log
+/// cannot be read, so no ref vouches.
+pub(super) fn unvouching_refs(
+    gate: &Gate,
+    repository: &str,
+) -> Option<std::collections::BTreeSet<String>> {
+    if gate.config.audit.is_none() {
+        return Some(Default::default());
+    }
+    match log(gate) {
+        Ok(None) => Some(Default::default()),
+        Ok(Some(mut store)) => store.refs_let_in(repository).ok(),
+        Err(_) => None,
+    }
 }
 
 /// Break-glass uses the log holds from the last 24 hours. A log that
@@ -185,6 +206,16 @@ pub(super) fn finish(
             return Ok(());
         }
     }
+    let tip = oid(&u.new)?;
+    for t in &glass.tips {
+        let related = *t == tip
+            || repo.git.graph_descendant_of(*t, tip).unwrap_or(true)
+            || repo.git.graph_descendant_of(tip, *t).unwrap_or(true);
+        if related {
+            refuse(out, format!("this push already used {} for a break-glass on another ref; one signed commit serves one ref update", super::signatures::short_id(&t.to_string())));
+            return Ok(());
+        }
+    }
     let tip_signer = tip_signer(gate, repo, &u.new)?;
     let used = match glass.used(gate) {
         Ok(n) => n,
@@ -208,6 +239,7 @@ pub(super) fn finish(
                 .partition(|f| bg.bypass.contains(&category_of(&f.rule)));
             out.violations = kept;
             glass.granted += 1;
+            glass.tips.push(tip);
             out.break_glass = Some(BreakGlassUse {
                 reason,
                 signer,

@@ -534,6 +534,8 @@ fn break_glass_by_an_on_call_signer_lets_policies_through_recorded_and_counted()
     let dev = s.dev.clone();
     s.commit(Some(&dev), "README", "start");
     s.push("2027-01-01", &[]).assert_ok();
+    s.push_as("alice", "HEAD:refs/heads/scratch", "2027-01-01", &[])
+        .assert_ok();
 
     // Without the option: the policy rejects.
     s.commit(Some(&oncall), "k8s/web.yaml", &deployment("web", "latest"));
@@ -597,21 +599,28 @@ fn break_glass_by_an_on_call_signer_lets_policies_through_recorded_and_counted()
         .assert_rejected()
         .assert_says("used 2 times in the last 24 hours; `break_glass.max_per_day` is 2");
     // An on-call commit that landed once on a branch since deleted: the
-    // log remembers it, so it is no token either.
+    // log remembers it, so it is no token either. (scratch was created
+    // before main took anything by break-glass: a ref created now would be
+    // judged whole, see the next test.)
     s.w.git_ok(&s.work, &["fetch", "-q", "origin"]);
-    s.w.git_ok(&s.work, &["reset", "-q", "--hard", "origin/main"]);
+    s.w.git_ok(&s.work, &["reset", "-q", "--hard", "origin/scratch"]);
     s.commit(Some(&oncall), "notes.txt", "on-call notes");
     s.push_as("alice", "HEAD:refs/heads/scratch", "2027-01-01", &[])
         .assert_ok();
     s.push_as("alice", ":refs/heads/scratch", "2027-01-01", &[])
         .assert_ok();
-    s.push("2027-01-01", &[GLASS])
+    s.push_as("alice", "+HEAD:refs/heads/main", "2027-01-01", &[GLASS])
         .assert_rejected()
         .assert_says("the audit log shows the tip landed before");
     // A misspelt option is refused, not read as no request.
-    s.push("2027-01-01", &["Pushgate.Break-Glass=INC-8"])
-        .assert_rejected()
-        .assert_says("is not spelled `pushgate.break-glass=REASON`");
+    s.push_as(
+        "alice",
+        "+HEAD:refs/heads/main",
+        "2027-01-01",
+        &["Pushgate.Break-Glass=INC-8"],
+    )
+    .assert_rejected()
+    .assert_says("is not spelled `pushgate.break-glass=REASON`");
 
     // Listed: every update it was granted on, the two where something it
     // may not skip stood included; counted: the accepted ones.
@@ -663,4 +672,57 @@ fn rollout_marks_and_the_break_glass_cap_work_on_postgresql() {
         &["audit", "verify", "--config", &s.config()],
     );
     verify.assert_ok();
+}
+
+/// What a break-glass let onto one ref is not a pass for others: the same
+/// signed commit cannot serve two refs of one push, and a new ref created
+/// at it is judged, not vouched for by the ref that took it.
+#[test]
+fn one_break_glass_serves_one_ref_and_vouches_for_no_new_ref() {
+    let s = glass_site();
+    let (oncall, dev) = (s.oncall.clone(), s.dev.clone());
+    s.commit(Some(&dev), "README", "start");
+    s.push("2027-01-01", &[]).assert_ok();
+    s.commit(Some(&oncall), "k8s/web.yaml", &deployment("web", "latest"));
+    s.push_as("alice", "HEAD:refs/heads/main", "2027-01-01", &[GLASS])
+        .assert_ok();
+    // (A second ref in the same push, same tip.)
+    s.commit(Some(&oncall), "k8s/api.yaml", &deployment("api", "latest"));
+    let mut c = s.w.cmd("git", &s.work);
+    c.args([
+        "push",
+        "-o",
+        GLASS,
+        "origin",
+        "HEAD:refs/heads/main",
+        "HEAD:refs/heads/prod",
+    ])
+    .env("PUSHGATE_PUSHER", "alice");
+    Run::from(c.output().unwrap())
+        .assert_rejected()
+        .assert_says("one signed commit serves one ref update");
+    // main took web.yaml through break-glass; a new ref at main's commit
+    // is judged for it.
+    s.w.git_ok(&s.work, &["reset", "-q", "--hard", "HEAD~1"]);
+    s.push_as("mallory", "HEAD:refs/heads/release", "2027-01-01", &[])
+        .assert_rejected()
+        .assert_says(&format!("error[{LATEST}] k8s/web.yaml:"));
+    // Until an operator declares main's history trusted again.
+    let server = s.server.to_str().unwrap();
+    s.w.pushgate(
+        s.w.dir.path(),
+        &[
+            "baseline",
+            "--repo",
+            server,
+            "--by",
+            "ops",
+            "refs/heads/main=refs/heads/main",
+        ],
+    )
+    .assert_ok();
+    s.push_as("mallory", "HEAD:refs/heads/release", "2027-01-01", &[])
+        .assert_ok();
+    s.w.pushgate(s.w.dir.path(), &["audit", "verify", "--repo", server])
+        .assert_ok();
 }
