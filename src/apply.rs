@@ -305,15 +305,7 @@ fn export(repo: &Repo, cfg: &Apply, job: &Job, dir: &Path, changed: &Path) -> Re
             cfg.max_export_bytes
         );
     }
-    let mut co = git2::build::CheckoutBuilder::new();
-    // The export is the judged bytes: no .gitattributes filter (ident,
-    // filter=, eol, working-tree-encoding) may rewrite them on the way out.
-    co.target_dir(dir)
-        .force()
-        .recreate_missing(true)
-        .disable_filters(true);
-    repo.git
-        .checkout_tree(tree.as_object(), Some(&mut co))
+    repo.export_tree(tree.id(), dir)
         .context("exporting the new tree")?;
     let old_tree = match Oid::from_str(&job.old).ok().filter(|o| !o.is_zero()) {
         Some(o) => match repo.peel_to_commit(o)? {

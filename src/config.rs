@@ -208,6 +208,53 @@ pub struct Manifests {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub max_file_bytes: u64,
+    /// `manifests.render`: render roots and their renderer (docs/manifests.md).
+    pub render: Vec<RenderRule>,
+    /// `manifests.renderers`: name → argv prefix, each program found.
+    pub renderers: BTreeMap<String, Vec<String>>,
+}
+
+/// One `manifests.render` entry: every path matching `matcher` is a render
+/// root, rendered by the renderer `with` names.
+#[derive(Debug, Clone)]
+pub struct RenderRule {
+    pub pattern: String,
+    pub matcher: GlobMatcher,
+    pub with: String,
+    /// The renderer's command, its program found (absolute).
+    pub argv: Vec<String>,
+    pub line: u64,
+}
+
+/// The renderers known without configuring them: kubectl's built-in
+/// kustomize (what Argo CD and Flux run).
+pub fn default_renderers() -> BTreeMap<String, Vec<String>> {
+    BTreeMap::from([(
+        "kustomize".to_owned(),
+        vec!["kubectl".to_owned(), "kustomize".to_owned()],
+    )])
+}
+
+/// A program as `Command` would find it: a path (relative ones against
+/// `dir`), or a name on `PATH`.
+fn find_program(program: &str, dir: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let runnable = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        let p = if Path::new(program).is_absolute() {
+            PathBuf::from(program)
+        } else {
+            dir.join(program)
+        };
+        return runnable(&p).then_some(p);
+    }
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(program))
+            .find(|p| runnable(p))
+    })
 }
 
 impl Default for Manifests {
@@ -216,6 +263,8 @@ impl Default for Manifests {
             include: vec!["**/*.yaml".into(), "**/*.yml".into(), "**/*.json".into()],
             exclude: vec![],
             max_file_bytes: 1024 * 1024,
+            render: Vec::new(),
+            renderers: default_renderers(),
         }
     }
 }
@@ -391,6 +440,18 @@ struct RawManifests {
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     max_file_bytes: Option<u64>,
+    #[serde(default)]
+    render: Vec<Spanned<RawRender>>,
+    #[serde(default)]
+    renderers: BTreeMap<String, Spanned<Vec<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRender {
+    #[serde(rename = "match")]
+    pattern: String,
+    with: String,
 }
 
 #[derive(Deserialize)]
@@ -973,10 +1034,57 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
         None => Manifests::default(),
         Some(m) => {
             let d = Manifests::default();
+            let mut renderers = d.renderers;
+            for (name, argv) in m.renderers {
+                if argv.value.is_empty() {
+                    problems.push(at(
+                        argv.referenced.line(),
+                        format!("renderer `{name}` has an empty command"),
+                        "give the program and its arguments, e.g. [kubectl, kustomize]",
+                    ));
+                    continue;
+                }
+                renderers.insert(name, argv.value);
+            }
+            let mut render = Vec::new();
+            for r in m.render {
+                let line = r.referenced.line();
+                let r = r.value;
+                let Some(argv) = renderers.get(&r.with) else {
+                    problems.push(at(line, format!("`manifests.render` names the renderer `{}`, which `manifests.renderers` does not define", r.with), "use `kustomize` (kubectl's, built in) or define it under `manifests.renderers`"));
+                    continue;
+                };
+                let Some(program) = find_program(&argv[0], &dir) else {
+                    problems.push(at(line, format!("the renderer `{}` runs `{}`, which is not installed (not on PATH, or not executable)", r.with, argv[0]), "install it on every machine that runs the gate (server and CI): a render that cannot run would judge the raw files instead, which is not what ships"));
+                    continue;
+                };
+                let mut argv = argv.clone();
+                argv[0] = program.to_string_lossy().into_owned();
+                match compile_glob(&r.pattern) {
+                    Ok(matcher) => render.push(RenderRule {
+                        pattern: r.pattern,
+                        matcher,
+                        with: r.with,
+                        argv,
+                        line,
+                    }),
+                    Err(e) => problems.push(at(
+                        line,
+                        format!(
+                            "`manifests.render` `match: {}` is not a valid glob: {}",
+                            r.pattern,
+                            e.kind()
+                        ),
+                        "`*` matches within one path segment, `**` across segments",
+                    )),
+                }
+            }
             Manifests {
                 include: m.include.unwrap_or(d.include),
                 exclude: m.exclude.unwrap_or(d.exclude),
                 max_file_bytes: m.max_file_bytes.unwrap_or(d.max_file_bytes),
+                render,
+                renderers,
             }
         }
     };

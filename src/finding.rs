@@ -239,6 +239,7 @@ codes! {
     ApprovalsMissing => "approvals-missing",
     PathSignerNotAllowed => "path-signer-not-allowed",
     NotPromoted => "not-promoted",
+    RenderFailed => "render-failed",
     ExceptionExpired => "exception-expired",
     BreakGlassRefused => "break-glass-refused",
 }
@@ -263,7 +264,8 @@ impl Code {
             | ManifestCheckoutFilter
             | PathNotUtf8
             | ManifestTooLarge
-            | ManifestNotText => Category::Manifests,
+            | ManifestNotText
+            | RenderFailed => Category::Manifests,
             TooManyCommits | TooManyFiles | ManifestsOverBudget | TooManyDocuments
             | ObjectTooLarge | GateTimeout => Category::Limits,
             GateError | ConfigBroken => Category::Gate,

@@ -503,6 +503,20 @@ impl Repo {
     /// subtree many times, nested (a few hundred bytes that expand to
     /// gigabytes), costs its distinct objects, not its expansion; the walk
     /// keeps its own stack, so deep nesting cannot overflow ours.
+    /// Writes `tree` into `dir` as the judged bytes: no .gitattributes
+    /// filter (ident, filter=, eol, working-tree-encoding) may rewrite them
+    /// on the way out. Callers bound it first with [`Repo::tree_footprint`].
+    pub fn export_tree(&self, tree: Oid, dir: &Path) -> Result<()> {
+        let tree = self.git.find_tree(tree)?;
+        let mut co = git2::build::CheckoutBuilder::new();
+        co.target_dir(dir)
+            .force()
+            .recreate_missing(true)
+            .disable_filters(true);
+        self.git.checkout_tree(tree.as_object(), Some(&mut co))?;
+        Ok(())
+    }
+
     pub fn tree_footprint(&self, tree: Oid) -> Result<(u64, u64)> {
         let mut blob_sizes: HashMap<Oid, u64> = HashMap::new();
         self.subtree_totals(tree, &mut HashMap::new(), &mut |e| match e.kind() {

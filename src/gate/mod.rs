@@ -33,6 +33,7 @@ mod manifests;
 mod policies;
 mod promotion;
 mod push_input;
+mod render;
 mod rollout;
 mod signatures;
 
@@ -793,6 +794,20 @@ fn decide_one(
             )?
         } else {
             Vec::new()
+        };
+        // What ships from a render root is its output, not its files.
+        let docs = if judged && !config.manifests.render.is_empty() && !files.is_empty() {
+            render::render(
+                repo,
+                config,
+                &gate.selector,
+                new_tree,
+                docs,
+                &mut violations,
+                deadline,
+            )?
+        } else {
+            docs
         };
         // Built once per update, for every policy set that asks for it.
         let mut push_value: Option<regorus::Value> = None;

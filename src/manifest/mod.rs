@@ -38,7 +38,8 @@ impl Document {
     /// line and column, or its nearest written parent's.
     pub fn locate(&self, mut f: Finding) -> Finding {
         f.path = Some(self.path.clone());
-        f.line = Some(self.line);
+        // 0: a renderer's output, whose lines are not the repository's.
+        f.line = (self.line > 0).then_some(self.line);
         f.document = Some(self.index);
         f.object = crate::finding::Object::of(&self.document);
         if let Some(field) = f

@@ -26,6 +26,7 @@ mod manifest_attacks;
 mod policies;
 mod protection;
 mod rego_parity;
+mod render;
 mod rollout;
 mod signatures;
 mod snapshots;

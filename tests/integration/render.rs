@@ -1,0 +1,120 @@
+//! kustomize overlays rendered before policy, on real pushes with the real
+//! kubectl: what ships is the overlay's output, so a patch that turns on
+//! `privileged` is rejected though no raw file says so; a kustomization
+//! that does not build is rejected with kustomize's words; a renderer that
+//! is not installed is a configuration error.
+
+use std::path::PathBuf;
+
+use crate::support::*;
+
+const BASE: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels: {app.kubernetes.io/name: web}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true}
+      containers:
+        - name: web
+          image: registry.example.com/web:1.2.3
+          resources: {limits: {cpu: 100m, memory: 64Mi}}
+";
+
+/// A JSON patch: a list of operations, not a manifest, so no raw file of
+/// the push carries `privileged: true`.
+const PRIVILEGED: &str = "- op: add
+  path: /spec/template/spec/containers/0/securityContext
+  value: {privileged: true}
+";
+
+fn config(render: &str) -> String {
+    format!(
+        "version: 1
+manifests:
+  include: [\"**/*.yaml\"]
+{render}policies:
+  - path: {}/policies/kubernetes
+    manifest_namespaces: [pushgate.kubernetes]
+",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+const RENDER: &str = "  render:
+    - match: \"overlays/*/kustomization.yaml\"
+      with: kustomize
+";
+
+fn site(render: &str) -> (World, PathBuf) {
+    let w = World::new();
+    w.server(&config(render));
+    let work = w.clone("work");
+    w.commit(&work, "base/deploy.yaml", BASE, "base");
+    w.commit(
+        &work,
+        "base/kustomization.yaml",
+        "resources: [deploy.yaml]\n",
+        "base",
+    );
+    (w, work)
+}
+
+fn overlay(w: &World, work: &std::path::Path, patch: &str) {
+    w.commit(work, "overlays/prod/patch.yaml", patch, "patch");
+    w.commit(
+        work,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: patch.yaml\n    target: {kind: Deployment, name: web}\n",
+        "overlay",
+    );
+}
+
+#[test]
+fn a_patch_that_turns_on_privileged_is_rejected_as_rendered() {
+    let (w, work) = site(RENDER);
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(&work, "overlays/prod/patch.yaml", PRIVILEGED, "privileged");
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "render-privileged")
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] overlays/prod/kustomization.yaml:")
+        .assert_says("runs privileged");
+}
+
+#[test]
+fn a_kustomization_that_does_not_build_is_rejected_with_kustomizes_words() {
+    let (w, work) = site(RENDER);
+    w.commit(
+        &work,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base, missing.yaml]\n",
+        "broken",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "render-failed")
+        .assert_rejected()
+        .assert_says("error[render-failed] overlays/prod/kustomization.yaml:")
+        .assert_says("missing.yaml");
+}
+
+#[test]
+fn a_renderer_that_is_not_installed_is_a_configuration_error() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    let cfg = config(&format!(
+        "{RENDER}  renderers:\n    kustomize: [no-such-kubectl-here, kustomize]\n"
+    ));
+    std::fs::write(server.join("pushgate.yaml"), cfg).unwrap();
+    w.config_check(&server)
+        .assert_exit(2)
+        .assert_says("runs `no-such-kubectl-here`, which is not installed");
+}
