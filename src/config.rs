@@ -212,6 +212,55 @@ pub struct Manifests {
     pub render: Vec<RenderRule>,
     /// `manifests.renderers`: name → argv prefix, each program found.
     pub renderers: BTreeMap<String, Vec<String>>,
+    /// `manifests.schemas`: documents checked against Kubernetes' schemas
+    /// (docs/manifests.md); None: not checked.
+    pub schemas: Option<Schemas>,
+}
+
+/// The Kubernetes minor versions whose schemas are built in
+/// (schemas/kubernetes/, made by tools/k8s_schemas.py).
+pub const KUBERNETES_VERSIONS: &[&str] = &[
+    "1.25", "1.26", "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36",
+    "1.37",
+];
+
+/// `manifests.schemas` (and `validate`'s kubeconform flags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schemas {
+    /// A minor version of [`KUBERNETES_VERSIONS`], e.g. "1.33".
+    pub kubernetes: String,
+    /// CRD files in the pushed tree: globs, a trailing `/` meaning every
+    /// file below.
+    pub crds: Vec<String>,
+    /// CRD files or directories beside the config (`./` entries),
+    /// absolute; and, for `validate --schema-location`, JSON Schema
+    /// directories.
+    pub local_crds: Vec<PathBuf>,
+    pub locations: Vec<PathBuf>,
+    /// Unknown fields are errors (kubeconform -strict).
+    pub strict: bool,
+    pub unknown_kinds: UnknownKinds,
+}
+
+/// What a document of a kind no schema describes gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum UnknownKinds {
+    #[default]
+    Reject,
+    Warn,
+    Skip,
+}
+
+/// "1.33", "v1.33", "1.33.4" → "1.33" when built in.
+pub fn kubernetes_version(v: &str) -> Option<&'static str> {
+    let v = v.trim().trim_start_matches('v');
+    let mut parts = v.split('.');
+    let (major, minor) = (parts.next()?, parts.next()?);
+    if parts.clone().count() > 1 || !parts.all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let mm = format!("{major}.{minor}");
+    KUBERNETES_VERSIONS.iter().copied().find(|k| *k == mm)
 }
 
 /// One `manifests.render` entry: every path matching `matcher` is a render
@@ -224,6 +273,15 @@ pub struct RenderRule {
     /// The renderer's command, its program found (absolute).
     pub argv: Vec<String>,
     pub line: u64,
+}
+
+/// A `manifests.schemas.crds` entry as a glob over the tree's paths: a
+/// trailing `/` is every file below the directory.
+pub fn crd_glob(entry: &str) -> String {
+    match entry.strip_suffix('/') {
+        Some(dir) => format!("{dir}/**"),
+        None => entry.to_owned(),
+    }
 }
 
 /// The renderers known without configuring them: kubectl's built-in
@@ -265,6 +323,7 @@ impl Default for Manifests {
             max_file_bytes: 1024 * 1024,
             render: Vec::new(),
             renderers: default_renderers(),
+            schemas: None,
         }
     }
 }
@@ -444,6 +503,18 @@ struct RawManifests {
     render: Vec<Spanned<RawRender>>,
     #[serde(default)]
     renderers: BTreeMap<String, Spanned<Vec<String>>>,
+    schemas: Option<Spanned<RawSchemas>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchemas {
+    kubernetes: String,
+    #[serde(default)]
+    crds: Vec<String>,
+    #[serde(default)]
+    strict: bool,
+    unknown_kinds: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1079,12 +1150,71 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                     )),
                 }
             }
+            let schemas = m.schemas.and_then(|raw| {
+                let line = raw.referenced.line();
+                let raw = raw.value;
+                let mut ok = true;
+                let mut fail = |message: String, help: &str| {
+                    problems.push(at(line, message, help));
+                    ok = false;
+                };
+                let kubernetes = kubernetes_version(&raw.kubernetes).unwrap_or_else(|| {
+                    fail(
+                        format!("`manifests.schemas.kubernetes: {}` is not a Kubernetes version pushgate has schemas for", raw.kubernetes),
+                        &format!("use one of {} (the minor version your clusters run)", KUBERNETES_VERSIONS.join(", ")),
+                    );
+                    ""
+                });
+                let unknown_kinds = match raw.unknown_kinds.as_deref() {
+                    None | Some("reject") => UnknownKinds::Reject,
+                    Some("warn") => UnknownKinds::Warn,
+                    Some("skip") => UnknownKinds::Skip,
+                    Some(other) => {
+                        fail(
+                            format!("`manifests.schemas.unknown_kinds: {other}` is not one of reject, warn, skip"),
+                            "reject (the default) refuses a document no schema describes; warn lets it through with a warning; skip says nothing",
+                        );
+                        UnknownKinds::Reject
+                    }
+                };
+                let mut crds = Vec::new();
+                let mut local_crds = Vec::new();
+                for c in raw.crds {
+                    if let Some(rel) = c.strip_prefix("./") {
+                        let p = dir.join(rel);
+                        if p.exists() {
+                            local_crds.push(p);
+                        } else {
+                            fail(
+                                format!("`manifests.schemas.crds` names {c}, which does not exist beside the config ({})", p.display()),
+                                "a leading ./ names a file or directory beside the config; without it, a path in the pushed tree",
+                            );
+                        }
+                    } else if let Err(e) = compile_glob(&crd_glob(&c)) {
+                        fail(
+                            format!("`manifests.schemas.crds` entry {c} is not a valid glob: {}", e.kind()),
+                            "`*` matches within one path segment, `**` across segments; a trailing / means every file below",
+                        );
+                    } else {
+                        crds.push(c);
+                    }
+                }
+                ok.then(|| Schemas {
+                    kubernetes: kubernetes.to_owned(),
+                    crds,
+                    local_crds,
+                    locations: Vec::new(),
+                    strict: raw.strict,
+                    unknown_kinds,
+                })
+            });
             Manifests {
                 include: m.include.unwrap_or(d.include),
                 exclude: m.exclude.unwrap_or(d.exclude),
                 max_file_bytes: m.max_file_bytes.unwrap_or(d.max_file_bytes),
                 render,
                 renderers,
+                schemas,
             }
         }
     };

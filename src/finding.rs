@@ -240,6 +240,10 @@ codes! {
     PathSignerNotAllowed => "path-signer-not-allowed",
     NotPromoted => "not-promoted",
     RenderFailed => "render-failed",
+    SchemaInvalid => "schema-invalid",
+    SchemaUnknownField => "schema-unknown-field",
+    SchemaUnknownKind => "schema-unknown-kind",
+    SchemaCrdInvalid => "schema-crd-invalid",
     ExceptionExpired => "exception-expired",
     BreakGlassRefused => "break-glass-refused",
 }
@@ -265,7 +269,11 @@ impl Code {
             | PathNotUtf8
             | ManifestTooLarge
             | ManifestNotText
-            | RenderFailed => Category::Manifests,
+            | RenderFailed
+            | SchemaInvalid
+            | SchemaUnknownField
+            | SchemaUnknownKind
+            | SchemaCrdInvalid => Category::Manifests,
             TooManyCommits | TooManyFiles | ManifestsOverBudget | TooManyDocuments
             | ObjectTooLarge | GateTimeout => Category::Limits,
             GateError | ConfigBroken => Category::Gate,

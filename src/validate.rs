@@ -30,6 +30,53 @@ pub struct Options {
     /// conftest's `--parser`: read every file as this format (default: by
     /// extension, `.toml` as TOML, anything else as YAML/JSON).
     pub parser: Option<Parser>,
+    /// Kubernetes schemas every document is checked against
+    /// (`--kubernetes-version` and friends, or the config's).
+    pub schemas: Option<crate::manifest::schema::Catalog>,
+}
+
+/// The schemas `validate` checks against: the built-in version, the
+/// config's CRD entries (tree entries read from the current directory, as
+/// `validate` runs in a checkout), and `--schema-location` directories of
+/// JSON Schema files and CRDs.
+pub fn catalog(
+    s: &crate::config::Schemas,
+    limits: &manifest::Limits,
+) -> Result<crate::manifest::schema::Catalog> {
+    let mut c = crate::manifest::schema::Catalog::new(s).map_err(anyhow::Error::msg)?;
+    let mut crd_paths = s.local_crds.clone();
+    crd_paths.extend(
+        s.crds
+            .iter()
+            .map(|e| PathBuf::from(e.trim_end_matches('/')))
+            .filter(|p| p.exists()),
+    );
+    let mut crds = crate::gate::schemas::local_crds(&crd_paths, limits)?;
+    for dir in &s.locations {
+        if !dir.is_dir() {
+            bail!("--schema-location {}: not a directory", dir.display());
+        }
+        for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let e = e.with_context(|| format!("reading {}", dir.display()))?;
+            let name = e.path().to_string_lossy().into_owned();
+            if e.file_type().is_file() && name.ends_with(".json") {
+                let text =
+                    std::fs::read_to_string(e.path()).with_context(|| format!("reading {name}"))?;
+                let schema: serde_json::Value =
+                    serde_json::from_str(&text).with_context(|| format!("{name} is not JSON"))?;
+                c.add_schema_file(&name, schema)
+                    .map_err(anyhow::Error::msg)?;
+            }
+        }
+        crds.extend(crate::gate::schemas::local_crds(
+            std::slice::from_ref(dir),
+            limits,
+        )?);
+    }
+    for d in &crds {
+        c.add_crd(d).map_err(|f| anyhow::anyhow!("{}", f.message))?;
+    }
+    Ok(c)
 }
 
 /// The formats `--parser` names (conftest's names).
@@ -222,8 +269,8 @@ fn collect(
     Ok(out)
 }
 
-pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
-    let bundle = Bundle::load_as(&opts.policies, &opts.data, opts.rego_version)?;
+/// The namespaces asked for, compiled, and those that define no rule.
+fn compile_namespaces(bundle: &Bundle, opts: &Options) -> Result<(Vec<Compiled>, Vec<String>)> {
     let asked = if opts.all_namespaces {
         bundle.packages()?
     } else {
@@ -236,13 +283,59 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
         .iter()
         .map(|ns| bundle.compile(ns))
         .collect::<Result<Vec<_>>>()?;
+    Ok((compiled, empty_namespaces))
+}
+
+pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
+    let bundle = if opts.policies.is_empty() {
+        None
+    } else {
+        Some(Bundle::load_as(
+            &opts.policies,
+            &opts.data,
+            opts.rego_version,
+        )?)
+    };
+    let (compiled, empty_namespaces) = match &bundle {
+        Some(bundle) => compile_namespaces(bundle, opts)?,
+        None => (Vec::new(), Vec::new()),
+    };
     let files = collect(paths, &opts.selector, opts.ignore.as_ref())?;
+    // A CRD among the files defines its kind for the others, as when they
+    // are applied together.
+    let catalog = match &opts.schemas {
+        Some(c) => {
+            let mut c = c.clone();
+            for f in files.iter().filter(|f| !is_stdin(f)) {
+                let bytes = read_input(f, &opts.selector.limits)?;
+                if !bytes.windows(24).any(|w| w == b"CustomResourceDefinition") {
+                    continue;
+                }
+                let name = f.to_string_lossy().into_owned();
+                if let Ok(docs) = read_docs(&name, &bytes, &opts.selector.limits, opts.parser) {
+                    for d in &docs {
+                        c.add_crd(d).map_err(|f| anyhow::anyhow!("{}", f.message))?;
+                    }
+                }
+            }
+            Some(c)
+        }
+        None => None,
+    };
     let results = if opts.combine {
         check_combined(&files, &compiled, &opts.selector.limits, opts.parser)?
     } else {
         let per_file: Vec<Vec<FileResult>> = files
             .par_iter()
-            .map(|f| check_file(f, &compiled, &opts.selector.limits, opts.parser))
+            .map(|f| {
+                check_file(
+                    f,
+                    &compiled,
+                    &opts.selector.limits,
+                    opts.parser,
+                    catalog.as_ref(),
+                )
+            })
             .collect::<Result<_>>()?;
         per_file.into_iter().flatten().collect()
     };
@@ -314,6 +407,7 @@ fn check_file(
     namespaces: &[Compiled],
     limits: &manifest::Limits,
     parser: Option<Parser>,
+    schemas: Option<&crate::manifest::schema::Catalog>,
 ) -> Result<Vec<FileResult>> {
     let name = file.to_string_lossy().into_owned();
     let bytes = read_input(file, limits)?;
@@ -332,6 +426,25 @@ fn check_file(
         }
     };
     let mut out = Vec::new();
+    if let Some(catalog) = schemas {
+        let (failures, warnings) = catalog.check(&docs);
+        out.push(FileResult {
+            filename: name.clone(),
+            namespace: "pushgate.schemas".into(),
+            successes: docs.len().saturating_sub(
+                failures
+                    .iter()
+                    .chain(&warnings)
+                    .filter_map(|f| f.document)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+            ),
+            rules: vec!["schemas".into()],
+            failures,
+            warnings,
+            exceptions: vec![],
+        });
+    }
     for compiled in namespaces {
         let ns = compiled.namespace();
         let mut r = FileResult {

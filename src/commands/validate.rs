@@ -44,6 +44,22 @@ pub(crate) struct ValidateArgs {
     /// supported yet).
     #[arg(long, value_enum)]
     pub(crate) parser: Option<crate::validate::Parser>,
+    /// Check every document against the Kubernetes schemas of this version
+    /// (kubeconform's flag; default: the config's manifests.schemas, else
+    /// the newest built in when another schema flag is given).
+    #[arg(long)]
+    pub(crate) kubernetes_version: Option<String>,
+    /// A directory of more schemas: JSON Schema files (kubeconform's
+    /// generated form, matched by their apiVersion/kind enums) and CRD YAML.
+    #[arg(long)]
+    pub(crate) schema_location: Vec<PathBuf>,
+    /// Unknown fields are errors (kubeconform's -strict).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Documents of kinds no schema describes pass without a word
+    /// (kubeconform's -ignore-missing-schemas; manifests.schemas.unknown_kinds: skip).
+    #[arg(long)]
+    pub(crate) ignore_missing_schemas: bool,
     /// How findings are printed: text for people; json, junit, github (workflow commands), tap, table, sarif for tools (conftest's names).
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Text)]
     pub(crate) output: Output,
@@ -92,6 +108,10 @@ pub(crate) fn cmd_validate(args: ValidateArgs) -> ExitCode {
         ignore,
         rego_version,
         parser,
+        kubernetes_version,
+        schema_location,
+        strict,
+        ignore_missing_schemas,
         output,
         paths,
     } = args;
@@ -113,7 +133,16 @@ pub(crate) fn cmd_validate(args: ValidateArgs) -> ExitCode {
             }
             None => Default::default(),
         };
-        if policies.is_empty() {
+        // Schema checks alone need no policy: ./policy is the default only
+        // when it exists, or when nothing else would be checked.
+        let schema_flags = kubernetes_version.is_some()
+            || !schema_location.is_empty()
+            || strict
+            || ignore_missing_schemas
+            || loaded
+                .as_ref()
+                .is_some_and(|c| c.manifests.schemas.is_some());
+        if policies.is_empty() && (!schema_flags || std::path::Path::new("policy").exists()) {
             policies.push(PathBuf::from("policy"));
         }
         if namespaces.is_empty() {
@@ -126,7 +155,43 @@ pub(crate) fn cmd_validate(args: ValidateArgs) -> ExitCode {
             Some(re) => Some(regex::Regex::new(&re).with_context(|| format!("--ignore {re:?}"))?),
             None => None,
         };
+        let configured = loaded.as_ref().and_then(|c| c.manifests.schemas.clone());
+        let asked = kubernetes_version.is_some()
+            || !schema_location.is_empty()
+            || strict
+            || ignore_missing_schemas;
+        let schemas = if configured.is_some() || asked {
+            let mut s = configured.unwrap_or_else(|| crate::config::Schemas {
+                kubernetes: crate::config::KUBERNETES_VERSIONS
+                    .last()
+                    .map_or_else(String::new, |v| (*v).to_owned()),
+                crds: Vec::new(),
+                local_crds: Vec::new(),
+                locations: Vec::new(),
+                strict: false,
+                unknown_kinds: crate::config::UnknownKinds::Reject,
+            });
+            if let Some(v) = &kubernetes_version {
+                s.kubernetes = crate::config::kubernetes_version(v)
+                    .with_context(|| {
+                        format!(
+                            "--kubernetes-version {v}: pushgate has schemas for {}",
+                            crate::config::KUBERNETES_VERSIONS.join(", ")
+                        )
+                    })?
+                    .to_owned();
+            }
+            s.strict |= strict;
+            if ignore_missing_schemas {
+                s.unknown_kinds = crate::config::UnknownKinds::Skip;
+            }
+            s.locations = schema_location;
+            Some(crate::validate::catalog(&s, &selector.limits)?)
+        } else {
+            None
+        };
         let opts = crate::validate::Options {
+            schemas,
             policies,
             data,
             namespaces,

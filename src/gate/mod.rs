@@ -35,6 +35,7 @@ mod promotion;
 mod push_input;
 mod render;
 mod rollout;
+pub mod schemas;
 mod signatures;
 
 use history::History;
@@ -780,9 +781,11 @@ fn decide_one(
         // Manifests are read only where something judges them: a policy
         // set gating this ref (a Helm template on an ungated branch is
         // nobody's business).
-        let judged = policy_sets
-            .iter()
-            .any(|p| !p.set.manifest_namespaces.is_empty() || p.set.push_namespace.is_some());
+        let schemas = config.manifests.schemas.as_ref().filter(|_| with_policies);
+        let judged = schemas.is_some()
+            || policy_sets
+                .iter()
+                .any(|p| !p.set.manifest_namespaces.is_empty() || p.set.push_namespace.is_some());
         let docs = if judged {
             read_manifests(
                 repo,
@@ -809,6 +812,17 @@ fn decide_one(
         } else {
             docs
         };
+        if let Some(schemas) = schemas {
+            schemas::check(
+                repo,
+                schemas,
+                &gate.selector.limits,
+                new_tree,
+                &docs,
+                (&mut violations, &mut warnings),
+                deadline,
+            )?;
+        }
         // Built once per update, for every policy set that asks for it.
         let mut push_value: Option<regorus::Value> = None;
         for set in &policy_sets {

@@ -9,6 +9,7 @@ mod decode;
 mod libyaml;
 #[doc(hidden)]
 pub mod reference;
+pub mod schema;
 
 pub use decode::{annotation as annotation_yaml, unmarshal as yaml_unmarshal, Spans};
 use serde::Serialize;

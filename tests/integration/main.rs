@@ -28,5 +28,6 @@ mod protection;
 mod rego_parity;
 mod render;
 mod rollout;
+mod schemas;
 mod signatures;
 mod snapshots;

@@ -1,0 +1,132 @@
+//! Stage: the documents an update brings (raw, or a render root's output)
+//! checked against Kubernetes' schemas (`manifests.schemas`), custom
+//! resources against the CRDs of the new tree — those in the same push
+//! included — and of the operator's directories.
+
+use anyhow::{Context, Result};
+
+use crate::config::{crd_glob, Schemas};
+use crate::deadline::Deadline;
+use crate::finding::{Code, Finding};
+use crate::git::Repo;
+use crate::manifest::schema::Catalog;
+use crate::manifest::{self, Document, Limits};
+
+/// Every CRD document of the operator's files and directories.
+pub fn local_crds(paths: &[std::path::PathBuf], limits: &Limits) -> Result<Vec<Document>> {
+    let mut docs = Vec::new();
+    for p in paths {
+        for e in walkdir::WalkDir::new(p).sort_by_file_name() {
+            let e = e.with_context(|| format!("reading the CRDs in {}", p.display()))?;
+            let name = e.path().to_string_lossy().into_owned();
+            if !e.file_type().is_file()
+                || !(name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+            {
+                continue;
+            }
+            let bytes = std::fs::read(e.path()).with_context(|| format!("reading {name}"))?;
+            match manifest::parse(&name, &bytes, limits) {
+                Ok(d) => docs.extend(d),
+                Err(f) => anyhow::bail!(
+                    "{name} (manifests.schemas.crds): {}; fix the file the config names",
+                    f.message
+                ),
+            }
+        }
+    }
+    Ok(docs)
+}
+
+/// The CRD documents of the new tree under `manifests.schemas.crds`,
+/// bounded as manifests are (each file, and all of them together).
+fn tree_crds(
+    repo: &Repo,
+    schemas: &Schemas,
+    limits: &Limits,
+    tree: git2::Oid,
+    violations: &mut Vec<Finding>,
+) -> Result<Vec<Document>> {
+    if schemas.crds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let globs: Vec<String> = schemas.crds.iter().map(|c| crd_glob(c)).collect();
+    let set = crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")?;
+    let mut found: Vec<(String, git2::Oid)> = Vec::new();
+    let t = repo
+        .git
+        .find_tree(tree)
+        .context("reading the pushed tree")?;
+    t.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+        if let (Ok(name), Some(git2::ObjectType::Blob)) = (entry.name(), entry.kind()) {
+            let p = format!("{root}{name}");
+            let yaml = p.ends_with(".yaml") || p.ends_with(".yml") || p.ends_with(".json");
+            if yaml && entry.filemode() != i32::from(git2::FileMode::Link) && set.is_match(&p) {
+                found.push((p, entry.id()));
+            }
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .context("walking the pushed tree for CRDs")?;
+    let mut budget = limits.max_manifest_bytes;
+    let mut docs = Vec::new();
+    for (path, id) in found {
+        let size = repo.object_size(id)?;
+        if size > limits.max_file_bytes || size > budget {
+            let mut f = Finding::new(
+                Code::SchemaCrdInvalid,
+                format!("{path} is too large to read as a CRD ({size} bytes; manifests.max_file_bytes and limits.max_manifest_bytes bound them)"),
+                "split the CRD files, or ask an operator to raise the limits",
+            );
+            f.path = Some(path);
+            violations.push(f);
+            continue;
+        }
+        budget -= size;
+        match manifest::parse(&path, &repo.blob(id)?, limits) {
+            Ok(d) => docs.extend(d),
+            Err(f) => {
+                let mut f = *f;
+                f.rule = Code::SchemaCrdInvalid.into();
+                violations.push(f);
+            }
+        }
+    }
+    Ok(docs)
+}
+
+/// Checks `docs` and adds what is wrong to violations (and, for
+/// `unknown_kinds: warn`, warnings).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn check(
+    repo: &Repo,
+    schemas: &Schemas,
+    limits: &Limits,
+    tree: git2::Oid,
+    docs: &[Document],
+    findings: (&mut Vec<Finding>, &mut Vec<Finding>),
+    deadline: &Deadline,
+) -> Result<()> {
+    let (violations, warnings) = findings;
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let mut catalog = Catalog::new(schemas).map_err(anyhow::Error::msg)?;
+    let mut crds = local_crds(&schemas.local_crds, limits)?;
+    crds.extend(tree_crds(repo, schemas, limits, tree, violations)?);
+    deadline.check()?;
+    // A CRD applied with the documents defines its kind for them too.
+    let read: std::collections::HashSet<&str> = crds.iter().map(|d| d.path.as_str()).collect();
+    for d in crds
+        .iter()
+        .chain(docs.iter().filter(|d| !read.contains(d.path.as_str())))
+    {
+        if let Err(f) = catalog.add_crd(d) {
+            violations.push(*f);
+        }
+    }
+    let (v, w) = catalog.check(docs);
+    violations.extend(v);
+    warnings.extend(w);
+    deadline.check()?;
+    Ok(())
+}

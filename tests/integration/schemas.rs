@@ -1,0 +1,258 @@
+//! Manifests checked against Kubernetes' schemas on real pushes: a string
+//! where the API takes an integer is rejected at its line; unknown fields
+//! under `strict`; a custom resource against the CRD that came in the same
+//! push; kinds no schema knows rejected, warned or skipped; a CRD may not
+//! stand in for a built-in kind; a render root's output checked like a
+//! file.
+
+use crate::support::*;
+
+const DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.2.3
+";
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: {type: integer, minimum: 1, maximum: 10}
+";
+
+const WIDGET: &str = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+  size: 3
+";
+
+fn config(schemas: &str) -> String {
+    format!("version: 1\nmanifests:\n  include: [\"**/*.yaml\"]\n  schemas:\n{schemas}")
+}
+
+fn site(schemas: &str) -> (World, std::path::PathBuf) {
+    let w = World::new();
+    w.server(&config(schemas));
+    let work = w.clone("work");
+    (w, work)
+}
+
+#[test]
+fn a_string_replica_count_is_rejected_at_its_line() {
+    let (w, work) = site("    kubernetes: \"1.33\"\n");
+    w.commit(&work, "apps/web.yaml", DEPLOY, "web");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(
+        &work,
+        "apps/web.yaml",
+        &DEPLOY.replace("replicas: 3", "replicas: \"3\""),
+        "quoted",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "schema-invalid")
+        .assert_rejected()
+        .assert_says("error[schema-invalid] apps/web.yaml:6:3")
+        .assert_says("spec.replicas: expected integer, got string");
+}
+
+#[test]
+fn an_unknown_field_is_rejected_under_strict_only() {
+    let typo = DEPLOY.replace(
+        "          image: registry.example.com/web:1.2.3\n",
+        "          image: registry.example.com/web:1.2.3\n          imagePulPolicy: Always\n",
+    );
+    let (w, work) = site("    kubernetes: \"1.33\"\n");
+    w.commit(&work, "apps/web.yaml", &typo, "typo");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+
+    let (w, work) = site("    kubernetes: \"1.33\"\n    strict: true\n");
+    w.commit(&work, "apps/web.yaml", &typo, "typo");
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "schema-unknown-field")
+        .assert_rejected()
+        .assert_says("error[schema-unknown-field] apps/web.yaml:16:11")
+        .assert_says("spec.template.spec.containers[0].imagePulPolicy: unknown field");
+}
+
+#[test]
+fn a_crd_in_the_same_push_defines_its_first_custom_resource() {
+    let schemas = "    kubernetes: \"1.33\"\n    strict: true\n    crds: [crds/]\n";
+    let (w, work) = site(schemas);
+    w.commit(&work, "crds/widget.yaml", CRD, "crd");
+    w.commit(&work, "apps/widget.yaml", WIDGET, "widget");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+
+    // Invalid against the same CRD, pushed with it.
+    let (w, work) = site(schemas);
+    w.commit(&work, "crds/widget.yaml", CRD, "crd");
+    w.commit(
+        &work,
+        "apps/widget.yaml",
+        &WIDGET.replace("size: 3", "size: 30\n  colour: red"),
+        "widget",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-invalid] apps/widget.yaml:6:3")
+        .assert_says("spec.size: 30 is greater than the maximum of 10")
+        .assert_says("error[schema-unknown-field] apps/widget.yaml:7:3")
+        .assert_says("crds/widget.yaml:1");
+
+    // Only the CRD of the new tree counts: one on another branch does not.
+    let (w, work) = site(schemas);
+    w.commit(&work, "apps/web.yaml", DEPLOY, "web");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.git_ok(&work, &["checkout", "-q", "-b", "feature"]);
+    w.commit(&work, "crds/widget.yaml", CRD, "crd");
+    w.push(&work, None, &["origin", "feature"]).assert_ok();
+    w.git_ok(&work, &["checkout", "-q", "main"]);
+    w.commit(&work, "apps/widget.yaml", WIDGET, "widget");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-unknown-kind] apps/widget.yaml:1");
+}
+
+#[test]
+fn unknown_kinds_are_rejected_warned_or_skipped_as_configured() {
+    let (w, work) = site("    kubernetes: \"1.33\"\n");
+    w.commit(&work, "apps/widget.yaml", WIDGET, "widget");
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "schema-unknown-kind")
+        .assert_rejected()
+        .assert_says("example.com/v1 Widget has no schema");
+
+    let (w, work) = site("    kubernetes: \"1.33\"\n    unknown_kinds: warn\n");
+    w.commit(&work, "apps/widget.yaml", WIDGET, "widget");
+    w.push(&work, None, &["origin", "main"])
+        .assert_ok()
+        .assert_says("warning[schema-unknown-kind] apps/widget.yaml:1");
+
+    let (w, work) = site("    kubernetes: \"1.33\"\n    unknown_kinds: skip\n");
+    w.commit(&work, "apps/widget.yaml", WIDGET, "widget");
+    let out = w.push(&work, None, &["origin", "main"]);
+    out.assert_ok();
+    assert!(
+        !out.stderr.contains("schema-unknown-kind"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_crd_cannot_stand_in_for_a_built_in_kind() {
+    // A loose "Deployment" of a CRD would let a string replica count through.
+    let hijack = CRD
+        .replace("group: example.com", "group: apps")
+        .replace("name: widgets.example.com", "name: deployments.apps")
+        .replace(
+            "{kind: Widget, plural: widgets, singular: widget}",
+            "{kind: Deployment, plural: deployments}",
+        )
+        .replace(
+            "required: [size]\n",
+            "x-kubernetes-preserve-unknown-fields: true\n",
+        );
+    let (w, work) = site("    kubernetes: \"1.33\"\n    crds: [crds/]\n");
+    w.commit(&work, "crds/deploy.yaml", &hijack, "crd");
+    w.commit(
+        &work,
+        "apps/web.yaml",
+        &DEPLOY.replace("replicas: 3", "replicas: \"3\""),
+        "web",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "schema-crd-invalid")
+        .assert_rejected()
+        .assert_says("error[schema-crd-invalid] crds/deploy.yaml:1")
+        .assert_says("error[schema-invalid] apps/web.yaml:6:3");
+}
+
+#[test]
+fn a_render_roots_output_is_checked_like_a_file() {
+    let cfg = format!(
+        "{}  render:\n    - match: \"overlays/*/kustomization.yaml\"\n      with: kustomize\n",
+        config("    kubernetes: \"1.33\"\n")
+    );
+    let w = World::new();
+    w.server(&cfg);
+    let work = w.clone("work");
+    w.commit(&work, "base/deploy.yaml", DEPLOY, "base");
+    w.commit(
+        &work,
+        "base/kustomization.yaml",
+        "resources: [deploy.yaml]\n",
+        "base",
+    );
+    w.commit(
+        &work,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: patch.yaml\n    target: {kind: Deployment, name: web}\n",
+        "overlay",
+    );
+    w.commit(
+        &work,
+        "overlays/prod/patch.yaml",
+        "- op: replace\n  path: /spec/replicas\n  value: 5\n",
+        "patch",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    // No raw file has the string: the patch's output does.
+    w.commit(
+        &work,
+        "overlays/prod/patch.yaml",
+        "- op: replace\n  path: /spec/replicas\n  value: \"5\"\n",
+        "patch",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-invalid] overlays/prod/kustomization.yaml")
+        .assert_says("spec.replicas: expected integer, got string");
+}
+
+#[test]
+fn a_kubernetes_version_without_schemas_is_a_configuration_error() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        config("    kubernetes: \"1.12\"\n    unknown_kinds: ignore\n"),
+    )
+    .unwrap();
+    w.config_check(&server)
+        .assert_exit(2)
+        .assert_says("`manifests.schemas.kubernetes: 1.12` is not a Kubernetes version")
+        .assert_says("`manifests.schemas.unknown_kinds: ignore` is not one of reject, warn, skip");
+}
