@@ -52,26 +52,14 @@ pub fn catalog(
             .filter(|p| p.exists()),
     );
     let mut crds = crate::gate::schemas::local_crds(&crd_paths, limits)?;
-    for dir in &s.locations {
-        if !dir.is_dir() {
-            bail!("--schema-location {}: not a directory", dir.display());
+    for location in &s.locations {
+        if location.is_dir() {
+            crds.extend(crate::gate::schemas::local_crds(
+                std::slice::from_ref(location),
+                limits,
+            )?);
         }
-        for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let e = e.with_context(|| format!("reading {}", dir.display()))?;
-            let name = e.path().to_string_lossy().into_owned();
-            if e.file_type().is_file() && name.ends_with(".json") {
-                let text =
-                    std::fs::read_to_string(e.path()).with_context(|| format!("reading {name}"))?;
-                let schema: serde_json::Value =
-                    serde_json::from_str(&text).with_context(|| format!("{name} is not JSON"))?;
-                c.add_schema_file(&name, schema)
-                    .map_err(anyhow::Error::msg)?;
-            }
-        }
-        crds.extend(crate::gate::schemas::local_crds(
-            std::slice::from_ref(dir),
-            limits,
-        )?);
+        c.add_location(location.to_string_lossy().into_owned());
     }
     for d in &crds {
         c.add_crd(d).map_err(|f| anyhow::anyhow!("{}", f.message))?;
@@ -427,7 +415,24 @@ fn check_file(
     };
     let mut out = Vec::new();
     if let Some(catalog) = schemas {
-        let (failures, warnings) = catalog.check(&docs);
+        // Schemas judge what kubectl applies: a List's items.
+        let applied = match manifest::applied(docs.clone()) {
+            Ok(d) => d,
+            Err(f) => {
+                out.push(FileResult {
+                    filename: name.clone(),
+                    namespace: "pushgate.schemas".into(),
+                    successes: 0,
+                    rules: vec![f.rule.to_string()],
+                    failures: vec![*f],
+                    warnings: vec![],
+                    exceptions: vec![],
+                });
+                Vec::new()
+            }
+        };
+        let (failures, warnings) = catalog.check(&applied);
+        let docs = &applied;
         out.push(FileResult {
             filename: name.clone(),
             namespace: "pushgate.schemas".into(),

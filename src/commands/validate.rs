@@ -49,8 +49,9 @@ pub(crate) struct ValidateArgs {
     /// the newest built in when another schema flag is given).
     #[arg(long)]
     pub(crate) kubernetes_version: Option<String>,
-    /// A directory of more schemas: JSON Schema files (kubeconform's
-    /// generated form, matched by their apiVersion/kind enums) and CRD YAML.
+    /// More schemas, as kubeconform's -schema-location: a directory (of
+    /// `{kind}-{group}-{version}.json` files, and CRD YAML), one JSON file, or
+    /// a template (`dir/{{ .ResourceKind }}{{ .KindSuffix }}.json`). Local only.
     #[arg(long)]
     pub(crate) schema_location: Vec<PathBuf>,
     /// Unknown fields are errors (kubeconform's -strict).

@@ -23,7 +23,8 @@ use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
 use super::Document;
-use crate::config::{Schemas, UnknownKinds};
+/// The settings, re-exported for the differential test.
+pub use crate::config::{Schemas, UnknownKinds};
 use crate::finding::{Code, Finding};
 
 /// (apiVersion, kind).
@@ -91,6 +92,12 @@ pub struct Catalog {
     defs: Arc<Value>,
     builtin: HashMap<Gvk, String>,
     custom: HashMap<Gvk, Entry>,
+    /// Each kind's schema compiled once per catalog (a push, a `validate`
+    /// run), whatever the number of `check` calls; renewed when a CRD or a
+    /// schema file is added, so clones never share a stale one.
+    cache: Arc<std::sync::Mutex<HashMap<Gvk, Arc<Compiled>>>>,
+    /// `--schema-location`s, in order.
+    locations: Vec<String>,
 }
 
 /// Groups whose kinds only Kubernetes defines: a CRD claiming one is refused
@@ -286,6 +293,8 @@ impl Catalog {
             defs: Arc::new(all),
             builtin: index,
             custom: HashMap::new(),
+            cache: Arc::default(),
+            locations: Vec::new(),
         })
     }
 
@@ -393,6 +402,7 @@ impl Catalog {
                     "fix the CRD's openAPIV3Schema (`kubectl apply --dry-run=server` shows the API server's view)",
                 ));
             }
+            self.cache = Arc::default();
             self.custom.insert(
                 (format!("{group}/{name}"), kind.to_owned()),
                 Entry {
@@ -404,49 +414,71 @@ impl Catalog {
         Ok(())
     }
 
-    /// A JSON Schema file of a `--schema-location` directory, for the kind
-    /// its `apiVersion`/`kind` enums (or its
-    /// `x-kubernetes-group-version-kind`) name, as kubeconform's generated
-    /// schemas do.
-    pub fn add_schema_file(&mut self, name: &str, mut schema: Value) -> Result<(), String> {
-        let enum_of = |k: &str| -> Option<String> {
-            schema
-                .get("properties")?
-                .get(k)?
-                .get("enum")?
-                .as_array()?
-                .first()?
-                .as_str()
-                .map(str::to_owned)
+    /// A `--schema-location`: a directory, a file, or a kubeconform
+    /// template (`dir/{{ .ResourceKind }}{{ .KindSuffix }}.json`), consulted
+    /// in order for a kind neither built in nor defined by a CRD.
+    pub fn add_location(&mut self, location: String) {
+        self.cache = Arc::default();
+        self.locations.push(location);
+    }
+
+    /// The schema file a location names for a kind, read and compiled (a
+    /// file that is there but unreadable is an error, not a miss).
+    fn in_locations(&self, (api, kind): &Gvk) -> Compiled {
+        let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
+        let kind_suffix = match group.split('.').next() {
+            Some(g) if !g.is_empty() => format!("-{g}-{version}"),
+            _ => format!("-{version}"),
         };
-        let gvk = match (enum_of("apiVersion"), enum_of("kind")) {
-            (Some(a), Some(k)) => (a, k),
-            _ => {
-                let g = schema
-                    .get("x-kubernetes-group-version-kind")
-                    .and_then(|g| g.get(0))
-                    .ok_or_else(|| format!("{name}: the schema names no kind (properties.apiVersion.enum and properties.kind.enum, or x-kubernetes-group-version-kind)"))?;
-                let s = |k: &str| g.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-                let api = if s("group").is_empty() {
-                    s("version")
-                } else {
-                    format!("{}/{}", s("group"), s("version"))
-                };
-                (api, s("kind"))
+        let strict_suffix = if self.strict { "-strict" } else { "" };
+        let vars = [
+            (
+                "NormalizedKubernetesVersion",
+                format!("v{}.0", self.version),
+            ),
+            ("StrictSuffix", strict_suffix.to_owned()),
+            ("ResourceKind", kind.to_lowercase()),
+            ("ResourceAPIVersion", version.to_owned()),
+            ("Group", group.to_owned()),
+            ("KindSuffix", kind_suffix),
+        ];
+        for location in &self.locations {
+            let template = if std::path::Path::new(location).is_dir() {
+                format!(
+                    "{}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+                    location.trim_end_matches('/')
+                )
+            } else {
+                location.clone()
+            };
+            let mut path = template;
+            for (k, v) in &vars {
+                path = path
+                    .replace(&format!("{{{{ .{k} }}}}"), v)
+                    .replace(&format!("{{{{.{k}}}}}"), v);
             }
-        };
-        if self.strict {
-            make_strict(&mut schema);
+            if !std::path::Path::new(&path).is_file() {
+                continue;
+            }
+            let origin = Origin::File(path.clone());
+            let schema = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {path}: {e}"))
+                .and_then(|t| {
+                    serde_json::from_str::<Value>(&t)
+                        .map_err(|e| format!("{path} is not JSON: {e}"))
+                });
+            return Some(match schema {
+                Ok(mut schema) => {
+                    if self.strict {
+                        make_strict(&mut schema);
+                    }
+                    let v = compile(&schema);
+                    (origin, v)
+                }
+                Err(e) => (origin, Err(e)),
+            });
         }
-        compile(&schema).map_err(|e| format!("{name}: not a valid JSON Schema: {e}"))?;
-        self.custom.insert(
-            gvk,
-            Entry {
-                origin: Origin::File(name.to_owned()),
-                schema: Arc::new(schema),
-            },
-        );
-        Ok(())
+        None
     }
 
     fn entry(&self, gvk: &Gvk) -> Option<Entry> {
@@ -471,22 +503,37 @@ impl Catalog {
         let mut kinds: Vec<Gvk> = docs.iter().filter_map(gvk_of).collect();
         kinds.sort();
         kinds.dedup();
-        let compiled: BTreeMap<Gvk, Compiled> = kinds
+        let cached = |gvk: &Gvk| {
+            self.cache
+                .lock()
+                .map(|c| c.get(gvk).cloned())
+                .unwrap_or(None)
+        };
+        kinds.retain(|k| cached(k).is_none());
+        let fresh: Vec<(Gvk, Arc<Compiled>)> = kinds
             .into_par_iter()
             .map(|gvk| {
-                let entry = self.entry(&gvk).map(|e| {
-                    let validator = match &e.origin {
-                        Origin::Builtin(def) => compile(&json!({
-                            "$ref": format!("#/$defs/{def}"),
-                            "$defs": (*e.schema).clone(),
-                        })),
-                        Origin::File(_) => compile(&e.schema),
-                    };
-                    (e.origin, validator)
-                });
-                (gvk, entry)
+                let entry = self
+                    .entry(&gvk)
+                    .map(|e| {
+                        let validator = match &e.origin {
+                            Origin::Builtin(def) => compile(&json!({
+                                "$ref": format!("#/$defs/{def}"),
+                                "$defs": (*e.schema).clone(),
+                            })),
+                            Origin::File(_) => compile(&e.schema),
+                        };
+                        (e.origin, validator)
+                    })
+                    .or_else(|| self.in_locations(&gvk));
+                (gvk, Arc::new(entry))
             })
             .collect();
+        if let Ok(mut c) = self.cache.lock() {
+            c.extend(fresh.iter().cloned());
+        }
+        let fresh: BTreeMap<Gvk, Arc<Compiled>> = fresh.into_iter().collect();
+        let compiled = |gvk: &Gvk| fresh.get(gvk).cloned().or_else(|| cached(gvk));
         let results: Vec<(Vec<Finding>, Vec<Finding>)> = docs
             .par_iter()
             .map(|d| {
@@ -510,7 +557,7 @@ impl Catalog {
                     // applied itself.
                     return (vec![], vec![]);
                 }
-                match compiled.get(&gvk) {
+                match compiled(&gvk).as_deref() {
                     Some(Some((origin, Ok(v)))) => (self.findings(d, origin, v), vec![]),
                     Some(Some((origin, Err(e)))) => {
                         let what = match origin {

@@ -21,6 +21,7 @@ mod hostile;
 mod install;
 mod keys;
 mod kube_parity;
+mod kube_schemas;
 mod load;
 mod manifest_attacks;
 mod policies;
