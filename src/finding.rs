@@ -33,6 +33,10 @@ pub struct Finding {
     /// For multi-document manifests: which document, from 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<usize>,
+    /// For a render root's document: the file the renderer says it came
+    /// from (kustomize's origin annotation), e.g. `base/deploy.yaml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// A Rego rule's object value, kept whole (conftest's metadata).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
@@ -153,6 +157,7 @@ impl Finding {
             commit: None,
             path: None,
             line: None,
+            source: None,
             column: None,
             document: None,
             metadata: None,

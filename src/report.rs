@@ -122,6 +122,9 @@ fn finding_text(out: &mut String, label: &str, f: &crate::finding::Finding) {
                 let _ = write!(loc, ":{c}");
             }
         }
+        if let Some(src) = &f.source {
+            let _ = write!(loc, " (from {})", printable(src));
+        }
     }
     // Evaluate mode says so where the pusher reads the code.
     let (label, mode) = match (label, &f.enforce_from) {

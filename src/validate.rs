@@ -118,6 +118,7 @@ fn read_docs(
                 line: 1,
                 document,
                 spans: manifest::Spans::default(),
+                source: None,
             }])
         }
     }
@@ -553,6 +554,9 @@ fn loc(f: &Finding) -> String {
     }
     if let Some(d) = f.document {
         let _ = write!(s, " (document {d})");
+    }
+    if let Some(src) = &f.source {
+        let _ = write!(s, " (from {src})");
     }
     s
 }

@@ -805,7 +805,14 @@ fn decide_one(
                 config,
                 &gate.selector,
                 new_tree,
-                docs,
+                (
+                    docs,
+                    // A rename touches both its paths.
+                    &files
+                        .iter()
+                        .flat_map(|f| std::iter::once(f.path.clone()).chain(f.old_path.clone()))
+                        .collect::<Vec<_>>(),
+                ),
                 &mut violations,
                 deadline,
             )?

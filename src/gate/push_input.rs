@@ -177,6 +177,7 @@ mod tests {
             line: 1,
             document: serde_json::json!({}),
             spans: Default::default(),
+            source: None,
         }];
         let options = ["ci.skip".to_owned()];
         let input = PushInput {

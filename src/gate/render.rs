@@ -15,6 +15,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde_json::Value;
 
 use crate::config::{Config, RenderRule, DEFAULT_MAX_EXPORT_BYTES, DEFAULT_MAX_EXPORT_FILES};
 use crate::finding::{Code, Finding};
@@ -27,6 +29,10 @@ use super::Deadline;
 const STDERR_BYTES: u64 = 16 * 1024;
 /// One render's wall clock, within the push's own budget.
 const RENDER_SECONDS: u64 = 60;
+
+/// A render's output (or why there is none), and whether the origin
+/// annotations were asked for here.
+type Rendered = (Result<Vec<u8>, String>, bool);
 
 fn failed(root: &str, message: String, help: &str) -> Finding {
     let mut f = Finding::new(Code::RenderFailed, message, help);
@@ -41,7 +47,7 @@ pub(super) fn render(
     config: &Config,
     selector: &Selector,
     new_tree: git2::Oid,
-    raw: Vec<Document>,
+    (raw, changed): (Vec<Document>, &[String]),
     violations: &mut Vec<Finding>,
     deadline: &Deadline,
 ) -> Result<Vec<Document>> {
@@ -110,15 +116,43 @@ pub(super) fn render(
         .into_iter()
         .filter(|d| !dirs.iter().any(|dir| d.path.starts_with(dir.as_str())))
         .collect();
-    for (root, rule) in &roots {
-        deadline.check()?;
-        let root_dir = Path::new(root).parent().unwrap_or(Path::new(""));
-        let target = if root_dir.as_os_str().is_empty() {
-            ".".to_owned()
-        } else {
-            root_dir.to_string_lossy().into_owned()
-        };
-        match run(&rule.argv, &target, &tree_dir, dir.path(), selector.limits.max_manifest_bytes)? {
+    // Only the roots whose inputs the update touches are rendered: what
+    // it leaves alone was judged when it last changed.
+    let touched: Vec<&(String, &RenderRule)> = roots
+        .iter()
+        .filter(|(root, _)| {
+            inputs(&tree_dir, root).is_none_or(|i| changed.iter().any(|c| i.covers(c)))
+        })
+        .collect();
+    deadline.check()?;
+    // Each root on its own core, each with its own scratch files.
+    let rendered: Vec<Result<Rendered>> = touched
+        .par_iter()
+        .enumerate()
+        .map(|(n, (root, rule))| {
+            deadline.check()?;
+            let scratch = dir.path().join(format!("run-{n}"));
+            std::fs::create_dir_all(&scratch)?;
+            let ours = ask_origin(&tree_dir, root);
+            let root_dir = Path::new(root).parent().unwrap_or(Path::new(""));
+            let target = if root_dir.as_os_str().is_empty() {
+                ".".to_owned()
+            } else {
+                root_dir.to_string_lossy().into_owned()
+            };
+            let out = run(
+                &rule.argv,
+                &target,
+                &tree_dir,
+                &scratch,
+                selector.limits.max_manifest_bytes,
+            )?;
+            Ok((out, ours))
+        })
+        .collect();
+    for (r, (root, rule)) in rendered.into_iter().zip(&touched) {
+        let (out, ours) = r?;
+        match out {
             Err(why) => violations.push(failed(
                 root,
                 format!("{root} could not be rendered with `{}`: {why}", rule.with),
@@ -130,9 +164,11 @@ pub(super) fn render(
                 Err(f) => violations.push(*f),
                 Ok(rendered) => docs.extend(rendered.into_iter().map(|mut d| {
                     // Lines of the renderer's output mean nothing in the
-                    // repository: findings name the root and the document.
+                    // repository: findings name the root, the document and
+                    // the file it came from.
                     d.line = 0;
                     d.spans = Default::default();
+                    d.source = origin(&mut d.document, root, ours);
                     d
                 })),
             },
@@ -238,4 +274,196 @@ fn run(
         )));
     }
     Ok(Ok(std::fs::read(&out_path)?))
+}
+
+/// What a render root's output can depend on, as paths of the tree.
+struct Inputs {
+    dirs: Vec<String>,
+    files: Vec<String>,
+}
+
+impl Inputs {
+    fn covers(&self, changed: &str) -> bool {
+        self.files.iter().any(|f| f == changed)
+            || self.dirs.iter().any(|d| {
+                d.is_empty()
+                    || changed
+                        .strip_prefix(d.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+    }
+}
+
+const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// `base` joined with `rel`, `.` and `..` resolved; None if it leaves the
+/// tree or is absolute.
+fn resolve(base: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// The directories and files a root's render may read: its own directory,
+/// and every path that any string of a kustomization names, followed into
+/// the kustomizations of the directories it names. Over-approximate on
+/// purpose (a string that happens to name a file counts), so that an
+/// untouched root is one whose output cannot have changed. None — render
+/// it — when that cannot be told: a remote or escaping reference, a
+/// symlink on the way, a kustomization that does not parse.
+fn inputs(tree: &Path, root: &str) -> Option<Inputs> {
+    let mut found = Inputs {
+        dirs: Vec::new(),
+        files: Vec::new(),
+    };
+    let mut queue = vec![root.to_owned()];
+    let mut seen = std::collections::HashSet::new();
+    let has_link = |rel: &str| {
+        walkdir::WalkDir::new(tree.join(rel))
+            .follow_links(false)
+            .into_iter()
+            .any(|e| e.map_or(true, |e| e.path_is_symlink()))
+    };
+    while let Some(k) = queue.pop() {
+        if !seen.insert(k.clone()) {
+            continue;
+        }
+        if seen.len() > 1000 {
+            return None;
+        }
+        let kdir = k.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        if has_link(&kdir) {
+            return None;
+        }
+        let text = std::fs::read_to_string(tree.join(&k)).ok()?;
+        let value = crate::manifest::yaml_unmarshal(&text).ok()?;
+        let mut names = Vec::new();
+        strings(&value, &mut names);
+        for s in names {
+            if s.contains("://") || s.starts_with("git@") || s.starts_with("github.com/") {
+                return None;
+            }
+            // configMapGenerator's `key=path`.
+            let candidates = std::iter::once(s).chain(s.split_once('=').map(|(_, p)| p));
+            for c in candidates {
+                if c.is_empty() || c.contains('\n') {
+                    continue;
+                }
+                let Some(p) = resolve(&kdir, c) else {
+                    if c.starts_with("..") || c.starts_with('/') {
+                        return None;
+                    }
+                    continue;
+                };
+                let full = tree.join(&p);
+                let Ok(meta) = std::fs::symlink_metadata(&full) else {
+                    continue;
+                };
+                if meta.file_type().is_symlink() {
+                    return None;
+                }
+                if meta.is_dir() {
+                    if has_link(&p) {
+                        return None;
+                    }
+                    for name in KUSTOMIZATION_NAMES {
+                        if full.join(name).is_file() {
+                            queue.push(if p.is_empty() {
+                                name.to_owned()
+                            } else {
+                                format!("{p}/{name}")
+                            });
+                        }
+                    }
+                    found.dirs.push(p);
+                } else {
+                    found.files.push(p);
+                }
+            }
+        }
+        found.dirs.push(kdir);
+    }
+    Some(found)
+}
+
+/// The annotation kustomize writes with `buildMetadata: [originAnnotations]`.
+const ORIGIN: &str = "config.kubernetes.io/origin";
+
+/// Asks the renderer where each object comes from, in the export only: a
+/// root's kustomization without `buildMetadata` gets
+/// `buildMetadata: [originAnnotations]` appended (the text is otherwise
+/// untouched). True when it was added here, so the annotation is ours to
+/// take off again: it does not ship.
+fn ask_origin(tree: &Path, root: &str) -> bool {
+    let path = tree.join(root);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return false;
+    };
+    let Ok(Value::Object(m)) = crate::manifest::yaml_unmarshal(&text) else {
+        return false;
+    };
+    if m.contains_key("buildMetadata")
+        || text.trim_start().starts_with('{')
+        || text.contains("\n...")
+    {
+        return false;
+    }
+    let sep = if text.ends_with('\n') || text.is_empty() {
+        ""
+    } else {
+        "\n"
+    };
+    std::fs::write(
+        &path,
+        format!("{text}{sep}buildMetadata: [originAnnotations]\n"),
+    )
+    .is_ok()
+}
+
+/// The repository path an output object came from, read from its origin
+/// annotation (relative to the root's directory), which is then removed
+/// when `ours`.
+fn origin(doc: &mut Value, root: &str, ours: bool) -> Option<String> {
+    let annotations = doc
+        .get_mut("metadata")?
+        .get_mut("annotations")?
+        .as_object_mut()?;
+    let text = if ours {
+        annotations.remove(ORIGIN)
+    } else {
+        annotations.get(ORIGIN).cloned()
+    };
+    if ours && annotations.is_empty() {
+        if let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("annotations");
+        }
+    }
+    let text = text?;
+    let origin = crate::manifest::yaml_unmarshal(text.as_str()?).ok()?;
+    if origin.get("repo").is_some() {
+        return None;
+    }
+    let rel = origin.get("path")?.as_str()?;
+    let dir = root.rsplit_once('/').map_or("", |(d, _)| d);
+    resolve(dir, rel)
 }

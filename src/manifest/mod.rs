@@ -30,6 +30,9 @@ pub struct Document {
     /// Where each field is written, for findings that name a field.
     #[serde(skip)]
     pub spans: Spans,
+    /// A rendered document's originating file (docs/manifests.md).
+    #[serde(skip)]
+    pub source: Option<String>,
 }
 
 impl Document {
@@ -42,6 +45,7 @@ impl Document {
         // 0: a renderer's output, whose lines are not the repository's.
         f.line = (self.line > 0).then_some(self.line);
         f.document = Some(self.index);
+        f.source = self.source.clone();
         f.object = crate::finding::Object::of(&self.document);
         if let Some(field) = f
             .metadata
@@ -238,6 +242,7 @@ pub fn parse_text(path: &str, text: &str, limits: &Limits) -> Result<Vec<Documen
             line: d.line,
             document: d.value,
             spans: d.spans,
+            source: None,
         })
         .collect())
 }
@@ -290,6 +295,7 @@ fn flatten(
             line,
             document: value,
             spans,
+            source: None,
         });
         return Ok(());
     }

@@ -82,7 +82,7 @@ fn a_patch_that_turns_on_privileged_is_rejected_as_rendered() {
     w.push(&work, None, &["origin", "main"])
         .snapshot_code(&w, "render-privileged")
         .assert_rejected()
-        .assert_says("error[pushgate.kubernetes.deny_privileged] overlays/prod/kustomization.yaml:")
+        .assert_says("error[pushgate.kubernetes.deny_privileged] overlays/prod/kustomization.yaml (from base/deploy.yaml):")
         .assert_says("runs privileged");
 }
 
@@ -117,4 +117,71 @@ fn a_renderer_that_is_not_installed_is_a_configuration_error() {
     w.config_check(&server)
         .assert_exit(2)
         .assert_says("runs `no-such-kubectl-here`, which is not installed");
+}
+
+#[test]
+fn only_the_roots_an_update_touches_are_rendered() {
+    // The renderer, wrapped to log what it renders.
+    let probe = World::new();
+    let log = probe.path("rendered.log");
+    let wrapper = probe.path("kustomize-logged");
+    probe.script(
+        &wrapper,
+        &format!(
+            "#!/bin/sh\necho \"$1\" >> {}\nexec kubectl kustomize \"$1\"\n",
+            log.display()
+        ),
+    );
+    let render = format!(
+        "{RENDER}  renderers:\n    kustomize: [{}]\n",
+        wrapper.display()
+    );
+    let (w, work) = site(&render);
+    for env in ["prod", "staging"] {
+        w.commit(
+            &work,
+            &format!("overlays/{env}/kustomization.yaml"),
+            "resources: [../../base]\nnamespace: shop\nconfigMapGenerator:\n  - name: settings\n    files: [app.properties=ENV.properties]\n"
+                .replace("ENV", env)
+                .as_str(),
+            env,
+        );
+        w.commit(
+            &work,
+            &format!("overlays/{env}/{env}.properties"),
+            "mode=fast\n",
+            env,
+        );
+    }
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    let rendered = || {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        std::fs::remove_file(&log).ok();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(rendered(), ["overlays/prod", "overlays/staging"]);
+    // A file only staging's generator reads.
+    w.commit(
+        &work,
+        "overlays/staging/staging.properties",
+        "mode=slow\n",
+        "staging",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    assert_eq!(rendered(), ["overlays/staging"]);
+    // The base both use.
+    w.commit(
+        &work,
+        "base/deploy.yaml",
+        &BASE.replace("1.2.3", "1.2.4"),
+        "base",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    assert_eq!(rendered(), ["overlays/prod", "overlays/staging"]);
+    // Nothing either reads.
+    w.commit(&work, "docs/readme.yaml", "note: hello\n", "docs");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    assert!(rendered().is_empty());
 }
