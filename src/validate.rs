@@ -33,6 +33,9 @@ pub struct Options {
     /// Kubernetes schemas every document is checked against
     /// (`--kubernetes-version` and friends, or the config's).
     pub schemas: Option<crate::manifest::schema::Catalog>,
+    /// The config's `manifests.render`: render roots under the directories
+    /// named are rendered, and their output judged instead of their files.
+    pub render: Vec<crate::config::RenderRule>,
 }
 
 /// The schemas `validate` checks against: the built-in version, the
@@ -289,7 +292,9 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
         Some(bundle) => compile_namespaces(bundle, opts)?,
         None => (Vec::new(), Vec::new()),
     };
-    let files = collect(paths, &opts.selector, opts.ignore.as_ref())?;
+    let mut files = collect(paths, &opts.selector, opts.ignore.as_ref())?;
+    let rendered = render(paths, opts)?;
+    files.retain(|f| !rendered.dirs.iter().any(|d| f.starts_with(d)));
     // A CRD among the files defines its kind for the others, as when they
     // are applied together.
     let catalog = match &opts.schemas {
@@ -326,13 +331,124 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
                 )
             })
             .collect::<Result<_>>()?;
-        per_file.into_iter().flatten().collect()
+        let mut results: Vec<FileResult> = per_file.into_iter().flatten().collect();
+        results.extend(rendered.failures);
+        for (name, docs) in rendered.roots {
+            results.extend(judge(name, docs, &compiled, catalog.as_ref())?);
+        }
+        results
     };
     Ok(Report {
         results,
         fail_on_warn: opts.fail_on_warn,
         empty_namespaces,
     })
+}
+
+/// What the render roots under the directories named render to.
+#[derive(Default)]
+struct RenderedRoots {
+    /// The roots' directories: their files are the renderer's input.
+    dirs: Vec<PathBuf>,
+    /// Each root (`DIR/overlays/prod/kustomization.yaml`) and its output.
+    roots: Vec<(String, Vec<manifest::Document>)>,
+    /// A root that did not render, as a file result.
+    failures: Vec<FileResult>,
+}
+
+/// Renders the config's render roots under each directory named, as the
+/// gate does (the same renderer, environment and bounds), on a copy of the
+/// directory: the origin request is written into the copy, never into the
+/// checkout.
+fn render(paths: &[PathBuf], opts: &Options) -> Result<RenderedRoots> {
+    let mut out = RenderedRoots::default();
+    if opts.render.is_empty() {
+        return Ok(out);
+    }
+    for p in paths.iter().filter(|p| !is_stdin(p) && p.is_dir()) {
+        let scratch = tempfile::Builder::new()
+            .prefix("pushgate-render")
+            .tempdir()
+            .context("creating a directory to render in")?;
+        let tree = scratch.path().join("tree");
+        copy_tree(p, &tree)?;
+        let roots = crate::gate::render::roots(&opts.render, &tree)?;
+        let refs: Vec<_> = roots.iter().collect();
+        let (docs, failures) = crate::gate::render::render_each(
+            &refs,
+            &tree,
+            scratch.path(),
+            &opts.selector.limits,
+            &crate::deadline::Deadline::after(crate::config::Limits::default().timeout_seconds),
+        )?;
+        let shown = |root: &str| p.join(root).to_string_lossy().into_owned();
+        for (root, _) in &roots {
+            out.dirs.push(
+                p.join(root)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            );
+            let mine: Vec<_> = docs
+                .iter()
+                .filter(|d| &d.path == root)
+                .cloned()
+                .map(|mut d| {
+                    d.path = shown(root);
+                    d
+                })
+                .collect();
+            out.roots.push((shown(root), mine));
+        }
+        for mut f in failures {
+            let name = f.path.as_deref().map(shown).unwrap_or_default();
+            f.path = Some(name.clone());
+            out.failures.push(FileResult {
+                filename: name,
+                namespace: "pushgate".into(),
+                successes: 0,
+                rules: vec![f.rule.to_string()],
+                failures: vec![f],
+                warnings: vec![],
+                exceptions: vec![],
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Copies a directory for rendering: files, directories, and symlinks as
+/// symlinks (the renderer follows them as it would in the checkout),
+/// bounded as the gate's export is.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    let (mut files, mut bytes) = (0u64, 0u64);
+    for e in walkdir::WalkDir::new(from).follow_links(false) {
+        let e = e.with_context(|| format!("reading {}", from.display()))?;
+        let rel = e.path().strip_prefix(from).unwrap_or(e.path());
+        let dest = to.join(rel);
+        let t = e.file_type();
+        if t.is_dir() {
+            std::fs::create_dir_all(&dest)?;
+        } else if t.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path())?, &dest)?;
+        } else if t.is_file() {
+            files += 1;
+            bytes += e.metadata()?.len();
+            if files > crate::config::DEFAULT_MAX_EXPORT_FILES
+                || bytes > crate::config::DEFAULT_MAX_EXPORT_BYTES
+            {
+                bail!(
+                    "{} is too large to copy for rendering (at most {} files, {} bytes)",
+                    from.display(),
+                    crate::config::DEFAULT_MAX_EXPORT_FILES,
+                    crate::config::DEFAULT_MAX_EXPORT_BYTES
+                );
+            }
+            std::fs::copy(e.path(), &dest)
+                .with_context(|| format!("copying {}", e.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// conftest's `--combine`: every document of every file in one `input`.
@@ -414,6 +530,17 @@ fn check_file(
             }])
         }
     };
+    judge(name, docs, namespaces, schemas)
+}
+
+/// One file's (or one render root's) documents, judged by the schemas and
+/// every namespace.
+fn judge(
+    name: String,
+    docs: Vec<manifest::Document>,
+    namespaces: &[Compiled],
+    schemas: Option<&crate::manifest::schema::Catalog>,
+) -> Result<Vec<FileResult>> {
     let mut out = Vec::new();
     if let Some(catalog) = schemas {
         // Schemas judge what kubectl applies: a List's items.

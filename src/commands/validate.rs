@@ -193,6 +193,10 @@ pub(crate) fn cmd_validate(args: ValidateArgs) -> ExitCode {
         };
         let opts = crate::validate::Options {
             schemas,
+            render: loaded
+                .as_ref()
+                .map(|c| c.manifests.render.clone())
+                .unwrap_or_default(),
             policies,
             data,
             namespaces,

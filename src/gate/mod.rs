@@ -33,7 +33,7 @@ mod manifests;
 mod policies;
 mod promotion;
 mod push_input;
-mod render;
+pub(crate) mod render;
 mod rollout;
 pub mod schemas;
 mod signatures;

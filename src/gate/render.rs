@@ -69,21 +69,7 @@ pub(super) fn render(
     repo.export_tree(new_tree, &tree_dir)
         .context("exporting the new tree to render it")?;
     deadline.check()?;
-    let mut roots: Vec<(String, &RenderRule)> = Vec::new();
-    for entry in walkdir::WalkDir::new(&tree_dir).follow_links(false) {
-        let entry = entry.context("walking the exported tree")?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(&tree_dir) else {
-            continue;
-        };
-        let Some(rel) = rel.to_str() else { continue };
-        if let Some(rule) = rules.iter().find(|r| r.matcher.is_match(rel)) {
-            roots.push((rel.to_owned(), rule));
-        }
-    }
-    roots.sort_by(|a, b| a.0.cmp(&b.0));
+    let roots = roots(rules, &tree_dir)?;
     if roots.is_empty() {
         return Ok(raw);
     }
@@ -125,15 +111,68 @@ pub(super) fn render(
         })
         .collect();
     deadline.check()?;
+    let (rendered, failures) =
+        render_each(&touched, &tree_dir, dir.path(), &selector.limits, deadline)?;
+    docs.extend(rendered);
+    violations.extend(failures);
+    if docs.len() > config.limits.max_documents {
+        violations.push(Finding::new(
+            Code::TooManyDocuments,
+            format!(
+                "the manifests, rendered, hold {} documents; the limit is {} (limits.max_documents); none was judged",
+                docs.len(),
+                config.limits.max_documents
+            ),
+            "render less per push, or ask an operator to raise limits.max_documents",
+        ));
+        return Ok(Vec::new());
+    }
+    Ok(docs)
+}
+
+/// The render roots under `tree_dir` (paths relative to it), sorted, each
+/// with the first rule that matches it.
+pub(crate) fn roots<'r>(
+    rules: &'r [RenderRule],
+    tree_dir: &Path,
+) -> Result<Vec<(String, &'r RenderRule)>> {
+    let mut roots: Vec<(String, &RenderRule)> = Vec::new();
+    for entry in walkdir::WalkDir::new(tree_dir).follow_links(false) {
+        let entry = entry.context("walking the tree to render")?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(tree_dir) else {
+            continue;
+        };
+        let Some(rel) = rel.to_str() else { continue };
+        if let Some(rule) = rules.iter().find(|r| r.matcher.is_match(rel)) {
+            roots.push((rel.to_owned(), rule));
+        }
+    }
+    roots.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(roots)
+}
+
+/// Renders each root in `tree_dir` (a copy: the origin request is written
+/// into it), on every core: the documents, and a finding per failure.
+pub(crate) fn render_each(
+    roots: &[&(String, &RenderRule)],
+    tree_dir: &Path,
+    scratch: &Path,
+    limits: &crate::manifest::Limits,
+    deadline: &Deadline,
+) -> Result<(Vec<Document>, Vec<Finding>)> {
+    let (mut docs, mut violations) = (Vec::new(), Vec::new());
     // Each root on its own core, each with its own scratch files.
-    let rendered: Vec<Result<Rendered>> = touched
+    let rendered: Vec<Result<Rendered>> = roots
         .par_iter()
         .enumerate()
         .map(|(n, (root, rule))| {
             deadline.check()?;
-            let scratch = dir.path().join(format!("run-{n}"));
+            let scratch = scratch.join(format!("run-{n}"));
             std::fs::create_dir_all(&scratch)?;
-            let ours = ask_origin(&tree_dir, root);
+            let ours = ask_origin(tree_dir, root);
             let root_dir = Path::new(root).parent().unwrap_or(Path::new(""));
             let target = if root_dir.as_os_str().is_empty() {
                 ".".to_owned()
@@ -143,14 +182,14 @@ pub(super) fn render(
             let out = run(
                 &rule.argv,
                 &target,
-                &tree_dir,
+                tree_dir,
                 &scratch,
-                selector.limits.max_manifest_bytes,
+                limits.max_manifest_bytes,
             )?;
             Ok((out, ours))
         })
         .collect();
-    for (r, (root, rule)) in rendered.into_iter().zip(&touched) {
+    for (r, (root, rule)) in rendered.into_iter().zip(roots) {
         let (out, ours) = r?;
         match out {
             Err(why) => violations.push(failed(
@@ -158,7 +197,7 @@ pub(super) fn render(
                 format!("{root} could not be rendered with `{}`: {why}", rule.with),
                 "fix the kustomization (run the same command in a clone: kubectl kustomize DIR); what does not render does not deploy",
             )),
-            Ok(out) => match crate::manifest::parse(root, &out, &selector.limits)
+            Ok(out) => match crate::manifest::parse(root, &out, limits)
                 .and_then(crate::manifest::applied)
             {
                 Err(f) => violations.push(*f),
@@ -174,19 +213,7 @@ pub(super) fn render(
             },
         }
     }
-    if docs.len() > config.limits.max_documents {
-        violations.push(Finding::new(
-            Code::TooManyDocuments,
-            format!(
-                "the manifests, rendered, hold {} documents; the limit is {} (limits.max_documents); none was judged",
-                docs.len(),
-                config.limits.max_documents
-            ),
-            "render less per push, or ask an operator to raise limits.max_documents",
-        ));
-        return Ok(Vec::new());
-    }
-    Ok(docs)
+    Ok((docs, violations))
 }
 
 /// Runs `argv` + `target` in `cwd`; the output, or why there is none.

@@ -254,7 +254,11 @@ pub fn parse_text(path: &str, text: &str, limits: &Limits) -> Result<Vec<Documen
 pub fn applied(docs: Vec<Document>) -> Result<Vec<Document>, Box<Finding>> {
     let mut out = Vec::new();
     for d in docs {
+        let (start, source) = (out.len(), d.source);
         flatten(&d.path, d.document, d.line, d.spans, &mut out, 0)?;
+        for item in &mut out[start..] {
+            item.source.clone_from(&source);
+        }
     }
     Ok(out)
 }

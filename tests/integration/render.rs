@@ -185,3 +185,19 @@ fn only_the_roots_an_update_touches_are_rendered() {
     w.push(&work, None, &["origin", "main"]).assert_ok();
     assert!(rendered().is_empty());
 }
+
+#[test]
+fn validate_renders_as_the_gate_does_and_leaves_the_checkout_alone() {
+    let (w, work) = site(RENDER);
+    overlay(&w, &work, PRIVILEGED);
+    let cfg = w.path("pushgate.yaml");
+    std::fs::write(&cfg, config(RENDER)).unwrap();
+    let kustomization = work.join("overlays/prod/kustomization.yaml");
+    let before = std::fs::read_to_string(&kustomization).unwrap();
+    let out = w.pushgate(&work, &["validate", "--config", cfg.to_str().unwrap(), "."]);
+    out.assert_exit(1)
+        .assert_says("overlays/prod/kustomization.yaml (document 0) (from base/deploy.yaml) - pushgate.kubernetes.deny_privileged");
+    // The patch is the renderer's input, not a manifest to judge.
+    assert!(!out.stdout.contains("patch.yaml"), "{}", out.stdout);
+    assert_eq!(std::fs::read_to_string(&kustomization).unwrap(), before);
+}
