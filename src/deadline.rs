@@ -43,6 +43,11 @@ impl Deadline {
         }
     }
 
+    /// What is left of the budget (zero once spent).
+    pub fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+
     pub fn check(&self) -> Result<()> {
         if Instant::now() >= self.at {
             return Err(TimedOut {

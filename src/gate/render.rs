@@ -146,11 +146,36 @@ pub(crate) fn roots<'r>(
             continue;
         };
         let Some(rel) = rel.to_str() else { continue };
-        if let Some(rule) = rules.iter().find(|r| r.matcher.is_match(rel)) {
+        // kustomize builds a directory from any of its three names: a rule
+        // written for one matches the others too, or renaming the file
+        // would take the directory out of rendering (and, with a name the
+        // manifest globs skip, out of every check).
+        let (dir, name) = rel.rsplit_once('/').map_or(("", rel), |(d, n)| (d, n));
+        let names: Vec<String> = if KUSTOMIZATION_NAMES.contains(&name) {
+            KUSTOMIZATION_NAMES
+                .iter()
+                .map(|n| {
+                    if dir.is_empty() {
+                        (*n).to_owned()
+                    } else {
+                        format!("{dir}/{n}")
+                    }
+                })
+                .collect()
+        } else {
+            vec![rel.to_owned()]
+        };
+        if let Some(rule) = rules
+            .iter()
+            .find(|r| names.iter().any(|n| r.matcher.is_match(n)))
+        {
             roots.push((rel.to_owned(), rule));
         }
     }
     roots.sort_by(|a, b| a.0.cmp(&b.0));
+    // Two names in one directory: kustomize refuses to choose, so the
+    // render of the first fails; one root per directory.
+    roots.dedup_by(|a, b| Path::new(&a.0).parent() == Path::new(&b.0).parent());
     Ok(roots)
 }
 
@@ -164,27 +189,36 @@ pub(crate) fn render_each(
     deadline: &Deadline,
 ) -> Result<(Vec<Document>, Vec<Finding>)> {
     let (mut docs, mut violations) = (Vec::new(), Vec::new());
+    // Asked for before any render starts: a root may be another's base,
+    // and must not be read while it is rewritten.
+    let asked: Vec<bool> = roots
+        .iter()
+        .map(|(root, _)| ask_origin(tree_dir, root))
+        .collect();
     // Each root on its own core, each with its own scratch files.
     let rendered: Vec<Result<Rendered>> = roots
         .par_iter()
+        .zip(&asked)
         .enumerate()
-        .map(|(n, (root, rule))| {
+        .map(|(n, ((root, rule), ours))| {
             deadline.check()?;
             let scratch = scratch.join(format!("run-{n}"));
             std::fs::create_dir_all(&scratch)?;
-            let ours = ask_origin(tree_dir, root);
+            let ours = *ours;
             let root_dir = Path::new(root).parent().unwrap_or(Path::new(""));
             let target = if root_dir.as_os_str().is_empty() {
                 ".".to_owned()
             } else {
                 root_dir.to_string_lossy().into_owned()
             };
+            // Within the push's own budget, whatever is left of it.
+            let seconds = deadline.remaining().as_secs().min(RENDER_SECONDS);
             let out = run(
                 &rule.argv,
                 &target,
                 tree_dir,
                 &scratch,
-                limits.max_manifest_bytes,
+                (limits.max_manifest_bytes, seconds),
             )?;
             Ok((out, ours))
         })
@@ -222,7 +256,7 @@ fn run(
     target: &str,
     cwd: &Path,
     scratch: &Path,
-    max_bytes: u64,
+    (max_bytes, seconds): (u64, u64),
 ) -> Result<Result<Vec<u8>, String>> {
     let out_path = scratch.join("stdout");
     let err_path = scratch.join("stderr");
@@ -249,7 +283,7 @@ fn run(
         Ok(c) => c,
         Err(e) => return Ok(Err(format!("`{}` could not be started: {e}", argv[0]))),
     };
-    let limit = Instant::now() + Duration::from_secs(RENDER_SECONDS);
+    let limit = Instant::now() + Duration::from_secs(seconds);
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
@@ -273,7 +307,7 @@ fn run(
     }
     let Some(status) = status else {
         return Ok(Err(format!(
-            "it ran for more than {RENDER_SECONDS} s and was stopped"
+            "it ran for more than {seconds} s (at most {RENDER_SECONDS} s, within limits.timeout_seconds) and was stopped"
         )));
     };
     if !status.success() {
@@ -402,8 +436,19 @@ fn inputs(tree: &Path, root: &str) -> Option<Inputs> {
                     }
                     continue;
                 };
+                // A directory on the way that is a link: the renderer reads
+                // another path than the one named.
+                if link_on_way(tree, &p) {
+                    return None;
+                }
                 let full = tree.join(&p);
                 let Ok(meta) = std::fs::symlink_metadata(&full) else {
+                    // Named but not there: deleted or renamed by this very
+                    // update, perhaps (the render then fails, as it
+                    // should), or a name that is not a path. Either way an
+                    // input, as a file and as a directory.
+                    found.files.push(p.clone());
+                    found.dirs.push(p);
                     continue;
                 };
                 if meta.file_type().is_symlink() {
@@ -431,6 +476,21 @@ fn inputs(tree: &Path, root: &str) -> Option<Inputs> {
         found.dirs.push(kdir);
     }
     Some(found)
+}
+
+/// Whether a directory on the way to `rel` (not `rel` itself) is a link.
+fn link_on_way(tree: &Path, rel: &str) -> bool {
+    let mut at = tree.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => return true,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 /// The annotation kustomize writes with `buildMetadata: [originAnnotations]`.

@@ -119,10 +119,9 @@ fn a_renderer_that_is_not_installed_is_a_configuration_error() {
         .assert_says("runs `no-such-kubectl-here`, which is not installed");
 }
 
-#[test]
-fn only_the_roots_an_update_touches_are_rendered() {
-    // The renderer, wrapped to log what it renders.
-    let probe = World::new();
+/// The renderer, wrapped to log what it renders: the `render:` config, and
+/// the log (kept alive by the returned world).
+fn logged(probe: &World) -> (String, PathBuf) {
     let log = probe.path("rendered.log");
     let wrapper = probe.path("kustomize-logged");
     probe.script(
@@ -132,10 +131,19 @@ fn only_the_roots_an_update_touches_are_rendered() {
             log.display()
         ),
     );
-    let render = format!(
-        "{RENDER}  renderers:\n    kustomize: [{}]\n",
-        wrapper.display()
-    );
+    (
+        format!(
+            "{RENDER}  renderers:\n    kustomize: [{}]\n",
+            wrapper.display()
+        ),
+        log,
+    )
+}
+
+#[test]
+fn only_the_roots_an_update_touches_are_rendered() {
+    let probe = World::new();
+    let (render, log) = logged(&probe);
     let (w, work) = site(&render);
     for env in ["prod", "staging"] {
         w.commit(
@@ -200,4 +208,67 @@ fn validate_renders_as_the_gate_does_and_leaves_the_checkout_alone() {
     // The patch is the renderer's input, not a manifest to judge.
     assert!(!out.stdout.contains("patch.yaml"), "{}", out.stdout);
     assert_eq!(std::fs::read_to_string(&kustomization).unwrap(), before);
+}
+
+#[test]
+fn a_kustomization_under_another_of_its_names_is_still_a_root() {
+    let (w, work) = site(RENDER);
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    // kustomize builds the directory from `Kustomization` just the same.
+    w.git_ok(
+        &work,
+        &[
+            "mv",
+            "overlays/prod/kustomization.yaml",
+            "overlays/prod/Kustomization",
+        ],
+    );
+    w.commit(&work, "overlays/prod/patch.yaml", PRIVILEGED, "privileged");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] overlays/prod/Kustomization (from base/deploy.yaml):");
+}
+
+#[test]
+fn a_base_changed_or_deleted_behind_the_roots_back_is_rendered() {
+    // The base is named through a symlinked directory: the change is to
+    // the link's target.
+    let probe = World::new();
+    let (render, log) = logged(&probe);
+    let (w, work) = site(&render);
+    std::fs::create_dir(work.join("real")).unwrap();
+    w.git_ok(&work, &["mv", "base", "real/base"]);
+    std::os::unix::fs::symlink("real", work.join("x")).unwrap();
+    w.git_ok(&work, &["add", "-A"]);
+    w.git_ok(&work, &["commit", "-qm", "linked base"]);
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.commit(
+        &work,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../x/base]\npatches:\n  - path: patch.yaml\n    target: {kind: Deployment, name: web}\n",
+        "through the link",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    std::fs::remove_file(&log).ok();
+    w.commit(
+        &work,
+        "real/base/deploy.yaml",
+        &BASE.replace("1.2.3", "1.2.5"),
+        "base",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    assert!(std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("overlays/prod"));
+
+    // A base deleted: the overlay no longer builds, so it does not deploy.
+    let (w, work) = site(RENDER);
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.git_ok(&work, &["rm", "-rq", "base"]);
+    w.git_ok(&work, &["commit", "-qm", "no base"]);
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[render-failed] overlays/prod/kustomization.yaml");
 }
