@@ -48,12 +48,27 @@ pub fn catalog(
 ) -> Result<crate::manifest::schema::Catalog> {
     let mut c = crate::manifest::schema::Catalog::new(s).map_err(anyhow::Error::msg)?;
     let mut crd_paths = s.local_crds.clone();
-    crd_paths.extend(
-        s.crds
-            .iter()
-            .map(|e| PathBuf::from(e.trim_end_matches('/')))
-            .filter(|p| p.exists()),
-    );
+    // The tree's entries, as globs over the current directory (a checkout).
+    if !s.crds.is_empty() {
+        let globs: Vec<String> = s.crds.iter().map(|c| crate::config::crd_glob(c)).collect();
+        let set = crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")?;
+        for e in walkdir::WalkDir::new(".")
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let e = e.context("reading the current directory for CRDs")?;
+            let rel = e
+                .path()
+                .strip_prefix(".")
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .into_owned();
+            let yaml = rel.ends_with(".yaml") || rel.ends_with(".yml") || rel.ends_with(".json");
+            if e.file_type().is_file() && yaml && set.is_match(&rel) {
+                crd_paths.push(PathBuf::from(rel));
+            }
+        }
+    }
     let mut crds = crate::gate::schemas::local_crds(&crd_paths, limits)?;
     for location in &s.locations {
         if location.is_dir() {

@@ -798,6 +798,11 @@ fn decide_one(
         } else {
             Vec::new()
         };
+        // A rename touches both its paths.
+        let changed_paths: Vec<String> = files
+            .iter()
+            .flat_map(|f| std::iter::once(f.path.clone()).chain(f.old_path.clone()))
+            .collect();
         // What ships from a render root is its output, not its files.
         let docs = if judged && !config.manifests.render.is_empty() && !files.is_empty() {
             render::render(
@@ -805,14 +810,7 @@ fn decide_one(
                 config,
                 &gate.selector,
                 new_tree,
-                (
-                    docs,
-                    // A rename touches both its paths.
-                    &files
-                        .iter()
-                        .flat_map(|f| std::iter::once(f.path.clone()).chain(f.old_path.clone()))
-                        .collect::<Vec<_>>(),
-                ),
+                (docs, &changed_paths),
                 &mut violations,
                 deadline,
             )?
@@ -825,7 +823,7 @@ fn decide_one(
                 schemas,
                 &gate.selector.limits,
                 new_tree,
-                &docs,
+                (&docs, &changed_paths),
                 (&mut violations, &mut warnings),
                 deadline,
             )?;

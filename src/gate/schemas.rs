@@ -25,7 +25,13 @@ pub fn local_crds(paths: &[std::path::PathBuf], limits: &Limits) -> Result<Vec<D
                 continue;
             }
             let bytes = std::fs::read(e.path()).with_context(|| format!("reading {name}"))?;
-            match manifest::parse(&name, &bytes, limits) {
+            // Named as the config names it, not by the server's paths:
+            // pushers read these messages.
+            let shown = e
+                .path()
+                .strip_prefix(p.parent().unwrap_or(p))
+                .map_or_else(|_| name.clone(), |r| format!("./{}", r.display()));
+            match manifest::parse(&shown, &bytes, limits) {
                 Ok(d) => docs.extend(d),
                 Err(f) => anyhow::bail!(
                     "{name} (manifests.schemas.crds): {}; fix the file the config names",
@@ -102,7 +108,7 @@ pub(super) fn check(
     schemas: &Schemas,
     limits: &Limits,
     tree: git2::Oid,
-    docs: &[Document],
+    (docs, changed): (&[Document], &[String]),
     findings: (&mut Vec<Finding>, &mut Vec<Finding>),
     deadline: &Deadline,
 ) -> Result<()> {
@@ -112,7 +118,11 @@ pub(super) fn check(
     }
     let mut catalog = Catalog::new(schemas).map_err(anyhow::Error::msg)?;
     let mut crds = local_crds(&schemas.local_crds, limits)?;
-    crds.extend(tree_crds(repo, schemas, limits, tree, violations)?);
+    // A CRD file of the tree this update does not change was on the branch
+    // already: a problem with it is reported, but blocks only the pushes
+    // that touch it (or a resource of its kind, which then has no schema).
+    let mut crd_problems = Vec::new();
+    crds.extend(tree_crds(repo, schemas, limits, tree, &mut crd_problems)?);
     deadline.check()?;
     // A CRD applied with the documents defines its kind for them too.
     let read: std::collections::HashSet<&str> = crds.iter().map(|d| d.path.as_str()).collect();
@@ -121,7 +131,18 @@ pub(super) fn check(
         .chain(docs.iter().filter(|d| !read.contains(d.path.as_str())))
     {
         if let Err(f) = catalog.add_crd(d) {
-            violations.push(*f);
+            crd_problems.push(*f);
+        }
+    }
+    for f in crd_problems {
+        let old = f
+            .path
+            .as_deref()
+            .is_some_and(|p| !p.starts_with("./") && !changed.iter().any(|c| c == p));
+        if old {
+            warnings.push(f);
+        } else {
+            violations.push(f);
         }
     }
     let (v, w) = catalog.check(docs);

@@ -100,10 +100,13 @@ pub struct Catalog {
     locations: Vec<String>,
 }
 
-/// Groups whose kinds only Kubernetes defines: a CRD claiming one is refused
-/// (the API server refuses it too, short of an approval annotation).
-fn builtin_group(group: &str) -> bool {
-    group.is_empty() || group == "k8s.io" || group.ends_with(".k8s.io") || !group.contains('.')
+/// Groups reserved to the Kubernetes project: the API server takes a CRD
+/// in one only with the `api-approved.kubernetes.io` annotation (Gateway
+/// API, for one).
+fn reserved_group(group: &str) -> bool {
+    ["k8s.io", "kubernetes.io"]
+        .iter()
+        .any(|g| group == *g || group.ends_with(&format!(".{g}")))
 }
 
 /// kubeconform's strict: an object that lists its properties allows no
@@ -166,6 +169,21 @@ fn from_openapi(v: &mut Value) {
                 }
             }
         }
+    }
+    // The API server applies defaults before it validates: a required
+    // field with a default is never missing.
+    if let (Some(Value::Array(required)), Some(Value::Object(props))) =
+        (m.get("required").cloned(), m.get("properties"))
+    {
+        let kept: Vec<Value> = required
+            .into_iter()
+            .filter(|r| {
+                r.as_str()
+                    .and_then(|n| props.get(n))
+                    .is_none_or(|p| p.get("default").is_none())
+            })
+            .collect();
+        m.insert("required".into(), Value::Array(kept));
     }
     for (bound, limit) in [
         ("exclusiveMinimum", "minimum"),
@@ -334,10 +352,53 @@ impl Catalog {
                 "give the CRD its group and kind, as the API server requires",
             ));
         };
-        if builtin_group(group) {
+        // A built-in group's kinds are the built-in schemas' alone: a CRD
+        // there would let a looser schema stand in for them.
+        if self
+            .builtin
+            .keys()
+            .any(|(api, _)| api.rsplit_once('/').map_or("", |(g, _)| g) == group)
+            || group.is_empty()
+        {
             return Err(refuse(
-                format!("{}: the CRD claims the group {group:?}, which belongs to Kubernetes itself; its kinds are checked against the built-in schemas only", doc.path),
-                "use a group of your own domain (example.com), as the API server requires",
+                format!("{}: the CRD claims the group {group:?}, which is built into Kubernetes {}; its kinds are checked against the built-in schemas only", doc.path, self.version),
+                "use a group of your own domain (example.com); the API server would not serve it either",
+            ));
+        }
+        if !group.contains('.') {
+            return Err(refuse(
+                format!("{}: the CRD's group {group:?} has no dot; the API server requires a domain-like group", doc.path),
+                "use a group of your own domain (widgets.example.com)",
+            ));
+        }
+        let approved = d
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get("api-approved.kubernetes.io"))
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.is_empty());
+        if reserved_group(group) && !approved {
+            return Err(refuse(
+                format!("{}: the CRD's group {group:?} is reserved to the Kubernetes project, and it has no api-approved.kubernetes.io annotation; the API server refuses it", doc.path),
+                "use a group of your own domain, or (for a CRD of a Kubernetes project, such as Gateway API) the upstream file with its annotation",
+            ));
+        }
+        // The API server names a CRD `<plural>.<group>`, and refuses any
+        // other name.
+        let plural = spec
+            .and_then(|s| s.get("names"))
+            .and_then(|n| n.get("plural"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let name = d
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if name != format!("{plural}.{group}") {
+            return Err(refuse(
+                format!("{}: the CRD is named {name:?}; the API server requires spec.names.plural.spec.group, {:?}", doc.path, format!("{plural}.{group}")),
+                "name the CRD <plural>.<group>",
             ));
         }
         let common = spec
@@ -354,6 +415,7 @@ impl Catalog {
                 "list the versions it serves, each with schema.openAPIV3Schema",
             ));
         }
+        let mut defined = Vec::new();
         for v in &versions {
             let Some(name) = v.get("name").and_then(Value::as_str) else {
                 return Err(refuse(
@@ -390,6 +452,11 @@ impl Catalog {
             }
             if self.strict {
                 make_strict(&mut schema);
+                // metadata is an ObjectMeta whatever the CRD constrains in
+                // it (at most name and generateName): never closed.
+                if let Some(Value::Object(meta)) = schema.pointer_mut("/properties/metadata") {
+                    meta.remove("additionalProperties");
+                }
             }
             let origin = Origin::File(if doc.line > 0 {
                 format!("{}:{}", doc.path, doc.line)
@@ -402,15 +469,35 @@ impl Catalog {
                     "fix the CRD's openAPIV3Schema (`kubectl apply --dry-run=server` shows the API server's view)",
                 ));
             }
-            self.cache = Arc::default();
-            self.custom.insert(
+            defined.push((
                 (format!("{group}/{name}"), kind.to_owned()),
                 Entry {
                     origin,
                     schema: Arc::new(schema),
                 },
-            );
+            ));
         }
+        // The first definition of a kind stands (the operator's, then the
+        // tree's, then the update's own documents): a second CRD for it,
+        // from another file, would let a pusher loosen the operator's.
+        for (gvk, entry) in &defined {
+            if let Some(first) = self.custom.get(gvk) {
+                let (Origin::File(a), Origin::File(b)) = (&first.origin, &entry.origin) else {
+                    continue;
+                };
+                if a != b {
+                    return Err(refuse(
+                        format!(
+                            "{}: the CRD defines {} {} again; the definition from {a} stands",
+                            doc.path, gvk.0, gvk.1
+                        ),
+                        "keep one CustomResourceDefinition per kind (the API server holds one)",
+                    ));
+                }
+            }
+        }
+        self.cache = Arc::default();
+        self.custom.extend(defined);
         Ok(())
     }
 
@@ -538,7 +625,13 @@ impl Catalog {
             .par_iter()
             .map(|d| {
                 let name = d.path.rsplit('/').next().unwrap_or(&d.path);
+                let kustomize_input = d.document.get("kind").is_none()
+                    || d.document
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .is_some_and(|a| a.starts_with("kustomize.config.k8s.io/"));
                 if d.line > 0
+                    && kustomize_input
                     && matches!(
                         name,
                         "kustomization.yaml" | "kustomization.yml" | "Kustomization"
@@ -589,10 +682,18 @@ impl Catalog {
             return (vec![], vec![]);
         }
         let message = match gvk {
-            None => format!(
-                "{} (document {}) has no apiVersion and kind: kubectl would refuse to apply it, and no schema can describe it",
-                d.path, d.index
-            ),
+            None => {
+                let has = |k: &str| d.document.get(k).and_then(Value::as_str).is_some_and(|v| !v.is_empty());
+                let missing = match (has("apiVersion"), has("kind")) {
+                    (true, false) => "no kind",
+                    (false, true) => "no apiVersion",
+                    _ => "no apiVersion and no kind",
+                };
+                format!(
+                    "{} (document {}) has {missing}: kubectl would refuse to apply it, and no schema can describe it",
+                    d.path, d.index
+                )
+            }
             Some((api, kind)) => format!(
                 "{api} {kind} has no schema: it is not built into Kubernetes {} and no CRD in manifests.schemas.crds defines it",
                 self.version
@@ -923,6 +1024,32 @@ mod tests {
         assert_eq!(
             c.add_crd(&docs[0]).unwrap_err().rule,
             Code::SchemaCrdInvalid
+        );
+    }
+
+    #[test]
+    fn crd_defaults_fill_required_fields_and_metadata_stays_open() {
+        let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            metadata:\n              type: object\n              properties:\n                name: {type: string, maxLength: 20}\n            spec:\n              type: object\n              required: [size, mode]\n              properties:\n                size: {type: integer}\n                mode: {type: string, default: fast}\n";
+        let limits = Limits::default();
+        let mut c = Catalog::new(&settings(true)).unwrap();
+        c.add_crd(&parse_text("crd.yaml", crd, &limits).unwrap()[0])
+            .unwrap();
+        let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labels: {a: b}}\nspec: {size: 1}\n";
+        let (v, _) = c.check(&parse_text("w.yaml", cr, &limits).unwrap());
+        assert!(v.is_empty(), "{v:#?}");
+        let (v, _) = c.check(
+            &parse_text(
+                "w.yaml",
+                &cr.replace("spec: {size: 1}", "spec: {}"),
+                &limits,
+            )
+            .unwrap(),
+        );
+        assert_eq!(v.len(), 1, "{v:#?}");
+        assert!(
+            v[0].message.contains("the required field size is missing"),
+            "{}",
+            v[0].message
         );
     }
 }

@@ -256,3 +256,85 @@ fn a_kubernetes_version_without_schemas_is_a_configuration_error() {
         .assert_says("`manifests.schemas.kubernetes: 1.12` is not a Kubernetes version")
         .assert_says("`manifests.schemas.unknown_kinds: ignore` is not one of reject, warn, skip");
 }
+
+#[test]
+fn a_pushed_crd_cannot_replace_the_operators() {
+    // The operator's CRDs, beside the config.
+    let w = World::new();
+    let server = w.path("server.git");
+    std::fs::create_dir_all(server.join("opcrds")).unwrap();
+    std::fs::write(server.join("opcrds/widget.yaml"), CRD).unwrap();
+    w.server(&config(
+        "    kubernetes: \"1.33\"\n    strict: true\n    crds: [./opcrds/]\n",
+    ));
+    let work = w.clone("work");
+    // A looser definition of the same kind, pushed with a resource only it allows.
+    let loose = CRD.replace(
+        "              required: [size]\n              properties:\n                size: {type: integer, minimum: 1, maximum: 10}\n",
+        "              x-kubernetes-preserve-unknown-fields: true\n",
+    );
+    w.commit(&work, "apps/loose.yaml", &loose, "loose");
+    w.commit(
+        &work,
+        "apps/widget.yaml",
+        &WIDGET.replace("size: 3", "size: 9000"),
+        "widget",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-crd-invalid] apps/loose.yaml:1")
+        .assert_says("defines example.com/v1 Widget again; the definition from ./opcrds/widget.yaml:1 stands")
+        .assert_says("error[schema-invalid] apps/widget.yaml:6:3");
+}
+
+#[test]
+fn a_reserved_group_needs_the_kubernetes_projects_approval() {
+    let reserved = CRD.replace("example.com", "gadgets.test.k8s.io").replace(
+        "kind: Widget, plural: widgets, singular: widget",
+        "kind: Gadget, plural: gadgets",
+    );
+    let reserved = reserved.replace(
+        "name: widgets.gadgets.test.k8s.io",
+        "name: gadgets.gadgets.test.k8s.io",
+    );
+    let gadget = WIDGET
+        .replace("example.com/v1", "gadgets.test.k8s.io/v1")
+        .replace("kind: Widget", "kind: Gadget");
+    let schemas = "    kubernetes: \"1.33\"\n    crds: [crds/]\n";
+    let (w, work) = site(schemas);
+    w.commit(&work, "crds/gadget.yaml", &reserved, "crd");
+    w.commit(&work, "apps/gadget.yaml", &gadget, "gadget");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("is reserved to the Kubernetes project, and it has no api-approved.kubernetes.io annotation");
+
+    // As Gateway API's CRDs carry it.
+    let approved = reserved.replace(
+        "  name: gadgets.gadgets.test.k8s.io\n",
+        "  name: gadgets.gadgets.test.k8s.io\n  annotations: {api-approved.kubernetes.io: \"https://github.com/kubernetes/enhancements/pull/1111\"}\n",
+    );
+    let (w, work) = site(schemas);
+    w.commit(&work, "crds/gadget.yaml", &approved, "crd");
+    w.commit(&work, "apps/gadget.yaml", &gadget, "gadget");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    // A broken CRD already on the branch warns on pushes that do not touch it.
+    w.commit(&work, "crds/gadget.yaml", &reserved, "unapproved");
+    w.push(&work, None, &["origin", "main"]).assert_rejected();
+    w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    w.commit(&work, "apps/web.yaml", DEPLOY, "web");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+}
+
+#[test]
+fn a_kustomization_file_with_real_objects_is_checked() {
+    let (w, work) = site("    kubernetes: \"1.33\"\n");
+    w.commit(
+        &work,
+        "apps/kustomization.yaml",
+        &DEPLOY.replace("replicas: 3", "replicas: three"),
+        "not really a kustomization",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-invalid] apps/kustomization.yaml:6:3");
+}
