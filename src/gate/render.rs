@@ -82,6 +82,11 @@ pub(super) fn render(
             None => String::new(),
         })
         .collect();
+    // Patches, wherever they are (a base's, a component's), are fragments
+    // too: read by the renderer, whose output is judged.
+    let patches = patch_files(&tree_dir, &roots);
+    let input_only =
+        |p: &str| patches.contains(p) || dirs.iter().any(|dir| p.starts_with(dir.as_str()));
     // Nor are their fragments manifests to decode: a JSON patch is a list
     // of operations. The renderer reads them; its output is judged.
     violations.retain(|f| {
@@ -93,15 +98,9 @@ pub(super) fn render(
         ]
         .iter()
         .any(|c| f.rule == *c);
-        !(fragment
-            && f.path
-                .as_deref()
-                .is_some_and(|p| dirs.iter().any(|dir| p.starts_with(dir.as_str()))))
+        !(fragment && f.path.as_deref().is_some_and(|p| input_only(p)))
     });
-    let mut docs: Vec<Document> = raw
-        .into_iter()
-        .filter(|d| !dirs.iter().any(|dir| d.path.starts_with(dir.as_str())))
-        .collect();
+    let mut docs: Vec<Document> = raw.into_iter().filter(|d| !input_only(&d.path)).collect();
     // Only the roots whose inputs the update touches are rendered: what
     // it leaves alone was judged when it last changed.
     let touched: Vec<&(String, &RenderRule)> = roots
@@ -476,6 +475,90 @@ fn inputs(tree: &Path, root: &str) -> Option<Inputs> {
         found.dirs.push(kdir);
     }
     Some(found)
+}
+
+/// The patches (`patches[].path`, `patchesStrategicMerge`,
+/// `patchesJson6902[].path`) of the kustomizations a render root builds,
+/// its bases and components followed: fragments of objects, which only
+/// the render makes whole, and which are judged in its output. A file is
+/// one only where its own directory holds a kustomization too (a controller
+/// pointed at that directory renders it, never applies the file raw), so
+/// that naming a manifest as a patch somewhere cannot take it out of the
+/// checks.
+fn patch_files(tree: &Path, roots: &[(String, &RenderRule)]) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut queue: Vec<String> = roots.iter().map(|(r, _)| r.clone()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let has_kustomization = |dir: &str| {
+        KUSTOMIZATION_NAMES
+            .iter()
+            .any(|n| tree.join(dir).join(n).is_file())
+    };
+    while let Some(k) = queue.pop() {
+        if !seen.insert(k.clone()) || seen.len() > 1000 {
+            continue;
+        }
+        let kdir = k.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+        let Ok(text) = std::fs::read_to_string(tree.join(&k)) else {
+            continue;
+        };
+        let Ok(value) = crate::manifest::yaml_unmarshal(&text) else {
+            continue;
+        };
+        let mut named = Vec::new();
+        for key in ["patches", "patchesJson6902"] {
+            for p in value
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(path) = p.get("path").and_then(Value::as_str) {
+                    named.push(path.to_owned());
+                }
+            }
+        }
+        for p in value
+            .get("patchesStrategicMerge")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            // An entry is a file name or an inline patch.
+            if let Some(path) = p.as_str().filter(|p| !p.contains('\n')) {
+                named.push(path.to_owned());
+            }
+        }
+        for p in named.iter().filter_map(|n| resolve(&kdir, n)) {
+            let dir = p.rsplit_once('/').map_or("", |(d, _)| d);
+            if has_kustomization(dir) {
+                out.insert(p);
+            }
+        }
+        for key in ["resources", "bases", "components"] {
+            for r in value
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let Some(dir) = r.as_str().and_then(|r| resolve(&kdir, r)) else {
+                    continue;
+                };
+                for n in KUSTOMIZATION_NAMES {
+                    let f = if dir.is_empty() {
+                        n.to_owned()
+                    } else {
+                        format!("{dir}/{n}")
+                    };
+                    if tree.join(&f).is_file() {
+                        queue.push(f);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether a directory on the way to `rel` (not `rel` itself) is a link.

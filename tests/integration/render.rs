@@ -272,3 +272,54 @@ fn a_base_changed_or_deleted_behind_the_roots_back_is_rendered() {
         .assert_rejected()
         .assert_says("error[render-failed] overlays/prod/kustomization.yaml");
 }
+
+#[test]
+fn a_components_patch_is_a_fragment_but_a_manifest_named_as_a_patch_is_still_judged() {
+    let schemas = format!("{RENDER}  schemas:\n    kubernetes: \"1.33\"\n");
+    let (w, work) = site(&schemas);
+    let base = BASE.replace(
+        "  template:\n    spec:",
+        "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:",
+    );
+    w.commit(&work, "base/deploy.yaml", &base, "base with a selector");
+    // A strategic-merge patch in a component: half a Deployment.
+    w.commit(
+        &work,
+        "components/replicas/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: replicas.yaml\n",
+        "component",
+    );
+    w.commit(
+        &work,
+        "components/replicas/replicas.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 4\n",
+        "component",
+    );
+    w.commit(
+        &work,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\ncomponents: [../../components/replicas]\n",
+        "overlay",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    // A real manifest outside any kustomization's directory, named as a
+    // patch by an overlay: a controller applying apps/ applies it whole.
+    w.commit(
+        &work,
+        "apps/evil.yaml",
+        &BASE.replace("name: web", "name: evil").replace(
+            "resources:",
+            "securityContext: {privileged: true}\n          resources:",
+        ),
+        "evil",
+    );
+    w.commit(
+        &work,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\ncomponents: [../../components/replicas]\npatches:\n  - path: ../../apps/evil.yaml\n",
+        "overlay",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("apps/evil.yaml");
+}
