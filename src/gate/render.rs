@@ -98,7 +98,7 @@ pub(super) fn render(
         ]
         .iter()
         .any(|c| f.rule == *c);
-        !(fragment && f.path.as_deref().is_some_and(|p| input_only(p)))
+        !(fragment && f.path.as_deref().is_some_and(&input_only))
     });
     let mut docs: Vec<Document> = raw.into_iter().filter(|d| !input_only(&d.path)).collect();
     // Only the roots whose inputs the update touches are rendered: what
