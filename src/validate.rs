@@ -310,27 +310,10 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report> {
     let mut files = collect(paths, &opts.selector, opts.ignore.as_ref())?;
     let rendered = render(paths, opts)?;
     files.retain(|f| !rendered.dirs.iter().any(|d| f.starts_with(d)));
-    // A CRD among the files defines its kind for the others, as when they
-    // are applied together.
-    let catalog = match &opts.schemas {
-        Some(c) => {
-            let mut c = c.clone();
-            for f in files.iter().filter(|f| !is_stdin(f)) {
-                let bytes = read_input(f, &opts.selector.limits)?;
-                if !bytes.windows(24).any(|w| w == b"CustomResourceDefinition") {
-                    continue;
-                }
-                let name = f.to_string_lossy().into_owned();
-                if let Ok(docs) = read_docs(&name, &bytes, &opts.selector.limits, opts.parser) {
-                    for d in &docs {
-                        c.add_crd(d).map_err(|f| anyhow::anyhow!("{}", f.message))?;
-                    }
-                }
-            }
-            Some(c)
-        }
-        None => None,
-    };
+    // As on the server, only the configured CRDs (`crds:`, and
+    // `--schema-location` directories) define kinds, not CRDs that happen
+    // to be among the files.
+    let catalog = opts.schemas.clone();
     let results = if opts.combine {
         check_combined(&files, &compiled, &opts.selector.limits, opts.parser)?
     } else {

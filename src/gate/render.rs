@@ -85,8 +85,14 @@ pub(super) fn render(
     // Patches, wherever they are (a base's, a component's), are fragments
     // too: read by the renderer, whose output is judged.
     let patches = patch_files(&tree_dir, &roots);
-    let input_only =
-        |p: &str| patches.contains(p) || dirs.iter().any(|dir| p.starts_with(dir.as_str()));
+    // A root's own directory, not below it: a directory under it that no
+    // kustomization builds is one a controller may apply as it is.
+    let input_only = |p: &str| {
+        let parent = p
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| format!("{d}/"));
+        patches.contains(p) || dirs.contains(&parent)
+    };
     // Nor are their fragments manifests to decode: a JSON patch is a list
     // of operations. The renderer reads them; its output is judged.
     violations.retain(|f| {
@@ -171,7 +177,8 @@ pub(crate) fn roots<'r>(
             roots.push((rel.to_owned(), rule));
         }
     }
-    roots.sort_by(|a, b| a.0.cmp(&b.0));
+    // By directory first, so that every name of one directory is adjacent.
+    roots.sort_by(|a, b| (Path::new(&a.0).parent(), &a.0).cmp(&(Path::new(&b.0).parent(), &b.0)));
     // Two names in one directory: kustomize refuses to choose, so the
     // render of the first fails; one root per directory.
     roots.dedup_by(|a, b| Path::new(&a.0).parent() == Path::new(&b.0).parent());
@@ -429,12 +436,8 @@ fn inputs(tree: &Path, root: &str) -> Option<Inputs> {
                 if c.is_empty() || c.contains('\n') {
                     continue;
                 }
-                let Some(p) = resolve(&kdir, c) else {
-                    if c.starts_with("..") || c.starts_with('/') {
-                        return None;
-                    }
-                    continue;
-                };
+                // Out of the tree, or absolute: cannot be told, render.
+                let p = resolve(&kdir, c)?;
                 // A directory on the way that is a link: the renderer reads
                 // another path than the one named.
                 if link_on_way(tree, &p) {
@@ -558,7 +561,48 @@ fn patch_files(tree: &Path, roots: &[(String, &RenderRule)]) -> std::collections
             }
         }
     }
+    // A file some kustomization of the tree applies whole is no fragment,
+    // whatever else names it as a patch.
+    match listed_resources(tree) {
+        Some(resources) => out.retain(|p| !resources.contains(p)),
+        // A kustomization that cannot be read may list any of them.
+        None => out.clear(),
+    }
     out
+}
+
+/// Every file any kustomization of the tree lists under `resources` (or
+/// `bases`, `crds`): applied whole wherever that kustomization is built.
+/// None when one cannot be read.
+fn listed_resources(tree: &Path) -> Option<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for e in walkdir::WalkDir::new(tree)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy();
+        if !e.file_type().is_file() || !KUSTOMIZATION_NAMES.contains(&name.as_ref()) {
+            continue;
+        }
+        let Ok(rel) = e.path().strip_prefix(tree) else {
+            continue;
+        };
+        let kdir = rel
+            .parent()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(e.path()).ok()?;
+        let k = crate::manifest::yaml_unmarshal(&text).ok()?;
+        for key in ["resources", "bases", "crds"] {
+            for r in k.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if let Some(p) = r.as_str().and_then(|r| resolve(&kdir, r)) {
+                    out.insert(p);
+                }
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Whether a directory on the way to `rel` (not `rel` itself) is a link.

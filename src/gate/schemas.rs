@@ -50,7 +50,7 @@ fn tree_crds(
     schemas: &Schemas,
     limits: &Limits,
     tree: git2::Oid,
-    violations: &mut Vec<Finding>,
+    (violations, problems): (&mut Vec<Finding>, &mut Vec<Finding>),
 ) -> Result<Vec<Document>> {
     if schemas.crds.is_empty() {
         return Ok(Vec::new());
@@ -93,7 +93,7 @@ fn tree_crds(
             Err(f) => {
                 let mut f = *f;
                 f.rule = Code::SchemaCrdInvalid.into();
-                violations.push(f);
+                problems.push(f);
             }
         }
     }
@@ -121,15 +121,19 @@ pub(super) fn check(
     // A CRD file of the tree this update does not change was on the branch
     // already: a problem with it is reported, but blocks only the pushes
     // that touch it (or a resource of its kind, which then has no schema).
+    // Files over the limits are violations whoever brought them: skipped,
+    // they would let a padded file push a CRD out of the checks.
     let mut crd_problems = Vec::new();
-    crds.extend(tree_crds(repo, schemas, limits, tree, &mut crd_problems)?);
+    let tree_docs = tree_crds(repo, schemas, limits, tree, (violations, &mut crd_problems))?;
     deadline.check()?;
-    // A CRD applied with the documents defines its kind for them too.
-    let read: std::collections::HashSet<&str> = crds.iter().map(|d| d.path.as_str()).collect();
-    for d in crds
-        .iter()
-        .chain(docs.iter().filter(|d| !read.contains(d.path.as_str())))
-    {
+    // Only `crds:` entries define kinds (a CRD elsewhere would be judged
+    // only in the push that brings it), and what was on the branch comes
+    // before what the update brings: a conflict is always the update's.
+    let brought = |d: &Document| changed.contains(&d.path);
+    let (new, old): (Vec<Document>, Vec<Document>) = tree_docs.into_iter().partition(brought);
+    crds.extend(old);
+    crds.extend(new);
+    for d in &crds {
         if let Err(f) = catalog.add_crd(d) {
             crd_problems.push(*f);
         }

@@ -98,6 +98,8 @@ pub struct Catalog {
     cache: Arc<std::sync::Mutex<HashMap<Gvk, Arc<Compiled>>>>,
     /// `--schema-location`s, in order.
     locations: Vec<String>,
+    /// (group, kind) → the CRD (`file:line`) that defined it first.
+    crd_kinds: HashMap<(String, String), String>,
 }
 
 /// Groups reserved to the Kubernetes project: the API server takes a CRD
@@ -313,6 +315,7 @@ impl Catalog {
             custom: HashMap::new(),
             cache: Arc::default(),
             locations: Vec::new(),
+            crd_kinds: HashMap::new(),
         })
     }
 
@@ -477,25 +480,22 @@ impl Catalog {
                 },
             ));
         }
-        // The first definition of a kind stands (the operator's, then the
-        // tree's, then the update's own documents): a second CRD for it,
-        // from another file, would let a pusher loosen the operator's.
-        for (gvk, entry) in &defined {
-            if let Some(first) = self.custom.get(gvk) {
-                let (Origin::File(a), Origin::File(b)) = (&first.origin, &entry.origin) else {
-                    continue;
-                };
-                if a != b {
-                    return Err(refuse(
-                        format!(
-                            "{}: the CRD defines {} {} again; the definition from {a} stands",
-                            doc.path, gvk.0, gvk.1
-                        ),
-                        "keep one CustomResourceDefinition per kind (the API server holds one)",
-                    ));
-                }
-            }
+        // The first definition of a group's kind stands (the operator's,
+        // then the branch's, then the update's), whatever versions it
+        // lists: a second CRD for it, from another document, would let a
+        // pusher loosen the first, or add a looser version beside it.
+        let here = match doc.line {
+            0 => doc.path.clone(),
+            l => format!("{}:{l}", doc.path),
+        };
+        let key = (group.to_owned(), kind.to_owned());
+        if let Some(first) = self.crd_kinds.get(&key).filter(|f| **f != here) {
+            return Err(refuse(
+                format!("{}: the CRD defines {group} {kind} again; the definition from {first} stands", doc.path),
+                "keep one CustomResourceDefinition per kind (the API server holds one per group and kind)",
+            ));
         }
+        self.crd_kinds.insert(key, here);
         self.cache = Arc::default();
         self.custom.extend(defined);
         Ok(())

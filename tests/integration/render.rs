@@ -323,3 +323,53 @@ fn a_components_patch_is_a_fragment_but_a_manifest_named_as_a_patch_is_still_jud
         .assert_rejected()
         .assert_says("apps/evil.yaml");
 }
+
+/// A privileged Deployment: rejected by the baseline wherever it is judged.
+fn evil() -> String {
+    BASE.replace("name: web", "name: evil").replace(
+        "resources:",
+        "securityContext: {privileged: true}\n          resources:",
+    )
+}
+
+#[test]
+fn files_below_a_roots_directory_or_hidden_as_patches_are_still_judged() {
+    // Below a root's directory, named by nothing: a controller pointed at
+    // overlays/prod/extra applies it as it is.
+    let (w, work) = site(RENDER);
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.commit(&work, "overlays/prod/extra/evil.yaml", &evil(), "evil");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] overlays/prod/extra/evil.yaml:");
+
+    // A root at the top of the tree exempts the top directory only.
+    let (w, work) =
+        site("  render:\n    - match: \"**/kustomization.yaml\"\n      with: kustomize\n");
+    w.commit(&work, "Kustomization", "resources: []\n", "an empty root");
+    w.commit(&work, "apps/evil.yaml", &evil(), "evil");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] apps/evil.yaml:");
+
+    // Named as a patch that matches nothing, and as a resource of a
+    // kustomization that builds it whole.
+    let (w, work) = site(RENDER);
+    w.commit(
+        &work,
+        "base/team/kustomization.yaml",
+        "resources: [evil.yaml]\n",
+        "team",
+    );
+    w.commit(&work, "base/team/evil.yaml", &evil(), "evil");
+    w.commit(
+        &work,
+        "base/kustomization.yaml",
+        "resources: [deploy.yaml]\npatches:\n  - path: team/evil.yaml\n    target: {kind: ConfigMap, name: nothing}\n",
+        "base",
+    );
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] base/team/evil.yaml:");
+}

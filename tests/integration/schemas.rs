@@ -258,22 +258,22 @@ fn a_kubernetes_version_without_schemas_is_a_configuration_error() {
 }
 
 #[test]
-fn a_pushed_crd_cannot_replace_the_operators() {
+fn a_pushed_crd_cannot_replace_the_operators_nor_the_branchs() {
     // The operator's CRDs, beside the config.
     let w = World::new();
     let server = w.path("server.git");
     std::fs::create_dir_all(server.join("opcrds")).unwrap();
     std::fs::write(server.join("opcrds/widget.yaml"), CRD).unwrap();
     w.server(&config(
-        "    kubernetes: \"1.33\"\n    strict: true\n    crds: [./opcrds/]\n",
+        "    kubernetes: \"1.33\"\n    strict: true\n    crds: [./opcrds/, crds/]\n",
     ));
     let work = w.clone("work");
-    // A looser definition of the same kind, pushed with a resource only it allows.
     let loose = CRD.replace(
         "              required: [size]\n              properties:\n                size: {type: integer, minimum: 1, maximum: 10}\n",
         "              x-kubernetes-preserve-unknown-fields: true\n",
     );
-    w.commit(&work, "apps/loose.yaml", &loose, "loose");
+    // A looser definition of the same kind, pushed with a resource only it allows.
+    w.commit(&work, "crds/loose.yaml", &loose, "loose");
     w.commit(
         &work,
         "apps/widget.yaml",
@@ -282,9 +282,54 @@ fn a_pushed_crd_cannot_replace_the_operators() {
     );
     w.push(&work, None, &["origin", "main"])
         .assert_rejected()
-        .assert_says("error[schema-crd-invalid] apps/loose.yaml:1")
-        .assert_says("defines example.com/v1 Widget again; the definition from ./opcrds/widget.yaml:1 stands")
+        .assert_says("error[schema-crd-invalid] crds/loose.yaml:1")
+        .assert_says(
+            "defines example.com Widget again; the definition from ./opcrds/widget.yaml:1 stands",
+        )
         .assert_says("error[schema-invalid] apps/widget.yaml:6:3");
+    // Nor by adding a looser version beside the operator's.
+    w.commit(
+        &work,
+        "crds/loose.yaml",
+        &loose.replace("- name: v1", "- name: v2"),
+        "v2",
+    );
+    w.commit(
+        &work,
+        "apps/widget.yaml",
+        &WIDGET
+            .replace("example.com/v1", "example.com/v2")
+            .replace("size: 3", "size: 9000"),
+        "widget",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-crd-invalid] crds/loose.yaml:1");
+
+    // A CRD of the branch stands against one the update brings, whatever
+    // their files' order.
+    let (w, work) = site("    kubernetes: \"1.33\"\n    crds: [crds/]\n");
+    w.commit(&work, "crds/widget.yaml", CRD, "crd");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(&work, "crds/a-widget.yaml", &loose, "sorts first");
+    w.commit(
+        &work,
+        "apps/widget.yaml",
+        &WIDGET.replace("size: 3", "size: 500"),
+        "widget",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-crd-invalid] crds/a-widget.yaml:1")
+        .assert_says("error[schema-invalid] apps/widget.yaml:6:3");
+
+    // A CRD outside `crds:` defines nothing: its kind has no schema.
+    let (w, work) = site("    kubernetes: \"1.33\"\n    crds: [crds/]\n");
+    w.commit(&work, "apps/crd.yaml", &loose, "crd elsewhere");
+    w.commit(&work, "apps/widget.yaml", WIDGET, "widget");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-unknown-kind] apps/widget.yaml:1");
 }
 
 #[test]
