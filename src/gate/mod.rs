@@ -811,7 +811,7 @@ fn decide_one(
                 &gate.selector,
                 new_tree,
                 (docs, &changed_paths),
-                &mut violations,
+                (&mut violations, &mut warnings),
                 deadline,
             )?
         } else {

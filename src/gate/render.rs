@@ -48,7 +48,7 @@ pub(super) fn render(
     selector: &Selector,
     new_tree: git2::Oid,
     (raw, changed): (Vec<Document>, &[String]),
-    violations: &mut Vec<Finding>,
+    (violations, warnings): (&mut Vec<Finding>, &mut Vec<Finding>),
     deadline: &Deadline,
 ) -> Result<Vec<Document>> {
     let rules = &config.manifests.render;
@@ -84,14 +84,32 @@ pub(super) fn render(
         .collect();
     // Patches, wherever they are (a base's, a component's), are fragments
     // too: read by the renderer, whose output is judged.
-    let patches = patch_files(&tree_dir, &roots);
+    let listed = listed_resources(&tree_dir);
+    if let Err(k) = &listed {
+        let mut f = Finding::new(
+            Code::RenderFailed,
+            format!("{k} is named like a kustomization but pushgate cannot read it (kustomize may): patches and the files of render roots' directories are judged as manifests while it is in the tree"),
+            "make it one YAML mapping without duplicate keys, or rename it if it is not a kustomization",
+        );
+        f.path = Some(k.clone());
+        warnings.push(f);
+    }
+    let listed = listed.ok();
+    let patches = patch_files(&tree_dir, &roots, listed.as_ref());
+    let root_files: std::collections::HashSet<&str> =
+        roots.iter().map(|(r, _)| r.as_str()).collect();
     // A root's own directory, not below it: a directory under it that no
-    // kustomization builds is one a controller may apply as it is.
+    // kustomization builds is one a controller may apply as it is. And
+    // only what no other kustomization builds whole.
     let input_only = |p: &str| {
         let parent = p
             .rsplit_once('/')
             .map_or(String::new(), |(d, _)| format!("{d}/"));
-        patches.contains(p) || dirs.contains(&parent)
+        let only_roots_build_it = listed.as_ref().is_some_and(|l| {
+            l.get(p)
+                .is_none_or(|by| by.iter().all(|k| root_files.contains(k.as_str())))
+        });
+        patches.contains(p) || (dirs.contains(&parent) && only_roots_build_it)
     };
     // Nor are their fragments manifests to decode: a JSON patch is a list
     // of operations. The renderer reads them; its output is judged.
@@ -488,7 +506,11 @@ fn inputs(tree: &Path, root: &str) -> Option<Inputs> {
 /// pointed at that directory renders it, never applies the file raw), so
 /// that naming a manifest as a patch somewhere cannot take it out of the
 /// checks.
-fn patch_files(tree: &Path, roots: &[(String, &RenderRule)]) -> std::collections::HashSet<String> {
+fn patch_files(
+    tree: &Path,
+    roots: &[(String, &RenderRule)],
+    listed: Option<&Listed>,
+) -> std::collections::HashSet<String> {
     let mut out = std::collections::HashSet::new();
     let mut queue: Vec<String> = roots.iter().map(|(r, _)| r.clone()).collect();
     let mut seen = std::collections::HashSet::new();
@@ -510,23 +532,13 @@ fn patch_files(tree: &Path, roots: &[(String, &RenderRule)]) -> std::collections
         };
         let mut named = Vec::new();
         for key in ["patches", "patchesJson6902"] {
-            for p in value
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(path) = p.get("path").and_then(Value::as_str) {
+            for p in fields(&value, key) {
+                if let Some(path) = fields(p, "path").next().and_then(Value::as_str) {
                     named.push(path.to_owned());
                 }
             }
         }
-        for p in value
-            .get("patchesStrategicMerge")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for p in fields(&value, "patchesStrategicMerge") {
             // An entry is a file name or an inline patch.
             if let Some(path) = p.as_str().filter(|p| !p.contains('\n')) {
                 named.push(path.to_owned());
@@ -539,12 +551,7 @@ fn patch_files(tree: &Path, roots: &[(String, &RenderRule)]) -> std::collections
             }
         }
         for key in ["resources", "bases", "components"] {
-            for r in value
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for r in fields(&value, key) {
                 let Some(dir) = r.as_str().and_then(|r| resolve(&kdir, r)) else {
                     continue;
                 };
@@ -563,19 +570,36 @@ fn patch_files(tree: &Path, roots: &[(String, &RenderRule)]) -> std::collections
     }
     // A file some kustomization of the tree applies whole is no fragment,
     // whatever else names it as a patch.
-    match listed_resources(tree) {
-        Some(resources) => out.retain(|p| !resources.contains(p)),
+    match listed {
+        Some(resources) => out.retain(|p| !resources.contains_key(p)),
         // A kustomization that cannot be read may list any of them.
         None => out.clear(),
     }
     out
 }
 
-/// Every file any kustomization of the tree lists under `resources` (or
-/// `bases`, `crds`): applied whole wherever that kustomization is built.
-/// None when one cannot be read.
-fn listed_resources(tree: &Path) -> Option<std::collections::HashSet<String>> {
-    let mut out = std::collections::HashSet::new();
+/// File → the kustomizations that list it under `resources` (or `bases`,
+/// `crds`): applied whole wherever one of them is built.
+type Listed = std::collections::HashMap<String, Vec<String>>;
+
+/// kustomize reads a kustomization's fields as Go's JSON decoder does,
+/// whatever their case (`Resources:` is `resources:`): every entry of the
+/// fields named `name` in any case, lists flattened.
+fn fields<'a>(v: &'a Value, name: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+        .flat_map(|(_, v)| match v {
+            Value::Array(a) => a.iter().collect::<Vec<_>>(),
+            other => vec![other],
+        })
+}
+
+/// Every file any kustomization of the tree lists as a resource, and who
+/// lists it; the kustomization that cannot be read, if one cannot.
+fn listed_resources(tree: &Path) -> Result<Listed, String> {
+    let mut out = Listed::new();
     for e in walkdir::WalkDir::new(tree)
         .follow_links(false)
         .into_iter()
@@ -588,21 +612,24 @@ fn listed_resources(tree: &Path) -> Option<std::collections::HashSet<String>> {
         let Ok(rel) = e.path().strip_prefix(tree) else {
             continue;
         };
+        let shown = rel.to_string_lossy().into_owned();
         let kdir = rel
             .parent()
             .map(|d| d.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let text = std::fs::read_to_string(e.path()).ok()?;
-        let k = crate::manifest::yaml_unmarshal(&text).ok()?;
+        let k = std::fs::read_to_string(e.path())
+            .ok()
+            .and_then(|text| crate::manifest::yaml_unmarshal(&text).ok())
+            .ok_or_else(|| shown.clone())?;
         for key in ["resources", "bases", "crds"] {
-            for r in k.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for r in fields(&k, key) {
                 if let Some(p) = r.as_str().and_then(|r| resolve(&kdir, r)) {
-                    out.insert(p);
+                    out.entry(p).or_default().push(shown.clone());
                 }
             }
         }
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Whether a directory on the way to `rel` (not `rel` itself) is a link.
@@ -636,7 +663,7 @@ fn ask_origin(tree: &Path, root: &str) -> bool {
     let Ok(Value::Object(m)) = crate::manifest::yaml_unmarshal(&text) else {
         return false;
     };
-    if m.contains_key("buildMetadata")
+    if m.keys().any(|k| k.eq_ignore_ascii_case("buildMetadata"))
         || text.trim_start().starts_with('{')
         || text.contains("\n...")
     {

@@ -113,7 +113,11 @@ pub(super) fn check(
     deadline: &Deadline,
 ) -> Result<()> {
     let (violations, warnings) = findings;
-    if docs.is_empty() {
+    // A CRD the update brings is judged even when nothing else is: a
+    // conflict left for a later push would be only a warning there.
+    let globs: Vec<String> = schemas.crds.iter().map(|c| crd_glob(c)).collect();
+    let crd_set = crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")?;
+    if docs.is_empty() && !changed.iter().any(|c| crd_set.is_match(c)) {
         return Ok(());
     }
     let mut catalog = Catalog::new(schemas).map_err(anyhow::Error::msg)?;

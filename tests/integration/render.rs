@@ -373,3 +373,40 @@ fn files_below_a_roots_directory_or_hidden_as_patches_are_still_judged() {
         .assert_rejected()
         .assert_says("error[pushgate.kubernetes.deny_privileged] base/team/evil.yaml:");
 }
+
+#[test]
+fn field_names_in_any_case_and_other_kustomizations_building_a_roots_files() {
+    let (w, work) = site(RENDER);
+    w.commit(
+        &work,
+        "base/team/kustomization.yaml",
+        "Resources: [evil.yaml]\n",
+        "team",
+    );
+    w.commit(&work, "base/team/evil.yaml", &evil(), "evil");
+    w.commit(
+        &work,
+        "base/kustomization.yaml",
+        "resources: [deploy.yaml]\npatches:\n  - path: team/evil.yaml\n    target: {kind: ConfigMap, name: nothing}\n",
+        "base",
+    );
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] base/team/evil.yaml:");
+
+    // A file in a root's directory that the root does not list, built by a
+    // kustomization that is not a root.
+    let (w, work) = site(RENDER);
+    overlay(&w, &work, "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.com/web:1.2.4\n");
+    w.commit(&work, "overlays/prod/evil.yaml", &evil(), "evil");
+    w.commit(
+        &work,
+        "overlays/kustomization.yaml",
+        "resources: [prod/evil.yaml]\n",
+        "not a root",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[pushgate.kubernetes.deny_privileged] overlays/prod/evil.yaml:");
+}

@@ -383,3 +383,24 @@ fn a_kustomization_file_with_real_objects_is_checked() {
         .assert_rejected()
         .assert_says("error[schema-invalid] apps/kustomization.yaml:6:3");
 }
+
+#[test]
+fn a_crd_conflict_is_judged_even_in_a_push_with_no_manifests() {
+    // crds/ is outside the manifest globs: the push brings no document.
+    let cfg = "version: 1\nmanifests:\n  include: [\"apps/**/*.yaml\"]\n  schemas:\n    kubernetes: \"1.33\"\n    crds: [crds/]\n";
+    let w = World::new();
+    w.server(cfg);
+    let work = w.clone("work");
+    w.commit(&work, "crds/widget.yaml", CRD, "crd");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    let loose = CRD.replace("maximum: 10", "maximum: 100000");
+    w.commit(
+        &work,
+        "crds/a-loose.yml",
+        &loose,
+        "a looser one, sorting first",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[schema-crd-invalid] crds/a-loose.yml:1");
+}
