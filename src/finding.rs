@@ -112,6 +112,8 @@ pub enum Category {
     Policies,
     /// Evaluate mode, exceptions and break-glass themselves.
     Rollout,
+    /// Credentials in what a push brings (`secret.*` codes).
+    Secrets,
 }
 
 impl Category {
@@ -126,12 +128,16 @@ impl Category {
             Category::Gate => "gate",
             Category::Policies => "policies",
             Category::Rollout => "rollout",
+            Category::Secrets => "secrets",
         }
     }
 }
 
 /// The category of a finding's `rule`: a gate code's, or a Rego rule's.
 pub fn category_of(rule: &str) -> Category {
+    if rule.starts_with("secret.") {
+        return Category::Secrets;
+    }
     Code::ALL
         .iter()
         .find(|c| c.as_str() == rule)
@@ -249,6 +255,7 @@ codes! {
     SchemaUnknownField => "schema-unknown-field",
     SchemaUnknownKind => "schema-unknown-kind",
     SchemaCrdInvalid => "schema-crd-invalid",
+    SecretsOverBudget => "secrets-over-budget",
     ExceptionExpired => "exception-expired",
     BreakGlassRefused => "break-glass-refused",
 }
@@ -280,7 +287,7 @@ impl Code {
             | SchemaUnknownKind
             | SchemaCrdInvalid => Category::Manifests,
             TooManyCommits | TooManyFiles | ManifestsOverBudget | TooManyDocuments
-            | ObjectTooLarge | GateTimeout => Category::Limits,
+            | ObjectTooLarge | GateTimeout | SecretsOverBudget => Category::Limits,
             GateError | ConfigBroken => Category::Gate,
             PolicyError | PolicyTimeout => Category::Policies,
             ExceptionExpired | BreakGlassRefused => Category::Rollout,

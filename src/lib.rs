@@ -72,6 +72,7 @@ pub(crate) mod protection;
 pub(crate) mod protocol;
 pub(crate) mod report;
 pub mod rollout;
+pub mod secrets;
 pub mod signature;
 pub(crate) mod time;
 pub(crate) mod validate;

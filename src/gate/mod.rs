@@ -36,6 +36,7 @@ mod push_input;
 pub(crate) mod render;
 mod rollout;
 pub mod schemas;
+mod secrets;
 mod signatures;
 
 use history::History;
@@ -731,6 +732,19 @@ fn decide_one(
     }
 
     let mut warnings = Vec::new();
+    // Credentials, in whatever the update brings, on every ref.
+    if let (Some(secrets), true, false) = (&config.secrets, with_policies, action == Action::Delete)
+    {
+        secrets::scan(
+            repo,
+            secrets,
+            &gate.selector,
+            (&u.new, &commits),
+            (limits.max_scanned_bytes, today),
+            &mut violations,
+            deadline,
+        )?;
+    }
     if let Some(new_commit) = new_commit {
         let (new_tree, files) = match manifests::changes(
             repo, &u.refname, new_commit, old_commit, &vouching, limits, deadline,

@@ -30,5 +30,6 @@ mod rego_parity;
 mod render;
 mod rollout;
 mod schemas;
+mod secrets;
 mod signatures;
 mod snapshots;

@@ -1,0 +1,251 @@
+//! Secrets never land: every blob a push brings scanned, on real pushes.
+//! A key in a new file, in a file deleted again later in the same push, in
+//! a commit message, in a tag message, outside the manifests; a Secret
+//! with plain-text `stringData`; a SOPS-encrypted Secret passes; an
+//! allowed fingerprint passes and an expired entry does not; laundering
+//! through an unprotected branch is caught; the value is never printed.
+//! The samples are made up (their shapes are real), never real keys.
+
+use crate::support::*;
+
+/// A made-up AWS access key id (the shape is AWS's; the key is not).
+const AWS: &str = "AKIAZ7Q3MVRT5XW2PLNB";
+/// A made-up GitHub token.
+const GITHUB: &str = "ghp_R8mZq2Lx7Vt4Nw9Kd3Hs6Jy1Pf5Bc0GaEu7W";
+
+fn site(allow: &str) -> (World, std::path::PathBuf) {
+    let w = World::new();
+    let server = w.path("server.git");
+    std::fs::create_dir_all(&server).unwrap();
+    std::fs::write(server.join("secrets-allow.yaml"), allow).unwrap();
+    w.server("version: 1\naudit:\n  database: audit.db\nsecrets:\n  scan: new_blobs\n  allow: secrets-allow.yaml\n");
+    let work = w.clone("work");
+    (w, work)
+}
+
+fn never_echoed(run: &Run, secret: &str) {
+    assert!(
+        !run.stderr.contains(secret),
+        "the secret was printed:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stdout.contains(secret),
+        "the secret was printed:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_key_in_a_new_file_outside_the_manifests_is_rejected_without_being_printed() {
+    let (w, work) = site("[]\n");
+    w.commit(
+        &work,
+        "scripts/deploy.sh",
+        &format!("#!/bin/sh\nexport AWS_ACCESS_KEY_ID={AWS}\n"),
+        "deploy script",
+    );
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.snapshot_code(&w, "secret-aws-access-key-id")
+        .assert_rejected()
+        .assert_says("error[secret.aws-access-key-id] scripts/deploy.sh:2")
+        .assert_says("AKIA****************")
+        .assert_says("fingerprint sha256:");
+    never_echoed(&run, AWS);
+    assert!(w.server_ref("refs/heads/main").is_none());
+    // Nor in the audit log, nor in `check --format json`.
+    let records = serde_json::to_string(&w.records(&w.path("server.git"))).unwrap();
+    assert!(records.contains("secret.aws-access-key-id"), "{records}");
+    assert!(!records.contains(AWS), "{records}");
+    let head = w.git_ok(&work, &["rev-parse", "HEAD"]);
+    let check = w.pushgate(
+        &work,
+        &[
+            "check",
+            "--repo",
+            work.to_str().unwrap(),
+            "--config",
+            w.path("server.git/pushgate.yaml").to_str().unwrap(),
+            "--format",
+            "json",
+            "0000000000000000000000000000000000000000",
+            head.trim(),
+            "refs/heads/main",
+        ],
+    );
+    assert!(
+        check.stdout.contains("secret.aws-access-key-id"),
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+    never_echoed(&check, AWS);
+}
+
+#[test]
+fn history_counts_messages_count_and_tags_count() {
+    // Added, then deleted again in a later commit of the same push.
+    let (w, work) = site("[]\n");
+    w.commit(&work, "notes.txt", &format!("token: {GITHUB}\n"), "oops");
+    w.git_ok(&work, &["rm", "-q", "notes.txt"]);
+    w.commit(&work, "README.md", "hello\n", "removed it");
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.github-token] notes.txt:1");
+    never_echoed(&run, GITHUB);
+
+    // In a commit message.
+    let (w, work) = site("[]\n");
+    std::fs::write(work.join("a.txt"), "a\n").unwrap();
+    w.git_ok(&work, &["add", "a.txt"]);
+    w.git_ok(&work, &["commit", "-qm", &format!("use {GITHUB} for now")]);
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.github-token]")
+        .assert_says("the message of");
+    never_echoed(&run, GITHUB);
+
+    // In a tag message.
+    let (w, work) = site("[]\n");
+    w.commit(&work, "a.txt", "a\n", "a");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.git_ok(
+        &work,
+        &["tag", "-a", "v1", "-m", &format!("release; key {AWS}")],
+    );
+    let run = w.push(&work, None, &["origin", "v1"]);
+    run.assert_rejected()
+        .assert_says("error[secret.aws-access-key-id]");
+    never_echoed(&run, AWS);
+}
+
+#[test]
+fn kubernetes_secrets_in_plain_text_are_rejected_and_sops_passes() {
+    let (w, work) = site("[]\n");
+    w.commit(
+        &work,
+        "apps/db-secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Vq7!rT2mLx9pZe4w\n",
+        "db secret",
+    );
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.kubernetes-secret] apps/db-secret.yaml:6");
+    never_echoed(&run, "Vq7!rT2mLx9pZe4w");
+
+    let (w, work) = site("[]\n");
+    w.commit(
+        &work,
+        "apps/db-secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ENC[AES256_GCM,data:q1w2e3r4t5,iv:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,tag:BBBBBBBBBBBBBBBBBBBBBB==,type:str]\nsops:\n  age:\n    - recipient: age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq\n  lastmodified: \"2026-12-01T00:00:00Z\"\n  mac: ENC[AES256_GCM,data:abcdef,iv:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=,tag:DDDDDDDDDDDDDDDDDDDDDD==,type:str]\n  version: 3.9.0\n",
+        "sops secret",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+}
+
+#[test]
+fn an_allowed_fingerprint_passes_until_its_entry_expires() {
+    // The fingerprint, as the rejection prints it.
+    let (w, work) = site("[]\n");
+    w.commit(
+        &work,
+        "ci/env",
+        &format!("AWS_ACCESS_KEY_ID={AWS}\n"),
+        "env",
+    );
+    let run = w.push(&work, None, &["origin", "main"]);
+    let fp = run
+        .stderr
+        .split("fingerprint ")
+        .nth(1)
+        .and_then(|s| s.get(..23))
+        .unwrap()
+        .to_owned();
+    assert!(fp.starts_with("sha256:"), "{fp}");
+    let entry = |expires: &str| {
+        format!("- fingerprint: {fp}\n  owner: platform\n  reason: AWS's documented example key\n  expires: {expires}\n")
+    };
+    let (w, work) = site(&entry("2099-01-01"));
+    w.commit(
+        &work,
+        "ci/env",
+        &format!("AWS_ACCESS_KEY_ID={AWS}\n"),
+        "env",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+
+    let (w, work) = site(&entry("2020-01-01"));
+    w.commit(
+        &work,
+        "ci/env",
+        &format!("AWS_ACCESS_KEY_ID={AWS}\n"),
+        "env",
+    );
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("which has passed");
+}
+
+#[test]
+fn laundering_through_an_unprotected_branch_is_caught_there() {
+    // Every ref is scanned: the branch nobody protects is where it stops.
+    let (w, work) = site("[]\n");
+    w.commit(&work, "a.txt", "a\n", "a");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.git_ok(&work, &["checkout", "-q", "-b", "scratch"]);
+    w.commit(&work, "key.pem", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n", "key");
+    w.push(&work, None, &["origin", "scratch"])
+        .assert_rejected()
+        .assert_says("error[secret.private-key] key.pem:1");
+    assert!(w.server_ref("refs/heads/scratch").is_none());
+
+    // Landed on a branch before scanning was on, then brought to main:
+    // the commits are new to main, so their blobs are judged there.
+    let w = World::new();
+    let server = w.server("version: 1\n");
+    let work = w.clone("work");
+    w.commit(&work, "a.txt", "a\n", "a");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.git_ok(&work, &["checkout", "-q", "-b", "scratch"]);
+    w.commit(
+        &work,
+        "ci/env",
+        &format!("AWS_ACCESS_KEY_ID={AWS}\n"),
+        "env",
+    );
+    w.push(&work, None, &["origin", "scratch"]).assert_ok();
+    std::fs::write(server.join("pushgate.yaml"), "version: 1\nrefs:\n  - match: refs/heads/main\n    allow_force_push: false\nsecrets: {scan: new_blobs}\n").unwrap();
+    w.push(&work, None, &["origin", "scratch:main"])
+        .assert_rejected()
+        .assert_says("error[secret.aws-access-key-id] ci/env:1");
+}
+
+#[test]
+fn a_push_over_the_scanning_bound_is_rejected_as_such() {
+    let w = World::new();
+    w.server("version: 1\nsecrets: {scan: new_blobs}\nlimits:\n  max_scanned_bytes: 1000\n");
+    let work = w.clone("work");
+    w.commit(&work, "big.txt", &"x".repeat(5000), "big");
+    w.push(&work, None, &["origin", "main"])
+        .snapshot_code(&w, "secrets-over-budget")
+        .assert_rejected()
+        .assert_says("error[secrets-over-budget]");
+}
+
+#[test]
+fn a_gitleaks_rule_pack_is_a_configuration_error_until_it_is_read() {
+    let w = World::new();
+    let server = w.path("server.git");
+    w.git_ok(
+        w.dir.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    std::fs::write(
+        server.join("pushgate.yaml"),
+        "version: 1\nsecrets:\n  rules: [builtin, ./gitleaks.toml]\n",
+    )
+    .unwrap();
+    w.config_check(&server)
+        .assert_exit(2)
+        .assert_says("gitleaks rule packs are not read yet");
+}
