@@ -10,13 +10,14 @@ use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Context, Result};
 use git2::Oid;
+use rayon::prelude::*;
 
 use crate::config::{SecretScan, Secrets};
 use crate::deadline::Deadline;
 use crate::finding::{Code, Finding};
 use crate::git::{CommitInfo, FileStatus, Repo};
 use crate::manifest::Selector;
-use crate::secrets::{is_sops, Found, Scanner};
+use crate::secrets::{Found, Scanner};
 
 /// Where a text came from, for the finding.
 struct Place {
@@ -65,6 +66,42 @@ fn binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8000)].contains(&0)
 }
 
+/// A blob's text as the rules read it: UTF-16 (a BOM: what Windows
+/// PowerShell writes) transcoded; a binary blob's printable runs of 8 bytes
+/// or more, one per line, as `strings` shows them (a key after a NUL byte is
+/// still a key).
+fn readable(bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    let utf16 = |le: bool| -> Vec<u8> {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units).into_bytes()
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => return (utf16(true), false),
+        Some([0xFE, 0xFF]) => return (utf16(false), false),
+        _ => {}
+    }
+    if !binary(&bytes) {
+        return (bytes, false);
+    }
+    let mut out = Vec::new();
+    for run in bytes.split(|b| !(0x20..0x7f).contains(b) && *b != b'\t') {
+        if run.len() >= 8 {
+            out.extend_from_slice(run);
+            out.push(b'\n');
+        }
+    }
+    (out, true)
+}
+
 /// Scans what the update brings; findings go to `violations`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn scan(
@@ -80,22 +117,58 @@ pub(super) fn scan(
         return Ok(());
     }
     let scanner = Scanner::builtin();
-    let mut texts: Vec<(Place, String)> = Vec::new();
-    // An annotated tag's message.
-    if let Ok(id) = Oid::from_str(new) {
-        if let Ok(tag) = repo.git.find_tag(id) {
-            let message =
-                String::from_utf8_lossy(tag.message_bytes().unwrap_or_default()).into_owned();
-            texts.push((
-                Place {
-                    path: None,
-                    commit: id,
-                },
-                message,
-            ));
+    // (where, bytes, is a blob, is binary)
+    let mut texts: Vec<(Place, Vec<u8>, bool, bool)> = Vec::new();
+    let mut blobs: BTreeMap<Oid, Place> = BTreeMap::new();
+    // What the ref is set to, peeled: every tag's message on the way, and
+    // a tree or blob a tag (or the ref) names, which no commit brings.
+    if let Ok(mut id) = Oid::from_str(new) {
+        for _ in 0..16 {
+            let Ok(object) = repo.git.find_object(id, None) else {
+                break;
+            };
+            match object.kind() {
+                Some(git2::ObjectType::Tag) => {
+                    let Ok(tag) = repo.git.find_tag(id) else {
+                        break;
+                    };
+                    texts.push((
+                        Place {
+                            path: None,
+                            commit: id,
+                        },
+                        tag.message_bytes().unwrap_or_default().to_vec(),
+                        false,
+                        false,
+                    ));
+                    id = tag.target_id();
+                }
+                Some(git2::ObjectType::Blob) => {
+                    blobs.entry(id).or_insert(Place {
+                        path: Some(format!(
+                            "(the blob {})",
+                            crate::protection::short(&id.to_string())
+                        )),
+                        commit: id,
+                    });
+                    break;
+                }
+                Some(git2::ObjectType::Tree) => {
+                    let files = repo.changed_files(None, id)?;
+                    for f in files {
+                        if let Some(b) = f.blob {
+                            blobs.entry(b).or_insert(Place {
+                                path: Some(f.path),
+                                commit: id,
+                            });
+                        }
+                    }
+                    break;
+                }
+                _ => break,
+            }
         }
     }
-    let mut blobs: BTreeMap<Oid, Place> = BTreeMap::new();
     for c in commits {
         deadline.check()?;
         let commit = repo
@@ -107,7 +180,9 @@ pub(super) fn scan(
                 path: None,
                 commit: c.id,
             },
-            String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            commit.message_bytes().to_vec(),
+            false,
+            false,
         ));
         for (path, blob) in introduced(repo, c)? {
             if secrets.scan == SecretScan::Manifests && !selector.wants(&path) {
@@ -119,44 +194,61 @@ pub(super) fn scan(
             });
         }
     }
-    let mut total = 0u64;
+    // Messages count too: a 3 MiB tag message is text to scan.
+    let mut total: u64 = texts.iter().map(|t| t.1.len() as u64).sum();
     for id in blobs.keys() {
         total = total.saturating_add(repo.object_size(*id)?);
     }
     if total > max_bytes {
         violations.push(Finding::new(
             Code::SecretsOverBudget,
-            format!("the push brings {total} bytes of new files; secret scanning covers at most {max_bytes} (limits.max_scanned_bytes), and a push is never scanned in part"),
+            format!("the push brings {total} bytes of new files and messages; secret scanning covers at most {max_bytes} (limits.max_scanned_bytes), and a push is never scanned in part"),
             "push the history in smaller steps, or ask an operator to raise limits.max_scanned_bytes",
         ));
         return Ok(());
     }
     for (id, place) in blobs {
         deadline.check()?;
-        let bytes = repo.blob(id)?;
-        if binary(&bytes) {
-            continue;
-        }
-        texts.push((place, String::from_utf8_lossy(&bytes).into_owned()));
+        let (bytes, is_binary) = readable(repo.blob(id)?);
+        texts.push((place, bytes, true, is_binary));
     }
-    let mut found = 0;
-    for (place, text) in &texts {
-        if secrets.sops && is_sops(text) {
-            continue;
-        }
-        let mut hits = scanner.scan(text);
-        if let Some(path) = &place.path {
-            hits.extend(kubernetes_secrets(path, text, selector));
-        }
-        for hit in hits {
-            if let Some(f) = finding(secrets, place, &hit, today) {
-                violations.push(f);
-                found += 1;
-                if found >= 20 {
-                    return Ok(());
-                }
+    // Every text on every core; the findings in the texts' order.
+    let found: Vec<Vec<Finding>> = texts
+        .par_iter()
+        .map(|(place, text, blob, is_binary)| {
+            // A SOPS file's ciphertext is not scanned; the rest of it is.
+            let sops = if secrets.sops && *blob {
+                crate::secrets::without_ciphertext(text)
+            } else {
+                None
+            };
+            let mut hits = scanner.scan(sops.as_deref().unwrap_or(text));
+            if let (Some(path), None, false) = (&place.path, &sops, *is_binary) {
+                hits.extend(kubernetes_secrets(
+                    path,
+                    &String::from_utf8_lossy(text),
+                    selector,
+                ));
             }
-        }
+            if *is_binary {
+                // Lines of a binary blob mean nothing.
+                hits.iter_mut().for_each(|h| h.line = 0);
+            }
+            hits.iter()
+                .filter_map(|hit| finding(secrets, place, hit, today))
+                .collect()
+        })
+        .collect();
+    let found: Vec<Finding> = found.into_iter().flatten().collect();
+    let total = found.len();
+    // A push full of them says so without listing hundreds.
+    violations.extend(found.into_iter().take(20));
+    if total > 20 {
+        violations.push(Finding::new_owned(
+            "secret.more",
+            format!("{} more secrets in this push are not listed", total - 20),
+            "fix the ones listed, push again, and the rest are shown",
+        ));
     }
     Ok(())
 }
@@ -166,7 +258,10 @@ fn kubernetes_secrets(path: &str, text: &str, selector: &Selector) -> Vec<Found>
     if !selector.wants(path) || !text.contains("Secret") {
         return Vec::new();
     }
-    let Ok(docs) = crate::manifest::parse_text(path, text, &selector.limits) else {
+    // A List's items are Secrets kubectl applies too.
+    let Ok(docs) = crate::manifest::parse_text(path, text, &selector.limits)
+        .and_then(crate::manifest::applied)
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -180,7 +275,7 @@ fn kubernetes_secrets(path: &str, text: &str, selector: &Selector) -> Vec<Found>
                 code: "secret.kubernetes-secret".into(),
                 what: "a Kubernetes Secret value in plain text",
                 line,
-                preview: crate::secrets::preview(&value),
+                preview: crate::secrets::hidden(&value),
                 fingerprint: crate::secrets::fingerprint(&value),
             });
         }
@@ -229,7 +324,7 @@ fn finding(
         ),
     );
     f.path = place.path.clone();
-    f.line = place.path.as_ref().map(|_| hit.line);
+    f.line = place.path.as_ref().map(|_| hit.line).filter(|l| *l > 0);
     f.commit = Some(place.commit.to_string());
     Some(f)
 }

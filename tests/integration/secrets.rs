@@ -249,3 +249,66 @@ fn a_gitleaks_rule_pack_is_a_configuration_error_until_it_is_read() {
         .assert_exit(2)
         .assert_says("gitleaks rule packs are not read yet");
 }
+
+#[test]
+fn from_the_review_tagged_objects_fake_sops_encodings_and_secret_lists() {
+    let key = format!("export AWS_ACCESS_KEY_ID={AWS}\n");
+    // A blob or a tree named by a tag (no commit brings them), and a tag
+    // of a tag whose inner message holds the key.
+    for (name, make) in [("blob", "blob"), ("tree", "tree"), ("tag-of-tag", "tag")] {
+        let (w, work) = site("[]\n");
+        w.commit(&work, "a.txt", "a\n", "a");
+        w.push(&work, None, &["origin", "main"]).assert_ok();
+        std::fs::write(work.join("k.txt"), &key).unwrap();
+        let blob = w
+            .git_ok(&work, &["hash-object", "-w", "k.txt"])
+            .trim()
+            .to_owned();
+        match make {
+            "blob" => {
+                w.git_ok(&work, &["tag", name, &blob]);
+            }
+            "tree" => {
+                let tree = w.mktree(&work, &format!("100644 blob {blob}\tk.txt\n"));
+                w.git_ok(&work, &["tag", "-a", "-m", "a tree", name, tree.trim()]);
+            }
+            _ => {
+                w.git_ok(
+                    &work,
+                    &["tag", "-a", "-m", &format!("inner {AWS}"), "inner", "HEAD"],
+                );
+                w.git_ok(&work, &["tag", "-a", "-m", "outer", name, "inner"]);
+            }
+        }
+        let run = w.push(&work, None, &["origin", &format!("refs/tags/{name}")]);
+        run.assert_rejected()
+            .assert_says("error[secret.aws-access-key-id]");
+        never_echoed(&run, AWS);
+    }
+
+    // A SOPS marker does not excuse plain text beside it; UTF-16 and a NUL
+    // byte do not hide a key; a Secret in a List, or with wrapped base64.
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("deploy.sh", format!("{key}# sops:\n#   mac: ENC[AES256_GCM,x]\n").into_bytes(), "secret.aws-access-key-id"),
+        ("run.ps1", {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(key.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        }, "secret.aws-access-key-id"),
+        ("blob.bin", [b"\0\x01\x02\n".as_slice(), key.as_bytes()].concat(), "secret.aws-access-key-id"),
+        ("apps/list.yaml", b"apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: {name: db}\n    stringData: {password: Vq7rT2mLx9pZe4w}\n".to_vec(), "secret.kubernetes-secret"),
+        ("apps/wrapped.yaml", b"apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata:\n  password: |\n    VHIwdWI0\n    ZG9yJjM=\n".to_vec(), "secret.kubernetes-secret"),
+    ];
+    for (path, bytes, code) in cases {
+        let (w, work) = site("[]\n");
+        std::fs::create_dir_all(work.join(path).parent().unwrap()).unwrap();
+        std::fs::write(work.join(path), &bytes).unwrap();
+        w.git_ok(&work, &["add", "-A"]);
+        w.git_ok(&work, &["commit", "-qm", path]);
+        let run = w.push(&work, None, &["origin", "main"]);
+        run.assert_rejected().assert_says(&format!("error[{code}]"));
+        never_echoed(&run, AWS);
+        never_echoed(&run, "Vq7rT2mLx9pZe4w");
+        never_echoed(&run, "Tr0ub4dor");
+    }
+}

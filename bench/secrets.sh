@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Secrets benchmark (secrets:).
+#
+#   apt-get install hyperfine   # once
+#   bash bench/secrets.sh
+#
+# A push bringing 10,000 new text files, 100 MB in all (none a secret),
+# decided by `pushgate check` with secret scanning on, next to the same
+# decision with it off, and the peer: the same rules as a Python `re` loop
+# over the same files (bench/secrets_peer.py), in one hyperfine run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin pushgate
+PG=$PWD/target/release/pushgate
+T=$(mktemp -d /tmp/pushgate-secretbench.XXXXXX)
+[ -n "${KEEP:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
+export HOME=$T GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
+printf '[init]\n\tdefaultBranch = main\n[user]\n\tname = B\n\temail = b@example.com\n' >"$T/gitconfig"
+ZERO=0000000000000000000000000000000000000000
+git init -q "$T/work"
+python3 - "$T/work" <<'PY'
+import os, random, sys
+root = sys.argv[1]
+random.seed(7)
+words = ("replicas image container namespace service port selector label "
+         "value config token_name password_policy secret_ref api version "
+         "kind metadata spec template resources limits requests").split()
+for d in range(100):
+    os.makedirs(f"{root}/dir-{d:03}")
+    for i in range(100):
+        lines = []
+        size = 0
+        while size < 10_000:
+            line = f"{random.choice(words)}: {random.choice(words)}-{random.randrange(10**6)}"
+            lines.append(line)
+            size += len(line) + 1
+        open(f"{root}/dir-{d:03}/f-{i:03}.yaml", "w").write("\n".join(lines) + "\n")
+PY
+git -C "$T/work" add -A && git -C "$T/work" commit -qm "10,000 files"
+TIP=$(git -C "$T/work" rev-parse HEAD)
+git init -q --bare "$T/server.git"
+git -C "$T/work" push -q "$T/server.git" HEAD:refs/heads/scratch
+git -C "$T/server.git" update-ref -d refs/heads/scratch
+printf 'version: 1\nmanifests:\n  include: []\nsecrets: {scan: new_blobs}\n' >"$T/on.yaml"
+printf 'version: 1\nmanifests:\n  include: []\n' >"$T/off.yaml"
+check() { echo "$PG check --repo $T/server.git --config $T/$1.yaml $ZERO $TIP refs/heads/main"; }
+du -sh "$T/work" --exclude=.git
+hyperfine -N --warmup 1 --runs 5 --export-json "$T/secrets.json" \
+  -n "pushgate check: 10,000 new blobs scanned" "$(check on)" \
+  -n "pushgate check: scanning off" "$(check off)" \
+  -n "peer: the same rules, Python re loop" "python3 $PWD/bench/secrets_peer.py $T/work"
