@@ -176,21 +176,6 @@ pub fn hidden(value: &str) -> String {
     "*".repeat(value.chars().count().clamp(8, 20))
 }
 
-/// A SOPS-encrypted file (a top-level `sops` mapping with a `mac`, in a
-/// YAML or JSON document), with its ciphertext (`ENC[...]` values) taken
-/// out: what is left is scanned like any text, so values SOPS left in
-/// plain text (`unencrypted_regex`) are still judged. None: not SOPS.
-pub fn without_ciphertext(text: &[u8]) -> Option<Vec<u8>> {
-    let t = std::str::from_utf8(text).ok()?;
-    if !t.contains("ENC[") {
-        return None;
-    }
-    let doc = crate::manifest::yaml_unmarshal(t).ok()?;
-    doc.get("sops")?.as_object()?.get("mac")?;
-    let enc = Regex::new(r"ENC\[[^\]\n]*\]").ok()?;
-    Some(enc.replace_all(text, &b"ENC"[..]).into_owned())
-}
-
 impl Scanner {
     pub fn builtin() -> Scanner {
         // ASCII word boundaries and classes: the same matches on the
