@@ -13,14 +13,8 @@
 # second; the target is the renderer's own time plus 10%.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin pushgate
-PG=$PWD/target/release/pushgate
-T=$(mktemp -d /tmp/pushgate-renderbench.XXXXXX)
-[ -n "${KEEP:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
-unset RUST_BACKTRACE RUST_LIB_BACKTRACE
-export HOME=$T GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
-printf '[init]\n\tdefaultBranch = main\n[user]\n\tname = B\n\temail = b@example.com\n' >"$T/gitconfig"
-ZERO=0000000000000000000000000000000000000000
+. bench/lib.sh
+bench_setup renderbench
 git init -q "$T/work"
 python3 - "$T/work" <<'PY'
 import os, sys

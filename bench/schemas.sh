@@ -12,11 +12,8 @@
 # kind's validator built once (bench/kv_peer.py), in the same hyperfine run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin pushgate
-PG=$PWD/target/release/pushgate
-T=$(mktemp -d /tmp/pushgate-schemabench.XXXXXX)
-[ -n "${KEEP:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
-unset RUST_BACKTRACE RUST_LIB_BACKTRACE
+. bench/lib.sh
+bench_setup schemabench
 python3 - "$T/docs" <<'PY'
 import os, sys
 root = sys.argv[1]

@@ -10,14 +10,8 @@
 # over the same files (bench/secrets_peer.py), in one hyperfine run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin pushgate
-PG=$PWD/target/release/pushgate
-T=$(mktemp -d /tmp/pushgate-secretbench.XXXXXX)
-[ -n "${KEEP:-}" ] && echo "keeping $T" || trap 'rm -rf "$T"' EXIT
-unset RUST_BACKTRACE RUST_LIB_BACKTRACE
-export HOME=$T GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$T/gitconfig
-printf '[init]\n\tdefaultBranch = main\n[user]\n\tname = B\n\temail = b@example.com\n' >"$T/gitconfig"
-ZERO=0000000000000000000000000000000000000000
+. bench/lib.sh
+bench_setup secretbench
 git init -q "$T/work"
 python3 - "$T/work" <<'PY'
 import os, random, sys

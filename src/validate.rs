@@ -50,8 +50,7 @@ pub fn catalog(
     let mut crd_paths = s.local_crds.clone();
     // The tree's entries, as globs over the current directory (a checkout).
     if !s.crds.is_empty() {
-        let globs: Vec<String> = s.crds.iter().map(|c| crate::config::crd_glob(c)).collect();
-        let set = crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")?;
+        let set = crate::gate::schemas::crd_globs(s)?;
         for e in walkdir::WalkDir::new(".")
             .follow_links(false)
             .sort_by_file_name()

@@ -815,7 +815,8 @@ fn decide_one(
         // A rename touches both its paths.
         let changed_paths: Vec<String> = files
             .iter()
-            .flat_map(|f| std::iter::once(f.path.clone()).chain(f.old_path.clone()))
+            .flat_map(|f| f.paths())
+            .map(str::to_owned)
             .collect();
         // What ships from a render root is its output, not its files.
         let docs = if judged && !config.manifests.render.is_empty() && !files.is_empty() {

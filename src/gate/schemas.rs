@@ -45,9 +45,15 @@ pub fn local_crds(paths: &[std::path::PathBuf], limits: &Limits) -> Result<Vec<D
 
 /// The CRD documents of the new tree under `manifests.schemas.crds`,
 /// bounded as manifests are (each file, and all of them together).
+/// The `crds:` entries as one glob set over the tree's paths.
+pub fn crd_globs(schemas: &Schemas) -> Result<globset::GlobSet> {
+    let globs: Vec<String> = schemas.crds.iter().map(|c| crd_glob(c)).collect();
+    crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")
+}
+
 fn tree_crds(
     repo: &Repo,
-    schemas: &Schemas,
+    (schemas, set): (&Schemas, &globset::GlobSet),
     limits: &Limits,
     tree: git2::Oid,
     (violations, problems): (&mut Vec<Finding>, &mut Vec<Finding>),
@@ -55,8 +61,6 @@ fn tree_crds(
     if schemas.crds.is_empty() {
         return Ok(Vec::new());
     }
-    let globs: Vec<String> = schemas.crds.iter().map(|c| crd_glob(c)).collect();
-    let set = crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")?;
     let mut found: Vec<(String, git2::Oid)> = Vec::new();
     let t = repo
         .git
@@ -115,8 +119,7 @@ pub(super) fn check(
     let (violations, warnings) = findings;
     // A CRD the update brings is judged even when nothing else is: a
     // conflict left for a later push would be only a warning there.
-    let globs: Vec<String> = schemas.crds.iter().map(|c| crd_glob(c)).collect();
-    let crd_set = crate::config::compile_globs(&globs).context("manifests.schemas.crds globs")?;
+    let crd_set = crd_globs(schemas)?;
     if docs.is_empty() && !changed.iter().any(|c| crd_set.is_match(c)) {
         return Ok(());
     }
@@ -128,7 +131,13 @@ pub(super) fn check(
     // Files over the limits are violations whoever brought them: skipped,
     // they would let a padded file push a CRD out of the checks.
     let mut crd_problems = Vec::new();
-    let tree_docs = tree_crds(repo, schemas, limits, tree, (violations, &mut crd_problems))?;
+    let tree_docs = tree_crds(
+        repo,
+        (schemas, &crd_set),
+        limits,
+        tree,
+        (violations, &mut crd_problems),
+    )?;
     deadline.check()?;
     // Only `crds:` entries define kinds (a CRD elsewhere would be judged
     // only in the push that brings it), and what was on the branch comes

@@ -131,7 +131,7 @@ pub(super) fn scan(
     if secrets.scan == SecretScan::Off {
         return Ok(());
     }
-    let scanner = Scanner::builtin();
+    let scanner = Scanner::builtin().context("compiling the built-in secret rules")?;
     // (where, bytes, is a blob, is binary)
     let mut texts: Vec<(Place, Vec<u8>, bool, bool)> = Vec::new();
     let mut blobs: BTreeMap<Oid, Place> = BTreeMap::new();

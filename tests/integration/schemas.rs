@@ -241,20 +241,12 @@ fn a_render_roots_output_is_checked_like_a_file() {
 #[test]
 fn a_kubernetes_version_without_schemas_is_a_configuration_error() {
     let w = World::new();
-    let server = w.path("server.git");
-    w.git_ok(
-        w.dir.path(),
-        &["init", "-q", "--bare", server.to_str().unwrap()],
-    );
-    std::fs::write(
-        server.join("pushgate.yaml"),
-        config("    kubernetes: \"1.12\"\n    unknown_kinds: ignore\n"),
-    )
-    .unwrap();
-    w.config_check(&server)
-        .assert_exit(2)
-        .assert_says("`manifests.schemas.kubernetes: 1.12` is not a Kubernetes version")
-        .assert_says("`manifests.schemas.unknown_kinds: ignore` is not one of reject, warn, skip");
+    w.check_config(&config(
+        "    kubernetes: \"1.12\"\n    unknown_kinds: ignore\n",
+    ))
+    .assert_exit(2)
+    .assert_says("`manifests.schemas.kubernetes: 1.12` is not a Kubernetes version")
+    .assert_says("`manifests.schemas.unknown_kinds: ignore` is not one of reject, warn, skip");
 }
 
 #[test]

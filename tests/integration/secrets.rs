@@ -235,17 +235,7 @@ fn a_push_over_the_scanning_bound_is_rejected_as_such() {
 #[test]
 fn a_gitleaks_rule_pack_is_a_configuration_error_until_it_is_read() {
     let w = World::new();
-    let server = w.path("server.git");
-    w.git_ok(
-        w.dir.path(),
-        &["init", "-q", "--bare", server.to_str().unwrap()],
-    );
-    std::fs::write(
-        server.join("pushgate.yaml"),
-        "version: 1\nsecrets:\n  rules: [builtin, ./gitleaks.toml]\n",
-    )
-    .unwrap();
-    w.config_check(&server)
+    w.check_config("version: 1\nsecrets:\n  rules: [builtin, ./gitleaks.toml]\n")
         .assert_exit(2)
         .assert_says("gitleaks rule packs are not read yet");
 }

@@ -236,6 +236,18 @@ impl World {
         )
     }
 
+    /// `config check` on a bare repository given `config`, nothing
+    /// installed: for configs the install would refuse.
+    pub fn check_config(&self, config: &str) -> Run {
+        let server = self.path("server.git");
+        self.git_ok(
+            self.dir.path(),
+            &["init", "-q", "--bare", server.to_str().unwrap()],
+        );
+        std::fs::write(server.join("pushgate.yaml"), config).unwrap();
+        self.config_check(&server)
+    }
+
     pub fn server(&self, config: &str) -> PathBuf {
         self.server_with_hooks(config, "pre-receive,post-receive")
     }
