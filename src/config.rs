@@ -227,6 +227,9 @@ pub struct Manifests {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Secrets {
     pub scan: SecretScan,
+    /// The rules (`secrets.rules`: built in, and gitleaks packs), compiled
+    /// when the config is read.
+    pub scanner: std::sync::Arc<crate::secrets::Scanner>,
     /// The allow file's entries, and the file (for messages).
     pub allow: Vec<crate::secrets::Allow>,
     pub allow_file: Option<String>,
@@ -1452,7 +1455,11 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             Some("manifests") => SecretScan::Manifests,
             Some("off") => SecretScan::Off,
             Some(other) => {
-                problems.push(at(line, format!("`secrets.scan: {other}` is not one of new_blobs, manifests, off"), "new_blobs (the default) scans every blob the push brings, at any path"));
+                problems.push(at(
+                    line,
+                    format!("`secrets.scan: {other}` is not one of new_blobs, manifests, off"),
+                    "new_blobs (the default) scans every blob the push brings, at any path",
+                ));
                 ok = false;
                 SecretScan::Off
             }
@@ -1462,12 +1469,43 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             Some(OneOrMany::One(s)) => vec![s],
             Some(OneOrMany::Many(v)) => v,
         };
-        for rule in &rules {
-            if rule != "builtin" {
-                problems.push(at(line, format!("`secrets.rules` names {rule}: gitleaks rule packs are not read yet (issue #24), and a pack that is silently not applied would find nothing"), "use `rules: builtin` for now"));
-                ok = false;
-            }
+        if rules.is_empty() {
+            problems.push(at(
+                line,
+                "`secrets.rules` is empty: nothing would be found".into(),
+                "write `rules: builtin`, or `scan: off` to scan nothing",
+            ));
+            ok = false;
         }
+        let builtin = rules.iter().any(|r| r == "builtin");
+        let files: Vec<(PathBuf, String)> = rules
+            .iter()
+            .filter(|r| *r != "builtin")
+            .map(|r| (resolve(r), r.clone()))
+            .collect();
+        let scanner = match crate::secrets::gitleaks::load(&files) {
+            Err(errors) => {
+                ok = false;
+                problems.extend(errors.into_iter().map(|e| ConfigError {
+                    file: e.file,
+                    line: e.line,
+                    message: e.message,
+                    help: Some(e.help),
+                    also: Vec::new(),
+                }));
+                None
+            }
+            Ok((packs, pack_rules)) => {
+                match crate::secrets::Scanner::new(builtin, packs, pack_rules) {
+                    Ok(s) => Some(std::sync::Arc::new(s)),
+                    Err(e) => {
+                        ok = false;
+                        problems.push(at(line, e, "fix the rule the message names"));
+                        None
+                    }
+                }
+            }
+        };
         let mut allow = Vec::new();
         if let Some(f) = &r.allow {
             let file = resolve(f);
@@ -1485,8 +1523,10 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 }
             }
         }
-        ok.then(|| Secrets {
+        let scanner = scanner.filter(|_| ok)?;
+        Some(Secrets {
             scan,
+            scanner,
             allow,
             allow_file: r.allow.clone(),
             sops: r.sops.unwrap_or(true),

@@ -17,7 +17,7 @@ use crate::deadline::Deadline;
 use crate::finding::{Code, Finding};
 use crate::git::{CommitInfo, FileStatus, Repo};
 use crate::manifest::Selector;
-use crate::secrets::{Found, Scanner};
+use crate::secrets::{Found, Origin, Scanner};
 
 /// Where a text came from, for the finding.
 struct Place {
@@ -131,7 +131,7 @@ pub(super) fn scan(
     if secrets.scan == SecretScan::Off {
         return Ok(());
     }
-    let scanner = Scanner::builtin().context("compiling the built-in secret rules")?;
+    let scanner = &secrets.scanner;
     // (where, bytes, is a blob, is binary)
     let mut texts: Vec<(Place, Vec<u8>, bool, bool)> = Vec::new();
     let mut blobs: BTreeMap<Oid, Place> = BTreeMap::new();
@@ -237,7 +237,12 @@ pub(super) fn scan(
             } else {
                 None
             };
-            let mut hits = scanner.scan(sops.as_deref().unwrap_or(text));
+            let commit = place.commit.to_string();
+            let origin = Origin {
+                path: place.path.as_deref().filter(|_| *blob),
+                commit: &commit,
+            };
+            let mut hits = scanner.scan(sops.as_deref().unwrap_or(text), origin);
             if let (Some(path), None, false) = (&place.path, &sops, *is_binary) {
                 hits.extend(kubernetes_secrets(
                     path,
@@ -288,7 +293,7 @@ fn kubernetes_secrets(path: &str, text: &str, selector: &Selector) -> Vec<Found>
                 .map_or(d.line, |(l, _)| l);
             out.push(Found {
                 code: "secret.kubernetes-secret".into(),
-                what: "a Kubernetes Secret value in plain text",
+                what: "a Kubernetes Secret value in plain text".into(),
                 line,
                 preview: crate::secrets::hidden(&value),
                 fingerprint: crate::secrets::fingerprint(&value),

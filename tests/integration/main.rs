@@ -31,5 +31,6 @@ mod render;
 mod rollout;
 mod schemas;
 mod secrets;
+mod secrets_parity;
 mod signatures;
 mod snapshots;

@@ -232,12 +232,86 @@ fn a_push_over_the_scanning_bound_is_rejected_as_such() {
         .assert_says("error[secrets-over-budget]");
 }
 
+/// An organisation's own token, in gitleaks' pack format: a keyword, an
+/// entropy floor, a path allowlist and stopwords.
+const PACK: &str = r#"
+title = "acme rules"
+
+[[rules]]
+id = "acme-deploy-token"
+description = "An Acme deploy token"
+regex = '''\b(acme_[a-z0-9]{24})\b'''
+keywords = ["acme_"]
+entropy = 3.0
+[[rules.allowlists]]
+stopwords = ["example"]
+
+[[allowlists]]
+description = "documentation"
+paths = ['''^docs/''']
+"#;
+
+/// Made up, in the shape of PACK's rule.
+const ACME: &str = "acme_q8zr2lw9xpe4t7mk3nb6vc1d";
+
 #[test]
-fn a_gitleaks_rule_pack_is_a_configuration_error_until_it_is_read() {
+fn a_gitleaks_rule_pack_is_read_and_applied_beside_the_builtin_rules() {
     let w = World::new();
-    w.check_config("version: 1\nsecrets:\n  rules: [builtin, ./gitleaks.toml]\n")
+    let server = w.path("server.git");
+    std::fs::create_dir_all(&server).unwrap();
+    std::fs::write(server.join("acme.toml"), PACK).unwrap();
+    w.server("version: 1\naudit:\n  database: audit.db\nsecrets:\n  rules: [builtin, acme.toml]\n");
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "deploys\n", "start");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    // The pack's rule, with the value hidden (its prefix is not known to
+    // be public), and the built-in rules still run.
+    w.commit(
+        &work,
+        "ci/deploy.env",
+        &format!("ACME={ACME}\nAWS={AWS}\n"),
+        "deploy",
+    );
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.acme-deploy-token] ci/deploy.env:1")
+        .assert_says("An Acme deploy token, by acme.toml (********************)")
+        .assert_says("error[secret.aws-access-key-id] ci/deploy.env:2");
+    never_echoed(&run, ACME);
+    w.git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    // The pack's allowlists: a path, a stopword; and its entropy floor.
+    w.commit(
+        &work,
+        "docs/tokens.md",
+        &format!("Tokens look like {ACME}\n"),
+        "docs",
+    );
+    w.commit(
+        &work,
+        "ci/a.env",
+        "ACME=acme_exampleexampleexample000\nB=acme_aaaaaaaaaaaaaaaaaaaaaaaa\n",
+        "placeholders",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+}
+
+#[test]
+fn a_broken_rule_pack_is_a_configuration_error_naming_the_rule() {
+    let w = World::new();
+    let server = w.path("server.git");
+    std::fs::create_dir_all(&server).unwrap();
+    std::fs::write(
+        server.join("acme.toml"),
+        "[[rules]]\nid = \"ok\"\nregex = 'tok_[a-z]{8}'\n\n[[rules]]\nid = \"broken\"\nregex = '(unclosed'\n",
+    )
+    .unwrap();
+    w.check_config("version: 1\nsecrets:\n  rules: [builtin, acme.toml]\n")
         .assert_exit(2)
-        .assert_says("gitleaks rule packs are not read yet");
+        .assert_says("acme.toml:6: rule `broken`: its regex does not compile")
+        .assert_says("unclosed group");
+    w.check_config("version: 1\nsecrets:\n  rules: [builtin, missing.toml]\n")
+        .assert_exit(2)
+        .assert_says("missing.toml: the rule pack cannot be read");
 }
 
 #[test]

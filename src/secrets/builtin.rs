@@ -1,0 +1,135 @@
+//! The built-in rules: what pushgate finds with no rule pack. Each is a
+//! regular expression whose secret is group 1 (or the whole match), with an
+//! entropy floor that tells a placeholder (`changeme`) from a credential.
+
+/// One built-in rule: a stable id (the finding code is `secret.<id>`),
+/// what it finds, and its expression (the secret is group 1, or the whole
+/// match).
+pub(super) struct Builtin {
+    pub id: &'static str,
+    pub what: &'static str,
+    pub pattern: &'static str,
+    /// Values below this many bits of Shannon entropy per character are
+    /// placeholders (`changeme`, `xxxxxxxx`), not secrets.
+    pub min_entropy: f64,
+}
+
+/// Rules whose matches start with a fixed, public prefix (`AKIA`, `ghp_`):
+/// the preview may show it. Any other value is shown as stars only.
+pub(super) const PUBLIC_PREFIX: &[&str] = &[
+    "aws-access-key-id",
+    "github-token",
+    "gitlab-token",
+    "slack-token",
+    "stripe-key",
+    "google-api-key",
+    "npm-token",
+    "pypi-token",
+    "jwt",
+    "private-key",
+];
+
+pub(super) const RULES: &[Builtin] = &[
+    Builtin {
+        id: "private-key",
+        what: "a private key",
+        pattern: r"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----",
+        min_entropy: 0.0,
+    },
+    Builtin {
+        id: "aws-access-key-id",
+        what: "an AWS access key id",
+        pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
+        min_entropy: 2.5,
+    },
+    Builtin {
+        id: "aws-secret-access-key",
+        what: "an AWS secret access key",
+        pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})\b"#,
+        min_entropy: 3.5,
+    },
+    Builtin {
+        id: "github-token",
+        what: "a GitHub token",
+        pattern: r"\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "gitlab-token",
+        what: "a GitLab token",
+        pattern: r"\b(gl(?:pat|dt|rt|ptt|ft|cbt)-[A-Za-z0-9_-]{20,})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "slack-token",
+        what: "a Slack token",
+        pattern: r"\b(xox[baprs]-[A-Za-z0-9-]{10,})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "stripe-key",
+        what: "a Stripe secret key",
+        pattern: r"\b((?:sk|rk)_live_[A-Za-z0-9]{20,})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "google-api-key",
+        what: "a Google API key",
+        pattern: r"\b(AIza[0-9A-Za-z_-]{35})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "npm-token",
+        what: "an npm token",
+        pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "pypi-token",
+        what: "a PyPI token",
+        pattern: r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "azure-client-secret",
+        what: "an Azure client secret",
+        pattern: r"\b([a-zA-Z0-9_~.-]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})\b",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "jwt",
+        what: "a JSON Web Token",
+        pattern: r"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
+        min_entropy: 3.0,
+    },
+    Builtin {
+        id: "env-assignment",
+        what: "a password or token assigned in plain text",
+        pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*[ \t]*[=:][ \t]*["']?([^\s"'#$<]{8,})"#,
+        min_entropy: 3.0,
+    },
+];
+
+/// The table, compiled as a pack's rules are (Go's syntax: ASCII `\w`,
+/// `\d`, `\s`, `\b`).
+pub(super) fn rules() -> Result<Vec<super::Rule>, String> {
+    RULES
+        .iter()
+        .map(|r| {
+            Ok(super::Rule {
+                id: r.id.to_owned(),
+                what: r.what.to_owned(),
+                regex: Some(
+                    super::gitleaks::compile(r.pattern).map_err(|e| format!("{}: {e}", r.id))?,
+                ),
+                secret_group: 0,
+                entropy: r.min_entropy,
+                keywords: Vec::new(),
+                path: None,
+                allowlists: Vec::new(),
+                pack: None,
+                public_prefix: PUBLIC_PREFIX.contains(&r.id),
+            })
+        })
+        .collect()
+}
