@@ -38,9 +38,24 @@ git -C "$T/work" push -q "$T/server.git" HEAD:refs/heads/scratch
 git -C "$T/server.git" update-ref -d refs/heads/scratch
 printf 'version: 1\nmanifests:\n  include: []\nsecrets: {scan: new_blobs}\n' >"$T/on.yaml"
 printf 'version: 1\nmanifests:\n  include: []\n' >"$T/off.yaml"
+# gitleaks' own pack (GITLEAKS_PACK, or where tests/secrets-diff/README.md
+# says a session keeps it): the same rules in pushgate and in the peer.
+PACK=${GITLEAKS_PACK:-$PWD/tests/secrets-diff/real/gitleaks.toml}
 check() { echo "$PG check --repo $T/server.git --config $T/$1.yaml $ZERO $TIP refs/heads/main"; }
 du -sh "$T/work" --exclude=.git
-hyperfine -N --warmup 1 --runs 5 --export-json "$T/secrets.json" \
-  -n "pushgate check: 10,000 new blobs scanned" "$(check on)" \
-  -n "pushgate check: scanning off" "$(check off)" \
-  -n "peer: the same rules, Python re loop" "python3 $PWD/bench/secrets_peer.py $T/work"
+runs=(
+  -n "pushgate check: 10,000 new blobs, built-in rules" "$(check on)"
+  -n "pushgate check: scanning off" "$(check off)"
+  -n "peer: the built-in rules, Python re loop" "python3 $PWD/bench/secrets_peer.py $T/work"
+)
+if [ -f "$PACK" ]; then
+  cp "$PACK" "$T/gitleaks.toml"
+  printf 'version: 1\nmanifests:\n  include: []\nsecrets: {scan: new_blobs, rules: [builtin, gitleaks.toml]}\n' >"$T/pack.yaml"
+  runs+=(
+    -n "pushgate check: built-in rules and gitleaks' pack" "$(check pack)"
+    -n "peer: gitleaks' pack, Python re loop with its keywords" "python3 $PWD/bench/secrets_peer.py $T/work $T/gitleaks.toml"
+  )
+else
+  echo "no gitleaks pack at $PACK: its two runs are left out"
+fi
+hyperfine -N --warmup 1 --runs 5 --export-json "$T/secrets.json" "${runs[@]}"

@@ -97,6 +97,30 @@ pub struct Repo {
     pub git: Repository,
     /// Short name for messages and policy input, e.g. `infra.git`.
     pub name: String,
+    /// Opened from the hook environment (quarantine included): a second
+    /// handle must be too.
+    from_env: bool,
+}
+
+/// What `Repo::reopener` gives a worker thread: opens the repository as
+/// the first handle was opened.
+#[derive(Debug, Clone)]
+pub struct Reopen {
+    from_env: bool,
+    path: PathBuf,
+    name: String,
+}
+
+impl Reopen {
+    pub fn open(&self) -> Result<Repo> {
+        let mut r = if self.from_env {
+            Repo::open_for_hook()?
+        } else {
+            Repo::open(&self.path)?
+        };
+        r.name = self.name.clone();
+        Ok(r)
+    }
 }
 
 /// A commit the update brings, with what protection and messages need.
@@ -116,7 +140,9 @@ impl Repo {
     pub fn open_for_hook() -> Result<Repo> {
         let git = Repository::open_from_env()
             .context("opening the repository from git's hook environment (is GIT_DIR set?)")?;
-        Ok(Repo::wrap(git))
+        let mut repo = Repo::wrap(git);
+        repo.from_env = true;
+        Ok(repo)
     }
 
     /// Opens a repository (bare or not) at `path`, without searching upwards
@@ -145,7 +171,22 @@ impl Repo {
             .next_back()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
-        Repo { git, name }
+        Repo {
+            git,
+            name,
+            from_env: false,
+        }
+    }
+
+    /// How to open a second handle on the same repository, seeing the same
+    /// objects (quarantine too): a libgit2 repository is not shared between
+    /// threads, so each worker that reads objects opens its own.
+    pub fn reopener(&self) -> Reopen {
+        Reopen {
+            from_env: self.from_env,
+            path: self.git.path().to_path_buf(),
+            name: self.name.clone(),
+        }
     }
 
     /// The config file this repository is gated by: `$PUSHGATE_CONFIG`, else

@@ -72,7 +72,8 @@ fn binary(bytes: &[u8]) -> bool {
 /// still a key).
 fn readable(bytes: Vec<u8>) -> (Vec<u8>, bool) {
     let utf16 = |le: bool| -> Vec<u8> {
-        let units: Vec<u16> = bytes[2..]
+        let from = if utf16_bom(&bytes) { 2 } else { 0 };
+        let units: Vec<u16> = bytes[from..]
             .chunks_exact(2)
             .map(|c| {
                 if le {
@@ -89,6 +90,11 @@ fn readable(bytes: Vec<u8>) -> (Vec<u8>, bool) {
         Some([0xFE, 0xFF]) => return (utf16(false), false),
         _ => {}
     }
+    // UTF-16 without a mark: ASCII text has a NUL in every other byte,
+    // which would otherwise make it binary with no printable run.
+    if let Some(le) = utf16_unmarked(&bytes) {
+        return (utf16(le), false);
+    }
     if !binary(&bytes) {
         return (bytes, false);
     }
@@ -100,6 +106,35 @@ fn readable(bytes: Vec<u8>) -> (Vec<u8>, bool) {
         }
     }
     (out, true)
+}
+
+fn utf16_bom(b: &[u8]) -> bool {
+    matches!(b.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]))
+}
+
+/// Some(little-endian?) when the start of `b` reads as UTF-16 of mostly
+/// ASCII text: nine in ten of one parity's bytes NUL, few of the other's.
+fn utf16_unmarked(b: &[u8]) -> Option<bool> {
+    let head = &b[..b.len().min(8000) & !1];
+    if head.len() < 16 {
+        return None;
+    }
+    let half = head.len() / 2;
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|x| **x == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    if odd * 10 >= half * 9 && even * 10 <= half {
+        Some(true)
+    } else if even * 10 >= half * 9 && odd * 10 <= half {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// A SOPS-encrypted file (a top-level `sops` mapping with a `mac`, in a
@@ -132,9 +167,11 @@ pub(super) fn scan(
         return Ok(());
     }
     let scanner = &secrets.scanner;
-    // (where, bytes, is a blob, is binary)
+    // Messages: (where, bytes, is a blob, is binary).
     let mut texts: Vec<(Place, Vec<u8>, bool, bool)> = Vec::new();
-    let mut blobs: BTreeMap<Oid, Place> = BTreeMap::new();
+    // Every place a blob is at: a pack's path rules and allowlists judge
+    // each place, so one copy at an allowlisted path covers no other.
+    let mut blobs: BTreeMap<Oid, Vec<Place>> = BTreeMap::new();
     // What the ref is set to, peeled: every tag's message on the way, and
     // a tree or blob a tag (or the ref) names, which no commit brings.
     if let Ok(mut id) = Oid::from_str(new) {
@@ -159,7 +196,7 @@ pub(super) fn scan(
                     id = tag.target_id();
                 }
                 Some(git2::ObjectType::Blob) => {
-                    blobs.entry(id).or_insert(Place {
+                    blobs.entry(id).or_default().push(Place {
                         path: Some(format!(
                             "(the blob {})",
                             crate::protection::short(&id.to_string())
@@ -172,7 +209,7 @@ pub(super) fn scan(
                     let files = repo.changed_files(None, id)?;
                     for f in files {
                         if let Some(b) = f.blob {
-                            blobs.entry(b).or_insert(Place {
+                            blobs.entry(b).or_default().push(Place {
                                 path: Some(f.path),
                                 commit: id,
                             });
@@ -203,7 +240,7 @@ pub(super) fn scan(
             if secrets.scan == SecretScan::Manifests && !selector.wants(&path) {
                 continue;
             }
-            blobs.entry(blob).or_insert(Place {
+            blobs.entry(blob).or_default().push(Place {
                 path: Some(path),
                 commit: c.id,
             });
@@ -222,43 +259,80 @@ pub(super) fn scan(
         ));
         return Ok(());
     }
-    for (id, place) in blobs {
-        deadline.check()?;
-        let (bytes, is_binary) = readable(repo.blob(id)?);
-        texts.push((place, bytes, true, is_binary));
-    }
-    // Every text on every core; the findings in the texts' order.
-    let found: Vec<Vec<Finding>> = texts
+    // One text's findings (a blob's, or a message's).
+    let judge = |place: &Place, text: &[u8], blob: bool, is_binary: bool| -> Vec<Finding> {
+        // A SOPS file's ciphertext is not scanned; the rest of it is.
+        let sops = if secrets.sops && blob {
+            without_ciphertext(text)
+        } else {
+            None
+        };
+        let commit = place.commit.to_string();
+        let origin = Origin {
+            path: place.path.as_deref().filter(|_| blob),
+            commit: &commit,
+        };
+        let mut hits = scanner.scan(sops.as_deref().unwrap_or(text), origin);
+        if let (Some(path), None, false) = (&place.path, &sops, is_binary) {
+            hits.extend(kubernetes_secrets(
+                path,
+                &String::from_utf8_lossy(text),
+                selector,
+            ));
+        }
+        if is_binary {
+            // Lines of a binary blob mean nothing.
+            hits.iter_mut().for_each(|h| h.line = 0);
+        }
+        hits.iter()
+            .filter_map(|hit| finding(secrets, place, hit, today))
+            .collect()
+    };
+    let mut found: Vec<Vec<Finding>> = texts
         .par_iter()
-        .map(|(place, text, blob, is_binary)| {
-            // A SOPS file's ciphertext is not scanned; the rest of it is.
-            let sops = if secrets.sops && *blob {
-                without_ciphertext(text)
-            } else {
-                None
-            };
-            let commit = place.commit.to_string();
-            let origin = Origin {
-                path: place.path.as_deref().filter(|_| *blob),
-                commit: &commit,
-            };
-            let mut hits = scanner.scan(sops.as_deref().unwrap_or(text), origin);
-            if let (Some(path), None, false) = (&place.path, &sops, *is_binary) {
-                hits.extend(kubernetes_secrets(
-                    path,
-                    &String::from_utf8_lossy(text),
-                    selector,
-                ));
-            }
-            if *is_binary {
-                // Lines of a binary blob mean nothing.
-                hits.iter_mut().for_each(|h| h.line = 0);
-            }
-            hits.iter()
-                .filter_map(|hit| finding(secrets, place, hit, today))
-                .collect()
-        })
+        .map(|(place, text, blob, is_binary)| judge(place, text, *blob, *is_binary))
         .collect();
+    // Blobs are read and scanned on every core, each worker with its own
+    // handle on the object database; the findings stay in the blobs' order.
+    let blobs: Vec<(Oid, Vec<Place>)> = blobs.into_iter().collect();
+    let reopen = repo.reopener();
+    let per_blob: Vec<Vec<Finding>> = blobs
+        .par_iter()
+        .map_init(
+            || reopen.open(),
+            |handle, (id, places)| -> Result<Vec<Finding>> {
+                let handle = handle
+                    .as_ref()
+                    .map_err(|e| anyhow::anyhow!("opening the repository again: {e:#}"))?;
+                deadline.check()?;
+                let (bytes, is_binary) = readable(handle.blob(*id)?);
+                // Read once, judged once per distinct verdict-relevant
+                // place: what the rules' paths and allowlists say of it,
+                // and whether it is a manifest. Many paths to one blob cost
+                // one scan each only where they could differ.
+                let mut judged: Vec<(Vec<bool>, bool)> = Vec::new();
+                let mut out = Vec::new();
+                for place in places {
+                    let commit = place.commit.to_string();
+                    let key = (
+                        scanner.signature(Origin {
+                            path: place.path.as_deref(),
+                            commit: &commit,
+                        }),
+                        place.path.as_deref().is_some_and(|p| selector.wants(p)),
+                    );
+                    if judged.contains(&key) {
+                        continue;
+                    }
+                    deadline.check()?;
+                    judged.push(key);
+                    out.extend(judge(place, &bytes, true, is_binary));
+                }
+                Ok(out)
+            },
+        )
+        .collect::<Result<_>>()?;
+    found.extend(per_blob);
     let found: Vec<Finding> = found.into_iter().flatten().collect();
     let total = found.len();
     // A push full of them says so without listing hundreds.
@@ -309,6 +383,20 @@ fn finding(
     hit: &Found,
     today: jiff::civil::Date,
 ) -> Option<Finding> {
+    if hit.code == crate::secrets::TOO_MANY {
+        let mut f = Finding::new_owned(
+            hit.code.clone(),
+            format!(
+                "{} in one text of commit {}: it is not judged one by one, and cannot be let through",
+                hit.what,
+                crate::protection::short(&place.commit.to_string())
+            ),
+            "a file this full of tokens is generated or a dump: keep it out of the repository",
+        );
+        f.path = place.path.clone();
+        f.commit = Some(place.commit.to_string());
+        return Some(f);
+    }
     let allowed = secrets
         .allow
         .iter()

@@ -12,6 +12,10 @@ pub(super) struct Builtin {
     /// Values below this many bits of Shannon entropy per character are
     /// placeholders (`changeme`, `xxxxxxxx`), not secrets.
     pub min_entropy: f64,
+    /// Lower case; every match contains one (without regard to case), so
+    /// a text with none is not searched (a unit test holds each rule to
+    /// it on the corpus).
+    pub keywords: &'static [&'static str],
 }
 
 /// Rules whose matches start with a fixed, public prefix (`AKIA`, `ghp_`):
@@ -32,78 +36,91 @@ pub(super) const PUBLIC_PREFIX: &[&str] = &[
 pub(super) const RULES: &[Builtin] = &[
     Builtin {
         id: "private-key",
+        keywords: &["private key"],
         what: "a private key",
         pattern: r"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----",
         min_entropy: 0.0,
     },
     Builtin {
         id: "aws-access-key-id",
+        keywords: &["akia", "asia", "abia", "acca"],
         what: "an AWS access key id",
         pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
         min_entropy: 2.5,
     },
     Builtin {
         id: "aws-secret-access-key",
+        keywords: &["aws"],
         what: "an AWS secret access key",
         pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})\b"#,
         min_entropy: 3.5,
     },
     Builtin {
         id: "github-token",
+        keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
         what: "a GitHub token",
         pattern: r"\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "gitlab-token",
+        keywords: &["glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glcbt-"],
         what: "a GitLab token",
         pattern: r"\b(gl(?:pat|dt|rt|ptt|ft|cbt)-[A-Za-z0-9_-]{20,})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "slack-token",
+        keywords: &["xox"],
         what: "a Slack token",
         pattern: r"\b(xox[baprs]-[A-Za-z0-9-]{10,})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "stripe-key",
+        keywords: &["sk_live_", "rk_live_"],
         what: "a Stripe secret key",
         pattern: r"\b((?:sk|rk)_live_[A-Za-z0-9]{20,})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "google-api-key",
+        keywords: &["aiza"],
         what: "a Google API key",
         pattern: r"\b(AIza[0-9A-Za-z_-]{35})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "npm-token",
+        keywords: &["npm_"],
         what: "an npm token",
         pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "pypi-token",
+        keywords: &["pypi-"],
         what: "a PyPI token",
         pattern: r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "azure-client-secret",
+        keywords: &["q~"],
         what: "an Azure client secret",
         pattern: r"\b([a-zA-Z0-9_~.-]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})\b",
         min_entropy: 3.0,
     },
     Builtin {
         id: "jwt",
+        keywords: &["eyj"],
         what: "a JSON Web Token",
         pattern: r"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
         min_entropy: 3.0,
     },
     Builtin {
         id: "env-assignment",
+        keywords: &["password", "passwd", "secret", "token", "api_key", "apikey"],
         what: "a password or token assigned in plain text",
         pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*[ \t]*[=:][ \t]*["']?([^\s"'#$<]{8,})"#,
         min_entropy: 3.0,
@@ -124,7 +141,7 @@ pub(super) fn rules() -> Result<Vec<super::Rule>, String> {
                 ),
                 secret_group: 0,
                 entropy: r.min_entropy,
-                keywords: Vec::new(),
+                keywords: r.keywords.iter().map(|k| (*k).to_owned()).collect(),
                 path: None,
                 allowlists: Vec::new(),
                 pack: None,

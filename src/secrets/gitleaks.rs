@@ -32,6 +32,9 @@ pub struct PackError {
 }
 
 const MAX_PACK_BYTES: u64 = 4 * 1024 * 1024;
+/// The compiled size one expression may take (the `regex` crate's
+/// default is 10 MiB; Go has none, and `[\pL\pN]{1000}` needs more).
+pub const SIZE_LIMIT: usize = 64 * 1024 * 1024;
 /// gitleaks' `maxExtendDepth`.
 const MAX_EXTEND_DEPTH: usize = 2;
 
@@ -72,7 +75,7 @@ struct RawRule {
     description: String,
     path: Option<String>,
     regex: Option<String>,
-    secretgroup: Option<i64>,
+    secretgroup: Option<toml::Value>,
     entropy: Option<toml::Value>,
     keywords: Option<Vec<String>>,
     #[allow(dead_code)]
@@ -228,7 +231,7 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     let pattern = go_syntax(pattern);
     go_only(&pattern)?;
     RegexBuilder::new(&pattern)
-        .size_limit(32 * 1024 * 1024)
+        .size_limit(SIZE_LIMIT)
         .build()
         .map_err(|e| {
             let detail = e.to_string();
@@ -305,6 +308,13 @@ pub fn go_syntax(pattern: &str) -> String {
             Some('b') if !class => out.push_str(r"(?-u:\b)"),
             Some('B') if !class => out.push_str(r"(?-u:\B)"),
             Some(ch @ ('<' | '>')) => out.push(*ch),
+            // Go's negation inside the braces.
+            Some(p @ ('p' | 'P')) if c.get(i + 2) == Some(&'{') && c.get(i + 3) == Some(&'^') => {
+                out.push('\\');
+                out.push(if *p == 'p' { 'P' } else { 'p' });
+                out.push('{');
+                out.extend(&c[i + 4..i + n]);
+            }
             Some('0'..='7') => match octal(i, n) {
                 Some(ch) => out.push_str(&format!("\\x{{{:x}}}", ch as u32)),
                 None => out.extend(&c[i..i + n]),
@@ -314,21 +324,26 @@ pub fn go_syntax(pattern: &str) -> String {
         n
     };
     let repeat = |from: usize| -> Option<usize> {
-        // {digits} | {digits,} | {digits,digits}: its length.
-        let mut j = from + 1;
-        let digits = |j: &mut usize| {
+        // {digits} | {digits,} | {digits,digits}: its length. Go's
+        // parseInt: no leading zero (`{08}`, `{0,02}` are text).
+        let number = |j: &mut usize| -> Option<bool> {
             let s = *j;
             while c.get(*j).is_some_and(|x| x.is_ascii_digit()) {
                 *j += 1;
             }
-            *j > s
+            match *j - s {
+                0 => Some(false),
+                n if n >= 2 && c[s] == '0' => None,
+                _ => Some(true),
+            }
         };
-        if !digits(&mut j) {
+        let mut j = from + 1;
+        if number(&mut j) != Some(true) {
             return None;
         }
         if c.get(j) == Some(&',') {
             j += 1;
-            digits(&mut j);
+            number(&mut j)?;
         }
         (c.get(j) == Some(&'}')).then_some(j + 1 - from)
     };
@@ -369,14 +384,24 @@ pub fn go_syntax(pattern: &str) -> String {
                             continue;
                         }
                     }
-                    // One item, and its range's end if it has one.
+                    // One item, and its range's end if it has one. After a
+                    // class escape (`\w`, `\pL`) Go starts a new item: a
+                    // `-` there is a member (or a range's start) itself.
+                    let class_escape = c[i] == '\\'
+                        && matches!(
+                            c.get(i + 1),
+                            Some('d' | 'D' | 's' | 'S' | 'w' | 'W' | 'p' | 'P')
+                        );
                     if c[i] == '\\' {
                         i += escape(i, true, &mut out);
                     } else {
                         lit(c[i], &mut out);
                         i += 1;
                     }
-                    if c.get(i) == Some(&'-') && c.get(i + 1).is_some_and(|x| *x != ']') {
+                    if !class_escape
+                        && c.get(i) == Some(&'-')
+                        && c.get(i + 1).is_some_and(|x| *x != ']')
+                    {
                         out.push('-');
                         i += 1;
                         if c[i] == '\\' {
@@ -413,6 +438,11 @@ pub fn go_syntax(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// gitleaks' `joinRegexOr`: `(?:a|b|…)`.
+pub fn join_or(list: &[String]) -> String {
+    format!("(?:{})", list.join("|"))
 }
 
 /// Go's refusals that the `regex` crate accepts.
@@ -495,19 +525,33 @@ fn allowlist(
             "add one, or remove the allowlist",
         ));
     }
+    // Each expression must compile alone; then, as gitleaks' joinRegexOr
+    // does, they are one `(?:a|b|…)`, so a flag such as a leading `(?i)`
+    // reaches the ones after it, as it does there.
     let regexes = |list: &[String], field: &str| -> Result<Vec<Regex>, PackError> {
-        list.iter()
-            .map(|p| {
-                compile(p).map_err(|e| {
-                    err(
-                        file,
-                        line,
-                        format!("{what}: allowlist {field} `{p}` does not compile: {e}"),
-                        "fix the expression (Go's RE2 syntax)",
-                    )
-                })
-            })
-            .collect()
+        for p in list {
+            compile(p).map_err(|e| {
+                err(
+                    file,
+                    line,
+                    format!("{what}: allowlist {field} `{p}` does not compile: {e}"),
+                    "fix the expression (Go's RE2 syntax)",
+                )
+            })?;
+        }
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        let joined = join_or(list);
+        let re = compile(&joined).map_err(|e| {
+            err(
+                file,
+                line,
+                format!("{what}: allowlist {field}s, joined as gitleaks joins them, do not compile: {e}"),
+                "fix the expressions (Go's RE2 syntax)",
+            )
+        })?;
+        Ok(vec![re])
     };
     Ok(Allowlist {
         all,
@@ -519,7 +563,19 @@ fn allowlist(
         paths: regexes(&a.paths, "path")?,
         target,
         regexes: regexes(&a.regexes, "regex")?,
-        stopwords: a.stopwords.iter().map(|w| w.to_ascii_lowercase()).collect(),
+        stopwords: if a.stopwords.is_empty() {
+            None
+        } else {
+            let words: Vec<String> = a.stopwords.iter().map(|w| w.to_lowercase()).collect();
+            Some(aho_corasick::AhoCorasick::new(&words).map_err(|e| {
+                err(
+                    file,
+                    line,
+                    format!("{what}: its stopwords: {e}"),
+                    "shorten the list",
+                )
+            })?)
+        },
     })
 }
 
@@ -636,13 +692,27 @@ fn translate(file: &Path, depth: usize) -> Result<Translated, Vec<PackError>> {
             what: r.description.clone(),
             regex,
             path,
-            secret_group: r.secretgroup.unwrap_or(0),
+            secret_group: match &r.secretgroup {
+                None => 0,
+                Some(toml::Value::Integer(i)) => *i,
+                // viper converts a whole float.
+                Some(toml::Value::Float(f)) if f.fract() == 0.0 && f.abs() < 1e6 => *f as i64,
+                Some(other) => {
+                    errors.push(err(
+                        file,
+                        line,
+                        format!("{name}: `secretGroup = {other}` is not a group number"),
+                        "write a whole number",
+                    ));
+                    0
+                }
+            },
             entropy,
             keywords: r
                 .keywords
                 .iter()
                 .flatten()
-                .map(|k| k.to_ascii_lowercase())
+                .map(|k| k.to_lowercase())
                 .collect(),
             allowlists: lists,
             line,
@@ -1087,6 +1157,83 @@ regexes = ['''tok_zzzz''']
         assert!(ids(&s, "two val_aaaaaaaaaaaa", "a", "").is_empty());
         assert!(ids(&s, "two val_dummyq8Zr2Lw", "a", "").is_empty());
         assert!(ids(&s, "off_abc", "a", "").is_empty());
+    }
+
+    #[test]
+    fn from_the_review_keywords_text_and_allowlists_read_as_go_reads_them() {
+        let (_d, s) = pack(&[(
+            "p.toml",
+            r#"
+[[rules]]
+id = "key"
+regex = '''(?i)key:\s*(\w{12,})'''
+keywords = ["key"]
+[[rules]]
+id = "ru"
+regex = '''(?i)пароль\s*[:=]\s*(\S{8,})'''
+keywords = ["ПАРОЛЬ"]
+[[rules]]
+id = "dot"
+regex = '''tok_.{10}'''
+[[rules]]
+id = "hash"
+regex = '''hash=([a-z0-9]{12})'''
+[[rules.allowlists]]
+regexTarget = "line"
+regexes = ['''^#''']
+[[allowlists]]
+regexes = ['''(?i)^true''', '''^ignored[A-Z]+$''']
+"#,
+        )]);
+        let s = s.unwrap();
+        // gitleaks lowers the text as Go does: the Kelvin sign is `k`.
+        assert_eq!(
+            ids(&s, "\u{212A}ey: R8aZq2Lw9xPe4", "a", ""),
+            ["secret.key@1"]
+        );
+        assert_eq!(ids(&s, "ПАРОЛЬ: Q8zr2Lw9xP", "a", ""), ["secret.ru@1"]);
+        // One U+FFFD per invalid byte, as Go reads them: ten characters.
+        let f = s.scan(
+            b"tok_\xE2\x84abcdefgh",
+            Origin {
+                path: Some("a"),
+                commit: "",
+            },
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        // gitleaks' line starts at the newline before it: `^#` passes the
+        // first line only.
+        assert!(ids(&s, "#hash=q8zr2lw9xpe4", "a", "").is_empty());
+        assert_eq!(ids(&s, "x\n#hash=q8zr2lw9xpe4", "a", ""), ["secret.hash@2"]);
+        // Joined as gitleaks joins them, the leading (?i) reaches the
+        // second expression.
+        assert!(ids(&s, "key: ignoredabcdefgh", "a", "").is_empty());
+    }
+
+    #[test]
+    fn a_text_full_of_matches_costs_one_pass() {
+        // 50,000 matches on 50,000 lines, and 50,000 on one line: each
+        // once quadratic (seconds to minutes), now linear.
+        let (_d, s) = pack(&[("p.toml", "[[rules]]\nid = 't'\nregex = 'tok_[a-z0-9]{10}'\n[[rules.allowlists]]\nregexTarget = 'line'\nregexes = ['^#']\n")]);
+        let s = s.unwrap();
+        let lines = "tok_q8zr2lw9xp\n".repeat(50_000);
+        let f = s.scan(
+            lines.as_bytes(),
+            Origin {
+                path: Some("a"),
+                commit: "",
+            },
+        );
+        assert_eq!(f[0].code, crate::secrets::TOO_MANY);
+        let one = "tok_q8zr2lw9xp ".repeat(50_000);
+        let f = s.scan(
+            one.as_bytes(),
+            Origin {
+                path: Some("a"),
+                commit: "",
+            },
+        );
+        assert_eq!(f[0].code, crate::secrets::TOO_MANY);
     }
 
     #[test]

@@ -34,6 +34,13 @@ pub struct Found {
     pub fingerprint: String,
 }
 
+/// Candidates one text may give before it is reported as too many
+/// (`Scanner::saturated`) rather than judged one by one: bounds the time
+/// and memory a hostile file costs, and fails closed.
+pub const MAX_PER_TEXT: usize = 10_000;
+/// The code of that report.
+pub const TOO_MANY: &str = "secret.too-many";
+
 /// Which text a finding is tested against (gitleaks' `regexTarget`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -53,8 +60,10 @@ pub struct Allowlist {
     pub paths: Vec<Regex>,
     pub target: Target,
     pub regexes: Vec<Regex>,
-    /// Lower-case words; a secret containing one is let through.
-    pub stopwords: Vec<String>,
+    /// Lower-case words (Unicode lower case, as Go's `strings.ToLower`); a
+    /// secret containing one is let through. Packs list a thousand: one
+    /// automaton, as gitleaks builds one.
+    pub stopwords: Option<AhoCorasick>,
 }
 
 /// Where a text is from: what allowlists and `path` rules look at.
@@ -78,7 +87,7 @@ impl Allowlist {
     /// a whole text.
     fn passes_text(&self, o: Origin) -> bool {
         if self.all {
-            if !self.regexes.is_empty() || !self.stopwords.is_empty() {
+            if !self.regexes.is_empty() || self.stopwords.is_some() {
                 return false;
             }
             let mut checks = Vec::new();
@@ -101,8 +110,11 @@ impl Allowlist {
             Target::Line => line,
         };
         let regex = !target.is_empty() && self.regexes.iter().any(|r| r.is_match(target));
-        let lower = secret.to_lowercase();
-        let stop = !secret.is_empty() && self.stopwords.iter().any(|w| lower.contains(w.as_str()));
+        let stop = !secret.is_empty()
+            && self
+                .stopwords
+                .as_ref()
+                .is_some_and(|ac| ac.is_match(&secret.to_lowercase()));
         if self.all {
             let mut checks = Vec::new();
             if !self.commits.is_empty() {
@@ -114,7 +126,7 @@ impl Allowlist {
             if !self.regexes.is_empty() {
                 checks.push(regex);
             }
-            if !self.stopwords.is_empty() {
+            if self.stopwords.is_some() {
                 checks.push(stop);
             }
             checks.iter().all(|c| *c)
@@ -185,20 +197,30 @@ impl PartialEq for Scanner {
     }
 }
 
-/// Shannon entropy per character.
+/// Shannon entropy as gitleaks' `shannonEntropy` computes it: characters
+/// counted, frequencies over the length in bytes (the same for ASCII, the
+/// usual secret). Counted in an array for ASCII, no map.
 fn entropy(s: &str) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let n = s.len() as f64;
+    let term = |k: u32| {
+        let p = f64::from(k) / n;
+        -p * p.log2()
+    };
+    if s.is_ascii() {
+        let mut counts = [0u32; 128];
+        for b in s.bytes() {
+            counts[usize::from(b & 0x7f)] += 1;
+        }
+        return counts.iter().filter(|k| **k > 0).map(|k| term(*k)).sum();
+    }
     let mut counts = std::collections::HashMap::new();
-    let n = s.chars().count() as f64;
     for c in s.chars() {
         *counts.entry(c).or_insert(0u32) += 1;
     }
-    counts
-        .values()
-        .map(|&k| {
-            let p = f64::from(k) / n;
-            -p * p.log2()
-        })
-        .sum()
+    counts.values().map(|k| term(*k)).sum()
 }
 
 pub fn fingerprint(value: &str) -> String {
@@ -221,11 +243,67 @@ pub fn hidden(value: &str) -> String {
     "*".repeat(value.chars().count().clamp(8, 20))
 }
 
-/// The line(s) a match is on, without their newlines.
-fn lines_of(text: &str, start: usize, end: usize) -> &str {
-    let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    &text[from..to.max(from)]
+/// Where a rule's matches are in the text, kept as they come (in order),
+/// so that a text full of matches costs one pass, not one per match.
+struct Cursor {
+    /// Bytes up to here are counted.
+    counted: usize,
+    line: u64,
+    /// The last newline before `counted`.
+    last_nl: Option<usize>,
+    /// The first newline at or after some earlier match's end.
+    next_nl: usize,
+}
+
+impl Cursor {
+    fn new() -> Cursor {
+        Cursor {
+            counted: 0,
+            line: 1,
+            last_nl: None,
+            next_nl: 0,
+        }
+    }
+
+    /// The 1-based line of `start`.
+    fn line_of(&mut self, text: &str, start: usize) -> u64 {
+        let gap = &text.as_bytes()[self.counted..start];
+        self.line += gap.iter().filter(|b| **b == b'\n').count() as u64;
+        if let Some(i) = gap.iter().rposition(|b| *b == b'\n') {
+            self.last_nl = Some(self.counted + i);
+        }
+        self.counted = start;
+        self.line
+    }
+
+    /// The line(s) of a match as gitleaks' `location` cuts them: from the
+    /// newline before it (included: `^` does not match there) to the
+    /// newline at or after its end.
+    fn lines<'t>(&mut self, text: &'t str, start: usize, end: usize) -> &'t str {
+        self.line_of(text, start);
+        if self.next_nl < end {
+            self.next_nl = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        }
+        let from = self.last_nl.unwrap_or(0);
+        &text[from..self.next_nl.max(from)]
+    }
+}
+
+/// Text as Go reads a string: every byte that is not part of valid UTF-8
+/// is one U+FFFD (Rust's lossy conversion makes one of a whole invalid
+/// sequence, so `.{10}` would count fewer characters than Go counts).
+fn go_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Scanner {
@@ -274,12 +352,20 @@ impl Scanner {
                 }
             }
         }
-        let set = RegexSet::new(
+        let set = regex::RegexSetBuilder::new(
             set_rules
                 .iter()
                 .filter_map(|i| rules[*i].regex.as_ref().map(|r| r.as_str())),
         )
-        .map_err(|e| format!("the secret rules without keywords do not compile together: {e}"))?;
+        .size_limit(gitleaks::SIZE_LIMIT * 4)
+        .build()
+        .map_err(|e| {
+            let ids: Vec<&str> = set_rules.iter().map(|i| rules[*i].id.as_str()).collect();
+            format!(
+                "the rules without keywords ({}) are too large to run together: {e}; give the largest keywords",
+                ids.join(", ")
+            )
+        })?;
         let keywords = if words.is_empty() {
             None
         } else {
@@ -305,12 +391,41 @@ impl Scanner {
         &self.rules
     }
 
+    /// Everything about where a text is that the verdict on it depends
+    /// on: whether it has a path, and what each rule's `path` and each
+    /// allowlist's paths and commits say of this one. Two places with the
+    /// same signature get the same findings from the same text, so the
+    /// text is scanned once for them.
+    pub fn signature(&self, o: Origin) -> Vec<bool> {
+        let mut sig = vec![o.path.is_some()];
+        let lists = |lists: &[Allowlist], sig: &mut Vec<bool>| {
+            for a in lists {
+                if !a.commits.is_empty() {
+                    sig.push(a.commit(o.commit));
+                }
+                if !a.paths.is_empty() {
+                    sig.push(a.path(o.path));
+                }
+            }
+        };
+        for p in &self.packs {
+            lists(&p.allowlists, &mut sig);
+        }
+        for r in &self.rules {
+            if let Some(p) = &r.path {
+                sig.push(o.path.is_some_and(|path| p.is_match(path)));
+            }
+            lists(&r.allowlists, &mut sig);
+        }
+        sig
+    }
+
     /// Every secret in `text`, in order of lines; a value two rules find
     /// on the same line is reported once (by the first).
     pub fn scan(&self, text: &[u8], origin: Origin) -> Vec<Found> {
         // As Go reads a string: an invalid byte is U+FFFD (a pack's `.`
         // matches it). Valid UTF-8, the usual case, is not copied.
-        let lossy = String::from_utf8_lossy(text);
+        let lossy = go_text(text);
         let text: &str = &lossy;
         let mut run = vec![false; self.rules.len()];
         for i in self.set.matches(text).iter() {
@@ -320,7 +435,17 @@ impl Scanner {
         }
         if let Some(ac) = &self.keywords {
             let mut seen = vec![false; self.keyword_rules.len()];
-            for m in ac.find_overlapping_iter(text.as_bytes()) {
+            // gitleaks looks for keywords in the text lowered as Go lowers
+            // it (`strings.ToLower`: `K`, the Kelvin sign, becomes `k`);
+            // ASCII text needs no copy for that.
+            let lowered;
+            let haystack = if text.is_ascii() {
+                text
+            } else {
+                lowered = text.to_lowercase();
+                &lowered
+            };
+            for m in ac.find_overlapping_iter(haystack.as_bytes()) {
                 let k = m.pattern().as_usize();
                 if !std::mem::replace(&mut seen[k], true) {
                     for r in &self.keyword_rules[k] {
@@ -341,9 +466,24 @@ impl Scanner {
                 self.rule(rule, text, origin, &mut out);
             }
         }
+        let saturated = out.len() >= MAX_PER_TEXT;
         out.sort_by_key(|f| f.line);
         let mut seen = std::collections::HashSet::new();
         out.retain(|f| seen.insert((f.line, f.fingerprint.clone())));
+        if saturated {
+            // First, so it is listed; never let through by fingerprint:
+            // there is none.
+            out.insert(
+                0,
+                Found {
+                    code: TOO_MANY.into(),
+                    what: format!("more than {MAX_PER_TEXT} candidate secrets"),
+                    line: 0,
+                    preview: String::new(),
+                    fingerprint: String::new(),
+                },
+            );
+        }
         out
     }
 
@@ -380,7 +520,15 @@ impl Scanner {
             }
         }
         let Some(re) = &rule.regex else { return };
+        let mut at = Cursor::new();
+        let by_line = global
+            .iter()
+            .chain(&rule.allowlists)
+            .any(|a| a.target == Target::Line && !a.regexes.is_empty());
         for m in re.find_iter(text) {
+            if out.len() >= MAX_PER_TEXT {
+                return;
+            }
             // gitleaks trims newlines off the match.
             let whole = m.as_str().trim_matches('\n');
             let start = m.start() + (m.as_str().len() - m.as_str().trim_start_matches('\n').len());
@@ -407,7 +555,11 @@ impl Scanner {
             if rule.entropy != 0.0 && entropy(value) <= rule.entropy {
                 continue;
             }
-            let line = lines_of(text, start, end);
+            let line = if by_line {
+                at.lines(text, start, end)
+            } else {
+                ""
+            };
             if global
                 .iter()
                 .chain(&rule.allowlists)
@@ -426,7 +578,7 @@ impl Scanner {
             out.push(Found {
                 code: format!("secret.{}", rule.id),
                 what: rule.what.clone(),
-                line: 1 + text[..start].matches('\n').count() as u64,
+                line: at.line_of(text, start),
                 preview: if rule.public_prefix {
                     preview(value)
                 } else {
@@ -589,6 +741,32 @@ mod tests {
             Scanner::builtin().unwrap().rules().len(),
             builtin::RULES.len()
         );
+    }
+
+    #[test]
+    fn every_builtin_match_holds_one_of_its_rules_keywords() {
+        // The keywords gate the rule: a match without one would be missed.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/secrets-corpus");
+        let s = Scanner::builtin().unwrap();
+        let mut matched = 0;
+        for dir in ["true", "false"] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                for r in s.rules() {
+                    for m in r.regex.as_ref().unwrap().find_iter(&text) {
+                        matched += 1;
+                        let low = m.as_str().to_lowercase();
+                        assert!(
+                            r.keywords.iter().any(|k| low.contains(k.as_str())),
+                            "{}: {} matches without a keyword",
+                            e.path().display(),
+                            r.id
+                        );
+                    }
+                }
+            }
+        }
+        assert!(matched >= 15, "{matched}");
     }
 
     #[test]

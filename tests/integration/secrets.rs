@@ -293,6 +293,23 @@ fn a_gitleaks_rule_pack_is_read_and_applied_beside_the_builtin_rules() {
         "placeholders",
     );
     w.push(&work, None, &["origin", "main"]).assert_ok();
+    // From the review: the same blob at an allowlisted path and at another
+    // is judged at each (scanned once per distinct verdict), so the
+    // allowlisted copy covers nothing; in one commit, and across two.
+    let leak = format!("ACME={ACME}\n");
+    std::fs::create_dir_all(work.join("docs")).unwrap();
+    std::fs::write(work.join("docs/a.env"), &leak).unwrap();
+    w.git_ok(&work, &["add", "docs/a.env"]);
+    w.commit(&work, "srv/b.env", &leak, "copies");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[secret.acme-deploy-token] srv/b.env:1");
+    w.git_ok(&work, &["reset", "-q", "--hard", "origin/main"]);
+    w.commit(&work, "docs/c.env", &leak, "documented");
+    w.commit(&work, "ci/c.env", &leak, "used");
+    w.push(&work, None, &["origin", "main"])
+        .assert_rejected()
+        .assert_says("error[secret.acme-deploy-token] ci/c.env:1");
 }
 
 #[test]
@@ -375,4 +392,30 @@ fn from_the_review_tagged_objects_fake_sops_encodings_and_secret_lists() {
         never_echoed(&run, "Vq7rT2mLx9pZe4w");
         never_echoed(&run, "Tr0ub4dor");
     }
+}
+
+#[test]
+fn a_file_full_of_candidates_is_rejected_as_such_not_judged_one_by_one() {
+    let (w, work) = site("[]\n");
+    // 10,001 distinct made-up key ids, one per line: a dump, not a file.
+    let mut dump = String::new();
+    let mut x: u64 = 7;
+    for _ in 0..10_001 {
+        let mut id = String::from("AKIA");
+        for _ in 0..16 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            id.push(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(x >> 59) as usize] as char);
+        }
+        dump.push_str(&id);
+        dump.push('\n');
+    }
+    w.commit(&work, "dump/keys.txt", &dump, "a dump");
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.too-many] dump/keys.txt")
+        .assert_says("more than 10000 candidate secrets")
+        .assert_says("REJECTED, 21 problems");
+    assert!(w.server_ref("refs/heads/main").is_none());
 }

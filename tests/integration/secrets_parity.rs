@@ -82,7 +82,13 @@ fn expressions(pack: &toml::Value, out: &mut Vec<String>) {
                 match (k.to_ascii_lowercase().as_str(), v) {
                     ("regex" | "path", toml::Value::String(s)) => out.push(s.clone()),
                     ("regexes" | "paths", toml::Value::Array(a)) => {
-                        out.extend(a.iter().filter_map(|s| s.as_str().map(str::to_owned)))
+                        let list: Vec<String> = a
+                            .iter()
+                            .filter_map(|s| s.as_str().map(str::to_owned))
+                            .collect();
+                        // Each alone, and joined as gitleaks joins them.
+                        out.push(pushgate::secrets::gitleaks::join_or(&list));
+                        out.extend(list);
                     }
                     _ => expressions(v, out),
                 }
