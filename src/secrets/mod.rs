@@ -16,6 +16,7 @@ use regex::{Regex, RegexSet};
 use sha2::{Digest, Sha256};
 
 mod builtin;
+pub mod decode;
 pub mod gitleaks;
 
 /// What one match reports: never the value itself.
@@ -180,6 +181,9 @@ pub struct Scanner {
     keyword_rules: Vec<Vec<usize>>,
     /// What the scanner was made from: two are equal when it is equal.
     sources: Vec<String>,
+    decoder: decode::Decoder,
+    /// Levels of decoding (gitleaks' `--max-decode-depth`, default 5).
+    depth: usize,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -289,6 +293,51 @@ impl Cursor {
     }
 }
 
+/// A decoded level being scanned: the levels so far, and where the
+/// original text's newlines are (for lines).
+struct Decoded<'a> {
+    levels: &'a [decode::Level],
+    newlines: &'a [usize],
+}
+
+impl Decoded<'_> {
+    /// The encodings and the merged decoded span of the last level's runs
+    /// that the match touches; None if it touches none.
+    fn touching(&self, start: usize, end: usize) -> Option<(u8, (usize, usize))> {
+        let segs = &self.levels.last()?.segments;
+        // Runs are in order and disjoint: those that can touch are around
+        // the first whose end reaches `start`.
+        let first = segs.partition_point(|s| s.decoded.1 < start);
+        let mut kinds = 0u8;
+        let mut span: Option<(usize, usize)> = None;
+        for s in &segs[first..] {
+            if s.decoded.0 > end {
+                break;
+            }
+            if decode::touch(s.decoded, (start, end)) {
+                kinds |= s.kinds;
+                span =
+                    Some(span.map_or(s.decoded, |(a, b)| (a.min(s.decoded.0), b.max(s.decoded.1))));
+            }
+        }
+        span.map(|sp| (kinds, sp))
+    }
+
+    fn line_of(&self, pos: usize) -> u64 {
+        let at = decode::original(self.levels, pos);
+        1 + self.newlines.partition_point(|n| *n < at) as u64
+    }
+}
+
+/// Every newline's position.
+fn memchr_all(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Text as Go reads a string: every byte that is not part of valid UTF-8
 /// is one U+FFFD (Rust's lossy conversion makes one of a whole invalid
 /// sequence, so `.{10}` would count fewer characters than Go counts).
@@ -384,7 +433,16 @@ impl Scanner {
             keywords,
             keyword_rules,
             sources,
+            decoder: decode::Decoder::new()?,
+            depth: decode::MAX_DEPTH,
         })
+    }
+
+    /// Decode this many levels deep (gitleaks' `--max-decode-depth`;
+    /// gitleaks' own tests use 8).
+    pub fn with_decode_depth(mut self, depth: usize) -> Scanner {
+        self.depth = depth;
+        self
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -427,6 +485,65 @@ impl Scanner {
         // matches it). Valid UTF-8, the usual case, is not copied.
         let lossy = go_text(text);
         let text: &str = &lossy;
+        let mut out = Vec::new();
+        let run = self.which(text, true);
+        for (i, rule) in self.rules.iter().enumerate() {
+            if run[i] {
+                self.rule(rule, text, origin, None, &mut out);
+            }
+        }
+        // Then what is encoded in it, level by level, as gitleaks decodes.
+        let mut levels: Vec<decode::Level> = Vec::new();
+        let mut newlines: Vec<usize> = Vec::new();
+        while levels.len() < self.depth && out.len() < MAX_PER_TEXT {
+            let (prev, preds) = match levels.last() {
+                Some(l) => (l.text.as_str(), l.segments.as_slice()),
+                None => (text, &[][..]),
+            };
+            let Some(level) = self.decoder.level(prev, preds) else {
+                break;
+            };
+            if levels.is_empty() {
+                newlines = memchr_all(text);
+            }
+            levels.push(level);
+            let Some(last) = levels.last() else { break };
+            let run = self.which(&last.text, false);
+            let ctx = Decoded {
+                levels: &levels,
+                newlines: &newlines,
+            };
+            for (i, rule) in self.rules.iter().enumerate() {
+                if run[i] {
+                    self.rule(rule, &last.text, origin, Some(&ctx), &mut out);
+                }
+            }
+        }
+        let saturated = out.len() >= MAX_PER_TEXT;
+        out.sort_by_key(|f| f.line);
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|f| seen.insert((f.line, f.fingerprint.clone())));
+        if saturated {
+            // First, so it is listed; never let through by fingerprint:
+            // there is none.
+            out.insert(
+                0,
+                Found {
+                    code: TOO_MANY.into(),
+                    what: format!("more than {MAX_PER_TEXT} candidate secrets"),
+                    line: 0,
+                    preview: String::new(),
+                    fingerprint: String::new(),
+                },
+            );
+        }
+        out
+    }
+
+    /// Which rules run on `text`: those whose keyword occurs in it, the
+    /// keyword-less ones the set finds, and (on the text itself, not on
+    /// what is decoded from it) path-only ones.
+    fn which(&self, text: &str, paths: bool) -> Vec<bool> {
         let mut run = vec![false; self.rules.len()];
         for i in self.set.matches(text).iter() {
             if let Some(r) = self.set_rules.get(i) {
@@ -454,37 +571,14 @@ impl Scanner {
                 }
             }
         }
-        // Path-only rules run on presence, not on content.
-        for (i, r) in self.rules.iter().enumerate() {
-            if r.regex.is_none() && r.keywords.is_empty() {
-                run[i] = true;
+        if paths {
+            for (i, r) in self.rules.iter().enumerate() {
+                if r.regex.is_none() && r.keywords.is_empty() {
+                    run[i] = true;
+                }
             }
         }
-        let mut out = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            if run[i] {
-                self.rule(rule, text, origin, &mut out);
-            }
-        }
-        let saturated = out.len() >= MAX_PER_TEXT;
-        out.sort_by_key(|f| f.line);
-        let mut seen = std::collections::HashSet::new();
-        out.retain(|f| seen.insert((f.line, f.fingerprint.clone())));
-        if saturated {
-            // First, so it is listed; never let through by fingerprint:
-            // there is none.
-            out.insert(
-                0,
-                Found {
-                    code: TOO_MANY.into(),
-                    what: format!("more than {MAX_PER_TEXT} candidate secrets"),
-                    line: 0,
-                    preview: String::new(),
-                    fingerprint: String::new(),
-                },
-            );
-        }
-        out
+        run
     }
 
     fn global(&self, rule: &Rule) -> &[Allowlist] {
@@ -494,7 +588,14 @@ impl Scanner {
     }
 
     /// One rule on one text, as gitleaks' `detectRule` judges it.
-    fn rule(&self, rule: &Rule, text: &str, origin: Origin, out: &mut Vec<Found>) {
+    fn rule(
+        &self,
+        rule: &Rule,
+        text: &str,
+        origin: Origin,
+        decoded: Option<&Decoded>,
+        out: &mut Vec<Found>,
+    ) {
         let global = self.global(rule);
         if global
             .iter()
@@ -509,6 +610,9 @@ impl Scanner {
                 return;
             }
             if rule.regex.is_none() {
+                if decoded.is_some() {
+                    return;
+                }
                 out.push(Found {
                     code: format!("secret.{}", rule.id),
                     what: rule.what.clone(),
@@ -529,6 +633,15 @@ impl Scanner {
             if out.len() >= MAX_PER_TEXT {
                 return;
             }
+            // In decoded text, a match counts where it touches a run
+            // decoded at this level (gitleaks' SegmentsWithDecodedOverlap).
+            let via = match decoded {
+                None => None,
+                Some(d) => match d.touching(m.start(), m.end()) {
+                    None => continue,
+                    some => some,
+                },
+            };
             // gitleaks trims newlines off the match.
             let whole = m.as_str().trim_matches('\n');
             let start = m.start() + (m.as_str().len() - m.as_str().trim_start_matches('\n').len());
@@ -555,10 +668,11 @@ impl Scanner {
             if rule.entropy != 0.0 && entropy(value) <= rule.entropy {
                 continue;
             }
-            let line = if by_line {
-                at.lines(text, start, end)
-            } else {
-                ""
+            let line = match (by_line, via) {
+                (false, _) => "",
+                (true, None) => at.lines(text, start, end),
+                // gitleaks' CurrentLine: the line around the decoded runs.
+                (true, Some((_, span))) => at.lines(text, span.0, span.1),
             };
             if global
                 .iter()
@@ -577,8 +691,16 @@ impl Scanner {
             };
             out.push(Found {
                 code: format!("secret.{}", rule.id),
-                what: rule.what.clone(),
-                line: at.line_of(text, start),
+                what: match via {
+                    None => rule.what.clone(),
+                    Some((kinds, _)) => {
+                        format!("{}, encoded ({})", rule.what, decode::names(kinds))
+                    }
+                },
+                line: match decoded {
+                    None => at.line_of(text, start),
+                    Some(d) => d.line_of(start),
+                },
                 preview: if rule.public_prefix {
                     preview(value)
                 } else {

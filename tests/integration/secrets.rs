@@ -419,3 +419,33 @@ fn a_file_full_of_candidates_is_rejected_as_such_not_judged_one_by_one() {
         .assert_says("REJECTED, 21 problems");
     assert!(w.server_ref("refs/heads/main").is_none());
 }
+
+#[test]
+fn an_encoded_secret_is_decoded_and_found() {
+    use base64::Engine as _;
+    let (w, work) = site("[]\n");
+    // A token base64-encoded in a ConfigMap, and hex-encoded in a script:
+    // gitleaks decodes both (five levels by default), and so does the gate.
+    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("token={GITHUB}"));
+    let hex: String = AWS.bytes().map(|b| format!("{b:02x}")).collect();
+    w.commit(
+        &work,
+        "apps/cm.yaml",
+        &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  blob: {b64}\n"),
+        "config",
+    );
+    w.commit(
+        &work,
+        "bin/run.sh",
+        &format!("#!/bin/sh\n\nK=$(echo {hex} | xxd -r -p)\n"),
+        "script",
+    );
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.github-token] apps/cm.yaml:6")
+        .assert_says("a GitHub token, encoded (base64)")
+        .assert_says("error[secret.aws-access-key-id] bin/run.sh:3")
+        .assert_says("encoded (hex)");
+    never_echoed(&run, GITHUB);
+    never_echoed(&run, AWS);
+}

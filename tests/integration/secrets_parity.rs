@@ -131,6 +131,9 @@ fn pack_expressions_match_as_gos_regexp_matches_them() {
     }
     if let Ok(dir) = std::fs::read_dir(root().join("real")) {
         for e in dir.flatten() {
+            if e.path().extension().is_none_or(|x| x != "toml") {
+                continue;
+            }
             let text = std::fs::read_to_string(e.path()).unwrap();
             let pack: toml::Value = toml::from_str(&text).unwrap();
             let mut exprs = Vec::new();
@@ -217,5 +220,72 @@ fn pack_expressions_match_as_gos_regexp_matches_them() {
     assert!(
         edges >= 60 && compared >= 50 && refused >= 5,
         "{edges} {compared} {refused}"
+    );
+}
+
+/// gitleaks' own decoding test (detect/detect_test.go, "detect encoded":
+/// its text, its pack, the findings it expects), where a session took it
+/// out of gitleaks with tools/gitleaks_cases.py: the same findings — rule,
+/// secret and line.
+#[test]
+fn encoded_secrets_are_found_as_gitleaks_own_test_expects() {
+    let Ok(text) = std::fs::read_to_string(root().join("real/encoded.json")) else {
+        // Not fetched on this machine (CI): the unit tests in
+        // src/secrets/decode.rs stand in.
+        return;
+    };
+    let case: Value = serde_json::from_str(&text).unwrap();
+    let pack = root().join("real/encoded.toml");
+    let (packs, rules) =
+        pushgate::secrets::gitleaks::load(&[(pack, "encoded.toml".into())]).unwrap();
+    // The depth gitleaks' test runs with (its CLI's default is 5).
+    let scanner = pushgate::secrets::Scanner::new(false, packs, rules)
+        .unwrap()
+        .with_decode_depth(8);
+    let found = scanner.scan(
+        case["text"].as_str().unwrap().as_bytes(),
+        pushgate::secrets::Origin {
+            path: Some("tmp.go"),
+            commit: "",
+        },
+    );
+    let ours: std::collections::BTreeSet<(String, String, u64)> = found
+        .iter()
+        .map(|f| (f.code.clone(), f.fingerprint.clone(), f.line))
+        .collect();
+    let theirs: std::collections::BTreeSet<(String, String, u64)> = case["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                format!("secret.{}", f["rule"].as_str().unwrap()),
+                pushgate::secrets::fingerprint(f["secret"].as_str().unwrap()),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let describe = |set: &std::collections::BTreeSet<(String, String, u64)>| {
+        set.iter()
+            .map(|(c, fp, l)| {
+                let secret = case["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| pushgate::secrets::fingerprint(f["secret"].as_str().unwrap()) == *fp)
+                    .map_or("?".to_owned(), |f| {
+                        f["secret"].as_str().unwrap().chars().take(30).collect()
+                    });
+                format!("{c} line {l} ({secret})")
+            })
+            .collect::<Vec<_>>()
+    };
+    let missing: std::collections::BTreeSet<_> = theirs.difference(&ours).cloned().collect();
+    let extra: std::collections::BTreeSet<_> = ours.difference(&theirs).cloned().collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "gitleaks finds, pushgate does not: {:#?}\npushgate finds, gitleaks does not: {:#?}",
+        describe(&missing),
+        describe(&extra)
     );
 }
