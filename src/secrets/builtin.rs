@@ -125,6 +125,19 @@ pub(super) const RULES: &[Builtin] = &[
         pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*[ \t]*[=:][ \t]*["']?([^\s"'#$<]{8,})"#,
         min_entropy: 3.0,
     },
+    Builtin {
+        // JSON keys and code: `"db_password": "…"`, `password="…"`. The
+        // value quoted, the name ending in the word (so `secretName`,
+        // `password_file`, `tokenSecretRef` — references, not values — are
+        // not it), no `${…}` or `<…>`.
+        id: "quoted-assignment",
+        keywords: &[
+            "password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+        ],
+        what: "a password or token assigned a quoted value",
+        pattern: r#"(?i)(?:^|[^a-z0-9_.-])["']?[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key)["']?[ \t]*(?:=|:=|:|=>)[ \t]*["']([^"'\s$<>{}]{8,})["']"#,
+        min_entropy: 3.0,
+    },
 ];
 
 /// The table, compiled as a pack's rules are (Go's syntax: ASCII `\w`,

@@ -23,6 +23,9 @@ const KINDS: [&str; 4] = ["percent", "unicode", "hex", "base64"];
 /// The four patterns, each a named group, as gitleaks joins them.
 const PATTERN: &str = r"(?P<percent>%[0-9A-Fa-f]{2}(?:.*%[0-9A-Fa-f]{2})?)|(?P<unicode>(?:(?:U\+[a-fA-F0-9]{4}(?:\s|$))+|(?i)(?:\\{1,2}u[a-fA-F0-9]{4})+))|(?P<hex>[0-9A-Fa-f]{32,})|(?P<base64>[\w\/+-]{16,}={0,2})";
 
+/// The unicode alternative, matching a whole text.
+const UNICODE_WHOLE: &str = r"^(?:(?:U\+[a-fA-F0-9]{4}(?:\s|$))+|(?i)(?:\\{1,2}u[a-fA-F0-9]{4})+)$";
+
 /// One decoded run: where it was (in the previous level's text), where its
 /// decoding is (in this level's), and how.
 #[derive(Debug, Clone)]
@@ -44,6 +47,8 @@ pub struct Level {
 
 pub struct Decoder {
     re: Regex,
+    /// The unicode alternative alone, anchored: which kind a match is.
+    unicode: Regex,
 }
 
 fn printable(b: &[u8]) -> bool {
@@ -89,6 +94,19 @@ fn hex(s: &str) -> Option<String> {
         .and_then(|o| String::from_utf8(o).ok())
 }
 
+const STD: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+);
+const URL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
+
 /// Go's StdEncoding, then RawURLEncoding: lenient about trailing bits, as
 /// Go's decoders are by default.
 fn base64(s: &str) -> Option<String> {
@@ -98,20 +116,7 @@ fn base64(s: &str) -> Option<String> {
     {
         return None;
     }
-    let cfg = |pad| {
-        GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(pad)
-    };
-    let std = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        cfg(DecodePaddingMode::RequireCanonical),
-    );
-    let url = GeneralPurpose::new(
-        &base64::alphabet::URL_SAFE,
-        cfg(DecodePaddingMode::RequireNone),
-    );
-    [std.decode(s).ok(), url.decode(s).ok()]
+    [STD.decode(s).ok(), URL.decode(s).ok()]
         .into_iter()
         .flatten()
         .find(|d| printable(d))
@@ -149,20 +154,34 @@ impl Decoder {
     pub fn new() -> Result<Decoder, String> {
         Ok(Decoder {
             re: super::gitleaks::compile(PATTERN)?,
+            unicode: super::gitleaks::compile(UNICODE_WHOLE)?,
         })
+    }
+
+    /// Which alternative of PATTERN matched `t`, an index of KINDS: a `%`
+    /// starts only the percent one; the unicode one, tried before hex and
+    /// base64, matched if the whole match is of its form; a run of 32 or
+    /// more hex digits is hex (tried before base64); else base64.
+    fn kind_of(&self, t: &str) -> usize {
+        if t.starts_with('%') {
+            0
+        } else if (t.starts_with('U') || t.starts_with('\\')) && self.unicode.is_match(t) {
+            1
+        } else if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            2
+        } else {
+            3
+        }
     }
 
     /// The next level of `prev` (whose own runs are `preds`), or None when
     /// nothing in it decodes.
     pub fn level(&self, prev: &str, preds: &[Segment]) -> Option<Level> {
-        // (kind, start, end), in order.
+        // (kind, start, end), in order; the kind read off the match (no
+        // captures: a text has a run per long word).
         let mut all: Vec<(usize, usize, usize)> = Vec::new();
-        for caps in self.re.captures_iter(prev) {
-            for (k, _) in KINDS.iter().enumerate() {
-                if let Some(m) = caps.get(k + 1) {
-                    all.push((k, m.start(), m.end()));
-                }
-            }
+        for m in self.re.find_iter(prev) {
+            all.push((self.kind_of(m.as_str()), m.start(), m.end()));
         }
         // Where two runs touch, the higher precedence (earlier kind) wins.
         let keep: Vec<(usize, usize, usize)> = if all.len() == 1 {
@@ -284,6 +303,42 @@ mod tests {
         );
         assert_eq!(unicode("\\u0041\\u0042").as_deref(), Some("AB"));
         assert_eq!(unicode("U+0041 U+0042").as_deref(), Some("AB"));
+    }
+
+    #[test]
+    fn the_kind_read_off_a_match_is_the_group_that_matched() {
+        let d = Decoder::new().unwrap();
+        // One line each: the percent pattern runs to a line's last `%XX`.
+        let text = [
+            "a %41%42 b",
+            "U+0041 U+0042 \\u0041\\U0042",
+            "U+0041abcdefghijklmnop",
+            "6465636F6465642D7365637265742D76616C7565 6465636F6465642D7365637265742D76616C7565zz",
+            "ZGVjb2RlZC1zZWNyZXQ= deadbeefdeadbeefdeadbeefdeadbeef/x %zz c21hbGwtc2VjcmV0",
+            "Z2hwX1I4YVpxMkx3OXhQZTRUYjdZYzFWbjNNZDZLZjBIczVHajJR%41",
+        ]
+        .join("\n");
+        let text = text.as_str();
+        let by_groups: Vec<(usize, usize, usize)> =
+            d.re.captures_iter(text)
+                .flat_map(|c| {
+                    (0..KINDS.len())
+                        .filter_map(|k| c.get(k + 1).map(|m| (k, m.start(), m.end())))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        let mut ours = Vec::new();
+        for m in d.re.find_iter(text) {
+            ours.push((d.kind_of(m.as_str()), m.start(), m.end()));
+        }
+        assert_eq!(ours, by_groups);
+        assert!(
+            ours.iter()
+                .map(|x| x.0)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                == 4
+        );
     }
 
     #[test]

@@ -1,0 +1,6 @@
+const config = {
+  password: "${DB_PASSWORD}",
+  token: "<insert-token>",
+  apiKey: "xxxxxxxxxxxxxxxx",
+  secret: process.env.SECRET,
+};
