@@ -545,6 +545,7 @@ struct RawSecrets {
     rules: Option<OneOrMany>,
     allow: Option<String>,
     sops: Option<bool>,
+    fingerprint_key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1497,7 +1498,7 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
             }
             Ok((packs, pack_rules)) => {
                 match crate::secrets::Scanner::new(builtin, packs, pack_rules) {
-                    Ok(s) => Some(std::sync::Arc::new(s)),
+                    Ok(s) => Some(s),
                     Err(e) => {
                         ok = false;
                         problems.push(at(line, e, "fix the rule the message names"));
@@ -1523,10 +1524,49 @@ fn validate(raw: RawConfig, path: &Path) -> Result<Config, ConfigError> {
                 }
             }
         }
-        let scanner = scanner.filter(|_| ok)?;
+        // A per-server key: fingerprints in the log and the allow file are
+        // then HMACs, which a guessed password cannot be checked against.
+        let mut key = None;
+        if let Some(f) = &r.fingerprint_key {
+            let file = resolve(f);
+            match std::fs::read(&file) {
+                Ok(k) if (32..=4096).contains(&k.len()) => key = Some(k),
+                _ => {
+                    ok = false;
+                    problems.push(ConfigError {
+                        file: file.clone(),
+                        line: None,
+                        message: "the secrets fingerprint key cannot be read, or is not 32 to 4096 bytes".into(),
+                        help: Some("make one: `head -c 32 /dev/urandom > FILE`, readable by the hook's user only; keep it, or every fingerprint in the allow file changes".into()),
+                        also: Vec::new(),
+                    });
+                }
+            }
+        }
+        let keyed = r.fingerprint_key.is_some();
+        for a in &allow {
+            if a.fingerprint.starts_with("hmac:") != keyed {
+                ok = false;
+                problems.push(ConfigError {
+                    file: resolve(r.allow.as_deref().unwrap_or_default()),
+                    line: Some(a.line),
+                    message: format!(
+                        "`{}` can match nothing: fingerprints are {} here",
+                        a.fingerprint,
+                        if keyed { "keyed (`hmac:`, secrets.fingerprint_key is set)" } else { "unkeyed (`sha256:`; secrets.fingerprint_key is not set)" }
+                    ),
+                    help: Some("copy the fingerprint from the rejection this server printed".into()),
+                    also: Vec::new(),
+                });
+            }
+        }
+        let mut scanner = scanner.filter(|_| ok)?;
+        if let Some(k) = key {
+            scanner = scanner.with_fingerprint_key(k);
+        }
         Some(Secrets {
             scan,
-            scanner,
+            scanner: std::sync::Arc::new(scanner),
             allow,
             allow_file: r.allow.clone(),
             sops: r.sops.unwrap_or(true),

@@ -275,6 +275,7 @@ pub(super) fn scan(
         let mut hits = scanner.scan(sops.as_deref().unwrap_or(text), origin);
         if let (Some(path), None, false) = (&place.path, &sops, is_binary) {
             hits.extend(kubernetes_secrets(
+                scanner,
                 path,
                 &String::from_utf8_lossy(text),
                 selector,
@@ -348,7 +349,12 @@ pub(super) fn scan(
 }
 
 /// Plain-text values of the Kubernetes Secrets in a manifest.
-fn kubernetes_secrets(path: &str, text: &str, selector: &Selector) -> Vec<Found> {
+fn kubernetes_secrets(
+    scanner: &Scanner,
+    path: &str,
+    text: &str,
+    selector: &Selector,
+) -> Vec<Found> {
     if !selector.wants(path) || !text.contains("Secret") {
         return Vec::new();
     }
@@ -370,7 +376,7 @@ fn kubernetes_secrets(path: &str, text: &str, selector: &Selector) -> Vec<Found>
                 what: "a Kubernetes Secret value in plain text".into(),
                 line,
                 preview: crate::secrets::hidden(&value),
-                fingerprint: crate::secrets::fingerprint(&value),
+                fingerprint: scanner.fingerprint(&value),
             });
         }
     }

@@ -184,6 +184,8 @@ pub struct Scanner {
     decoder: decode::Decoder,
     /// Levels of decoding (gitleaks' `--max-decode-depth`, default 5).
     depth: usize,
+    /// `secrets.fingerprint_key`: fingerprints are HMACs under it.
+    key: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -435,6 +437,7 @@ impl Scanner {
             sources,
             decoder: decode::Decoder::new()?,
             depth: decode::MAX_DEPTH,
+            key: None,
         })
     }
 
@@ -443,6 +446,32 @@ impl Scanner {
     pub fn with_decode_depth(mut self, depth: usize) -> Scanner {
         self.depth = depth;
         self
+    }
+
+    /// Fingerprints keyed by `key` (`secrets.fingerprint_key`): the audit
+    /// log then holds nothing a guessed password can be checked against
+    /// without the key.
+    pub fn with_fingerprint_key(mut self, key: Vec<u8>) -> Scanner {
+        self.sources.push("keyed".into());
+        self.key = Some(key);
+        self
+    }
+
+    /// What a finding names a value by: `sha256:` and 16 hex digits of its
+    /// digest, or with a key, `hmac:` and 16 of its HMAC-SHA-256.
+    pub fn fingerprint(&self, value: &str) -> String {
+        use hmac::Mac as _;
+        let Some(key) = &self.key else {
+            return fingerprint(value);
+        };
+        let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+            // Any key length is accepted by HMAC; never reached.
+            return fingerprint(value);
+        };
+        mac.update(value.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("hmac:{hex}")
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -618,7 +647,7 @@ impl Scanner {
                     what: rule.what.clone(),
                     line: 0,
                     preview: "(the file itself)".into(),
-                    fingerprint: fingerprint(path),
+                    fingerprint: self.fingerprint(path),
                 });
                 return;
             }
@@ -706,7 +735,7 @@ impl Scanner {
                 } else {
                     hidden(value)
                 },
-                fingerprint: fingerprint(&print_of),
+                fingerprint: self.fingerprint(&print_of),
             });
         }
     }
@@ -802,7 +831,7 @@ pub fn load_allow(file: &std::path::Path) -> Result<Vec<Allow>, Vec<Problem>> {
     };
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    let fp = regex::Regex::new("^sha256:[0-9a-f]{16}$").ok();
+    let fp = regex::Regex::new("^(?:sha256|hmac):[0-9a-f]{16}$").ok();
     for item in raw {
         let line = item.referenced.line();
         let r = item.value;
@@ -813,7 +842,7 @@ pub fn load_allow(file: &std::path::Path) -> Result<Vec<Allow>, Vec<Problem>> {
                     "`fingerprint: {}` is not a fingerprint pushgate prints",
                     r.fingerprint
                 ),
-                "copy it from the rejection: `sha256:` and 16 hex digits",
+                "copy it from the rejection: `sha256:` (or `hmac:`) and 16 hex digits",
             ));
             continue;
         }

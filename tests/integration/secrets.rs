@@ -449,3 +449,55 @@ fn an_encoded_secret_is_decoded_and_found() {
     never_echoed(&run, GITHUB);
     never_echoed(&run, AWS);
 }
+
+#[test]
+fn keyed_fingerprints_cannot_be_checked_against_a_guess_without_the_key() {
+    let w = World::new();
+    let server = w.path("server.git");
+    std::fs::create_dir_all(&server).unwrap();
+    std::fs::write(server.join("fp.key"), [7u8; 32]).unwrap();
+    std::fs::write(server.join("secrets-allow.yaml"), "[]\n").unwrap();
+    let config = "version: 1\naudit:\n  database: audit.db\nsecrets:\n  allow: secrets-allow.yaml\n  fingerprint_key: fp.key\n";
+    w.server(config);
+    let work = w.clone("work");
+    w.commit(&work, "README.md", "x\n", "start");
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(&work, "a.env", &format!("AWS_ACCESS_KEY_ID={AWS}\n"), "key");
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected().assert_says("fingerprint hmac:");
+    // The unkeyed digest, which anyone can compute from a guess, is
+    // nowhere: not printed, not in the log.
+    let unkeyed = pushgate::secrets::fingerprint(AWS);
+    assert!(!run.stderr.contains(&unkeyed), "{}", run.stderr);
+    let records = serde_json::to_string(&w.records(&server)).unwrap();
+    assert!(
+        records.contains("hmac:") && !records.contains(&unkeyed),
+        "{records}"
+    );
+    // The printed fingerprint lets it through; an unkeyed entry is an error.
+    let printed = run
+        .stderr
+        .split("fingerprint ")
+        .nth(1)
+        .and_then(|r| r.get(..21))
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        server.join("secrets-allow.yaml"),
+        format!("- {{fingerprint: \"{printed}\", owner: platform, reason: test fixture, expires: 2999-01-01}}\n"),
+    )
+    .unwrap();
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    std::fs::write(
+        server.join("secrets-allow.yaml"),
+        format!("- {{fingerprint: \"{unkeyed}\", owner: platform, reason: test fixture, expires: 2999-01-01}}\n"),
+    )
+    .unwrap();
+    w.config_check(&server)
+        .assert_exit(2)
+        .assert_says("can match nothing: fingerprints are keyed");
+    std::fs::write(server.join("fp.key"), b"short").unwrap();
+    w.config_check(&server)
+        .assert_exit(2)
+        .assert_says("the secrets fingerprint key cannot be read, or is not 32 to 4096 bytes");
+}
