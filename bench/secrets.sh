@@ -60,4 +60,4 @@ else
 fi
 # -i: gitleaks' generic-api-key rule finds "secrets" in the generated words
 # (the run is rejected; its time is what is measured).
-hyperfine -N -i --warmup 1 --runs 5 --export-json "$T/secrets.json" "${runs[@]}"
+hyperfine -N -i --warmup 1 --runs 3 --export-json "$T/secrets.json" "${runs[@]}"

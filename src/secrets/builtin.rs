@@ -129,13 +129,14 @@ pub(super) const RULES: &[Builtin] = &[
         // JSON keys and code: `"db_password": "…"`, `password="…"`. The
         // value quoted, the name ending in the word (so `secretName`,
         // `password_file`, `tokenSecretRef` — references, not values — are
-        // not it), no `${…}` or `<…>`.
+        // not it), no `${…}` or `<…>`. It starts at the word, so the engine
+        // looks for the words, not at every character.
         id: "quoted-assignment",
         keywords: &[
             "password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
         ],
         what: "a password or token assigned a quoted value",
-        pattern: r#"(?i)(?:^|[^a-z0-9_.-])["']?[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key)["']?[ \t]*(?:=|:=|:|=>)[ \t]*["']([^"'\s$<>{}]{8,})["']"#,
+        pattern: r#"(?i)(?:password|passwd|pwd|secret|token|api[_-]?key)["']?[ \t]*(?:=|:=|:|=>)[ \t]*["']([^"'\s$<>{}]{8,})["']"#,
         min_entropy: 3.0,
     },
 ];

@@ -423,6 +423,9 @@ impl Scanner {
             Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
+                    // Overlapping search (every keyword, not the leftmost)
+                    // is fastest on a DFA; packs have hundreds, not millions.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&words)
                     .map_err(|e| format!("the rules' keywords: {e}"))?,
             )
