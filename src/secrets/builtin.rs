@@ -16,6 +16,8 @@ pub(super) struct Builtin {
     /// a text with none is not searched (a unit test holds each rule to
     /// it on the corpus).
     pub keywords: &'static [&'static str],
+    /// Values of this shape are not secrets (Go syntax).
+    pub skip: Option<&'static str>,
 }
 
 /// Rules whose matches start with a fixed, public prefix (`AKIA`, `ghp_`):
@@ -40,6 +42,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a private key",
         pattern: r"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----",
         min_entropy: 0.0,
+        skip: None,
     },
     Builtin {
         id: "aws-access-key-id",
@@ -47,6 +50,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "an AWS access key id",
         pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
         min_entropy: 2.5,
+        skip: None,
     },
     Builtin {
         id: "aws-secret-access-key",
@@ -54,6 +58,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "an AWS secret access key",
         pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})\b"#,
         min_entropy: 3.5,
+        skip: None,
     },
     Builtin {
         id: "github-token",
@@ -61,6 +66,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a GitHub token",
         pattern: r"\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{82})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "gitlab-token",
@@ -68,6 +74,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a GitLab token",
         pattern: r"\b(gl(?:pat|dt|rt|ptt|ft|cbt)-[A-Za-z0-9_-]{20,})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "slack-token",
@@ -75,6 +82,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a Slack token",
         pattern: r"\b(xox[baprs]-[A-Za-z0-9-]{10,})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "stripe-key",
@@ -82,6 +90,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a Stripe secret key",
         pattern: r"\b((?:sk|rk)_live_[A-Za-z0-9]{20,})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "google-api-key",
@@ -89,6 +98,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a Google API key",
         pattern: r"\b(AIza[0-9A-Za-z_-]{35})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "npm-token",
@@ -96,6 +106,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "an npm token",
         pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "pypi-token",
@@ -103,6 +114,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a PyPI token",
         pattern: r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "azure-client-secret",
@@ -110,6 +122,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "an Azure client secret",
         pattern: r"\b([a-zA-Z0-9_~.-]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})\b",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "jwt",
@@ -117,6 +130,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a JSON Web Token",
         pattern: r"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         id: "env-assignment",
@@ -124,6 +138,7 @@ pub(super) const RULES: &[Builtin] = &[
         what: "a password or token assigned in plain text",
         pattern: r#"(?m)^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*[ \t]*[=:][ \t]*["']?([^\s"'#$<]{8,})"#,
         min_entropy: 3.0,
+        skip: None,
     },
     Builtin {
         // JSON keys and code: `"db_password": "…"`, `password="…"`. The
@@ -133,11 +148,26 @@ pub(super) const RULES: &[Builtin] = &[
         // looks for the words, not at every character.
         id: "quoted-assignment",
         keywords: &[
-            "password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+            "password",
+            "passwd",
+            "pwd",
+            "passphrase",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "access_key",
+            "access-key",
+            "accesskey",
         ],
         what: "a password or token assigned a quoted value",
-        pattern: r#"(?i)(?:password|passwd|pwd|secret|token|api[_-]?key)["']?[ \t]*(?:=|:=|:|=>)[ \t]*["']([^"'\s$<>{}]{8,})["']"#,
-        min_entropy: 3.0,
+        pattern: r#"(?i)(?:password|passwd|pwd|passphrase|secret|token|(?:api|secret|access)[_-]?key)["']?[ \t]*(?:=|:=|:|=>)[ \t]*["']([^"'\s]{8,})["']"#,
+        // Placeholders (`${VAR}`, `{{ .Values.x }}`, `<secret>`) and
+        // resource names (`basic-auth`, `my-db-credentials`: what
+        // `existingSecret:`, `auth-secret:` name) are not values.
+        skip: Some(r"^(?:\$\{|\{\{|<|%\()|^[a-z0-9]+(?:[.-][a-z0-9]+)+$"),
+        min_entropy: 2.9,
     },
 ];
 
@@ -160,6 +190,11 @@ pub(super) fn rules() -> Result<Vec<super::Rule>, String> {
                 allowlists: Vec::new(),
                 pack: None,
                 public_prefix: PUBLIC_PREFIX.contains(&r.id),
+                skip: r
+                    .skip
+                    .map(super::gitleaks::compile)
+                    .transpose()
+                    .map_err(|e| format!("{}: {e}", r.id))?,
             })
         })
         .collect()

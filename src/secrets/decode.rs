@@ -217,7 +217,14 @@ impl Decoder {
             let start = text.len();
             text.push_str(&value);
             let mut kinds = 1u8 << k;
-            for p in preds {
+            // The previous level's runs are in order: only those around
+            // this one can touch it (a scan of all of them per run would
+            // make nested encodings quadratic).
+            let first = preds.partition_point(|p| p.decoded.1 < s);
+            for p in &preds[first..] {
+                if p.decoded.0 > e {
+                    break;
+                }
                 if touch((s, e), p.decoded) {
                     kinds |= p.kinds;
                 }

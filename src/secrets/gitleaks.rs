@@ -887,6 +887,7 @@ fn finish(
             allowlists: d.allowlists,
             pack: Some(pack),
             public_prefix: false,
+            skip: None,
         });
     }
     for (id, list, line) in t.targeted {

@@ -104,13 +104,21 @@ impl Allowlist {
         }
     }
     /// gitleaks' `checkFindingAllowed`.
-    fn passes_finding(&self, o: Origin, secret: &str, whole: &str, line: &str) -> bool {
-        let target = match self.target {
-            Target::Secret => secret,
-            Target::Match => whole,
-            Target::Line => line,
+    /// `on_line`: this list's regexes on the finding's line, asked only
+    /// for a `regexTarget = "line"` list (the caller remembers the answer
+    /// per line: many matches on one long line cost one pass).
+    fn passes_finding(
+        &self,
+        o: Origin,
+        secret: &str,
+        whole: &str,
+        on_line: &mut dyn FnMut(&Allowlist) -> bool,
+    ) -> bool {
+        let regex = match self.target {
+            Target::Secret => !secret.is_empty() && self.regexes.iter().any(|r| r.is_match(secret)),
+            Target::Match => !whole.is_empty() && self.regexes.iter().any(|r| r.is_match(whole)),
+            Target::Line => !self.regexes.is_empty() && on_line(self),
         };
-        let regex = !target.is_empty() && self.regexes.iter().any(|r| r.is_match(target));
         let stop = !secret.is_empty()
             && self
                 .stopwords
@@ -160,6 +168,9 @@ pub struct Rule {
     /// The match starts with a fixed, public prefix (`AKIA`): the preview
     /// may show four characters.
     pub public_prefix: bool,
+    /// A built-in rule's secrets of this shape are not (placeholders,
+    /// resource names); packs have none.
+    pub skip: Option<Regex>,
 }
 
 /// A loaded rule pack: its file (for messages) and global allowlists.
@@ -657,6 +668,8 @@ impl Scanner {
         }
         let Some(re) = &rule.regex else { return };
         let mut at = Cursor::new();
+        let mut line_verdicts: std::collections::HashMap<(usize, usize, usize), bool> =
+            std::collections::HashMap::new();
         let by_line = global
             .iter()
             .chain(&rule.allowlists)
@@ -700,16 +713,39 @@ impl Scanner {
             if rule.entropy != 0.0 && entropy(value) <= rule.entropy {
                 continue;
             }
+            if rule.skip.as_ref().is_some_and(|r| r.is_match(value)) {
+                continue;
+            }
             let line = match (by_line, via) {
                 (false, _) => "",
                 (true, None) => at.lines(text, start, end),
                 // gitleaks' CurrentLine: the line around the decoded runs.
-                (true, Some((_, span))) => at.lines(text, span.0, span.1),
+                (true, Some((_, span))) => {
+                    let l = at.lines(text, span.0, span.1);
+                    // CurrentLine starts at the run itself when it begins
+                    // with a newline, not at the newline before it.
+                    let off = l.as_ptr() as usize - text.as_ptr() as usize;
+                    if text.as_bytes().get(span.0) == Some(&b'\n') && off < span.0 {
+                        &text[span.0..off + l.len()]
+                    } else {
+                        l
+                    }
+                }
+            };
+            let mut on_line = |a: &Allowlist| {
+                let key = (
+                    a as *const Allowlist as usize,
+                    line.as_ptr() as usize,
+                    line.len(),
+                );
+                *line_verdicts.entry(key).or_insert_with(|| {
+                    !line.is_empty() && a.regexes.iter().any(|r| r.is_match(line))
+                })
             };
             if global
                 .iter()
                 .chain(&rule.allowlists)
-                .any(|a| a.passes_finding(origin, secret, whole, line))
+                .any(|a| a.passes_finding(origin, secret, whole, &mut on_line))
             {
                 continue;
             }
