@@ -1212,6 +1212,23 @@ regexes = ['''(?i)^true''', '''^ignored[A-Z]+$''']
     }
 
     #[test]
+    fn from_the_second_review_a_decoded_run_starting_with_a_newline_is_its_own_line() {
+        use base64::Engine as _;
+        let (_d, s) = pack(&[(
+            "p.toml",
+            "[[rules]]\nid = 'gh'\nregex = 'ghp_[A-Za-z0-9]{36}'\n[[rules.allowlists]]\nregexTarget = 'line'\nregexes = ['ALLOWME']\n",
+        )]);
+        let s = s.unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD
+            .encode("\nghp_R8aZq2Lw9xPe4Tb7Yc1Vn3Md6Kf0Hs5Gj2Q0");
+        // gitleaks' CurrentLine starts at the run: ALLOWME is not on it.
+        assert_eq!(
+            ids(&s, &format!("v: ALLOWME {b64}\n"), "a", ""),
+            ["secret.gh@1"]
+        );
+    }
+
+    #[test]
     fn a_text_full_of_matches_costs_one_pass() {
         // 50,000 matches on 50,000 lines, and 50,000 on one line: each
         // once quadratic (seconds to minutes), now linear.

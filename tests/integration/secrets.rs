@@ -501,3 +501,26 @@ fn keyed_fingerprints_cannot_be_checked_against_a_guess_without_the_key() {
         .assert_exit(2)
         .assert_says("the secrets fingerprint key cannot be read, or is not 32 to 4096 bytes");
 }
+
+#[test]
+fn a_quoted_password_in_code_is_rejected_and_a_secret_name_is_not() {
+    let (w, work) = site("[]\n");
+    // A Helm values file naming secrets (references, not values) passes.
+    w.commit(
+        &work,
+        "charts/app/values.yaml",
+        "auth:\n  existingSecret: \"my-db-credentials\"\ningress:\n  annotations:\n    nginx.ingress.kubernetes.io/auth-secret: \"basic-auth\"\n  password: \"{{ .Values.db.password }}\"\n",
+        "values",
+    );
+    w.push(&work, None, &["origin", "main"]).assert_ok();
+    w.commit(
+        &work,
+        "app/db.py",
+        "conn = connect(host=\"db\", password=\"Hx7#pQ2vLm9$z4Rw\")\n",
+        "db",
+    );
+    let run = w.push(&work, None, &["origin", "main"]);
+    run.assert_rejected()
+        .assert_says("error[secret.quoted-assignment] app/db.py:1");
+    never_echoed(&run, "Hx7#pQ2vLm9$z4Rw");
+}
